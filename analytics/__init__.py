@@ -1,0 +1,1 @@
+"""peerbench analytics."""
