@@ -1,0 +1,32 @@
+"""The tool registry: name -> Tool, listed explicitly (no import-time magic).
+
+Tool names are snake_case verbs equal to their function names.
+"""
+
+from __future__ import annotations
+
+from tools.base import Tool
+
+
+def _build() -> dict[str, Tool]:
+    from tools import cohort, compare
+
+    tools = [
+        cohort.TOOL,
+        compare.TOOL,
+    ]
+    return {t.name: t for t in tools}
+
+
+_TOOLS: dict[str, Tool] | None = None
+
+
+def all_tools() -> dict[str, Tool]:
+    global _TOOLS
+    if _TOOLS is None:
+        _TOOLS = _build()
+    return _TOOLS
+
+
+def get_tool(name: str) -> Tool:
+    return all_tools()[name]
