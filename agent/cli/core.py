@@ -1,0 +1,98 @@
+"""Foundation commands: demo, compare, cohort, bench."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from agent.cli.output import print_json
+from tools.cohort import BuildCohortInput, build_cohort, criteria_from_where
+from tools.compare import CompareCustomerInput, compare_customer
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+SAMPLE_BENCHMARKS = DATA_DIR / "saas_industry_benchmarks_2026.csv"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="build the demo workspace (deterministic for a seed)")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--accounts", type=int, default=320)
+    p.add_argument("--replace", action="store_true", help="replace existing workspace data")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("compare", help="compare one account with its peers and the benchmark")
+    p.add_argument("customer")
+    p.add_argument("--cohort", default=None, help="peer dimension (default: segment, or custom with --where)",
+                   choices=["segment", "industry", "size", "region", "contract_age", "all", "custom"])
+    p.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
+                   help="narrow the peer group: segment, industry, region, arr_min, arr_max, "
+                        "contract_age_min, contract_age_max (months), cohort (saved name)")
+    p.add_argument("--benchmark", help="benchmark set name (default: the active set)")
+    p.add_argument("--named-peers", action="store_true", help="show peer names (internal use only)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("cohort", help="size and composition of a peer group")
+    p.add_argument("--where", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--save", metavar="NAME")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_cohort)
+
+    p = sub.add_parser("bench", help="time the portfolio comparison at 1k/10k/100k accounts")
+    p.add_argument("--sizes", default="1000,10000,100000")
+    p.add_argument("--million", action="store_true", help="also time 1M accounts")
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--agent", action="store_true", help="also report model calls and bytes per question")
+    p.set_defaults(func=cmd_bench)
+
+
+def cmd_demo(args, ws) -> int:
+    from tools.demo import build_demo
+    from tools.ingest.benchmarks import LoadBenchmarksInput, load_benchmarks
+
+    counts = build_demo(ws, seed=args.seed, n_accounts=args.accounts, replace=args.replace)
+    loaded = load_benchmarks(ws, LoadBenchmarksInput(path=str(SAMPLE_BENCHMARKS), name="SaaS Industry 2026"))
+    print(f"Demo workspace at {ws.path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    print(loaded.summary)
+    return 0
+
+
+def cmd_compare(args, ws) -> int:
+    criteria = criteria_from_where(args.where) if args.where else None
+    out = compare_customer(ws, CompareCustomerInput(
+        customer=args.customer, cohort_type=args.cohort or ("custom" if criteria else "segment"),
+        criteria=criteria, benchmark=args.benchmark, anonymise=not args.named_peers))
+    if args.json:
+        print_json(out)
+    else:
+        print(out.to_markdown())
+        print()
+        if out.strengths:
+            print("Strengths: " + ", ".join(out.strengths))
+        if out.gaps:
+            print("Gaps: " + ", ".join(out.gaps))
+    return 0
+
+
+def cmd_cohort(args, ws) -> int:
+    criteria = criteria_from_where(args.where)
+    out = build_cohort(ws, BuildCohortInput(**criteria.model_dump(), save_as=args.save))
+    if args.json:
+        print_json(out)
+    else:
+        print(out.to_markdown())
+    return 0
+
+
+def cmd_bench(args, ws) -> int:
+    from agent.cli.bench import run_bench
+
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.million:
+        sizes.append(1_000_000)
+    run_bench(sizes, args.repeat, ws)
+    if args.agent:
+        from agent.cli.chat import agent_bench  # provided by the agent module
+
+        agent_bench()
+    return 0

@@ -1,0 +1,79 @@
+"""Figures as a CSM reads them: units on every value, aligned Markdown tables."""
+
+from __future__ import annotations
+
+from analytics.catalog import BY_KEY
+from analytics.percentiles import ordinal
+
+STATUS_LABELS = {
+    "top_performer": "▲ Top performer",
+    "above_median": "● Above median",
+    "below_median": "▽ Below median",
+    "lagging": "▼ Lagging",
+}
+
+
+def fmt_value(metric: str, value: float | None) -> str:
+    """A metric value with its unit: '62%', '0.42', '+38', '14 days', '3.1 / 5'."""
+    if value is None or value != value:
+        return "n/a"
+    unit = BY_KEY[metric].unit if metric in BY_KEY else ""
+    if metric == "nps":
+        return f"{value:+.0f}"
+    if metric == "csat":
+        return f"{value:.1f} / 5"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "ratio":
+        return f"{value:.2f}"
+    if unit == "days":
+        return f"{value:.0f} days"
+    if unit == "minutes":
+        return f"{value:.0f} min"
+    if unit == "hours":
+        return f"{value:.0f} h"
+    if unit == "tickets":
+        return f"{value:.2f}"
+    if unit == "score":
+        return f"{value:.0f}"
+    return f"{value:.1f}" if value != int(value) else f"{value:.0f}"
+
+
+def fmt_pct(p: float | None) -> str:
+    return "n/a" if p is None or p != p else ordinal(p)
+
+
+def fmt_money(x: float | None) -> str:
+    if x is None or x != x:
+        return "n/a"
+    if abs(x) >= 1e6:
+        return f"${x / 1e6:.1f}M"
+    if abs(x) >= 1e3:
+        return f"${x / 1e3:.0f}K"
+    return f"${x:,.0f}"
+
+
+def status_label(status: str | None) -> str:
+    return STATUS_LABELS.get(status or "", "n/a")
+
+
+def markdown_table(headers: list[str], rows: list[list[object]], align: str | None = None) -> str:
+    """A GitHub-style table; ``align`` has one char per column: 'l' or 'r'."""
+    align = align or "l" * len(headers)
+    sep = ["---:" if a == "r" else "---" for a in align]
+    out = ["| " + " | ".join(headers) + " |", "| " + " | ".join(sep) + " |"]
+    out += ["| " + " | ".join("" if c is None else str(c).replace("|", "\\|") for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def metric_table_markdown(metrics) -> str:
+    """The per-metric comparison table of compare_customer (metrics without a value skipped)."""
+    rows = []
+    for m in metrics:
+        if m.value is None:
+            continue
+        rows.append([m.label, fmt_value(m.metric, m.value), fmt_value(m.metric, m.cohort_median),
+                     fmt_pct(m.percentile), fmt_value(m.metric, m.benchmark_median),
+                     m.benchmark_label or "n/a", status_label(m.status), m.trend or "n/a"])
+    return markdown_table(["Metric", "Value", "Peer median", "Peer percentile", "Industry median",
+                           "Industry percentile", "Status", "Trend"], rows, "lrrrrrll")
