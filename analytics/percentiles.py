@@ -95,6 +95,33 @@ def cohort_quantiles(values: np.ndarray, qs: tuple[int, ...] = COHORT_QUANTILES)
     return {q: float(x) for q, x in zip(qs, np.percentile(clean, qs))}
 
 
+BELOW, INSIDE, ABOVE = -1, 0, 1
+_BOUND_NAMES = np.array(["below", "", "above"], dtype=object)
+
+
+def benchmark_percentile_codes(values: np.ndarray, points: dict[float, float],
+                               higher_is_better: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`benchmark_percentiles` with the bound as int8 codes (BELOW/INSIDE/ABOVE).
+
+    The portfolio path uses the codes: object arrays of strings are slow at 1M rows.
+    """
+    values = np.asarray(values, dtype="float64")
+    codes = np.zeros(values.shape, dtype=np.int8)
+    pts = sorted((float(v), float(p)) for p, v in points.items() if v == v)
+    if len(pts) < 2:
+        return np.full(values.shape, np.nan), codes
+    xs = np.array([v for v, _ in pts])
+    ps = np.array([p for _, p in pts])
+    pct = np.interp(values, xs, ps)
+    codes[values < xs[0]] = BELOW
+    codes[values > xs[-1]] = ABOVE
+    pct[np.isnan(values)] = np.nan
+    if not higher_is_better:
+        pct = 100.0 - pct
+        codes = -codes
+    return pct, codes
+
+
 def benchmark_percentiles(values: np.ndarray, points: dict[float, float],
                           higher_is_better: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Percentile against benchmark quantiles by piecewise-linear interpolation.
@@ -115,24 +142,8 @@ def benchmark_percentiles(values: np.ndarray, points: dict[float, float],
     >>> pct.tolist(), bound.tolist()
     ([37.5, 25.0, 90.0], ['', 'below', 'above'])
     """
-    values = np.asarray(values, dtype="float64")
-    bounds = np.full(values.shape, "", dtype=object)
-    pts = sorted((float(v), float(p)) for p, v in points.items() if v == v)
-    if len(pts) < 2:
-        return np.full(values.shape, np.nan), bounds
-    xs = np.array([v for v, _ in pts])
-    ps = np.array([p for _, p in pts])
-    pct = np.interp(values, xs, ps)
-    below, above = values < xs[0], values > xs[-1]
-    bounds[below], bounds[above] = "below", "above"
-    pct[np.isnan(values)] = np.nan
-    bounds[np.isnan(values)] = ""
-    if not higher_is_better:
-        pct = 100.0 - pct
-        flipped = bounds.copy()
-        flipped[bounds == "below"], flipped[bounds == "above"] = "above", "below"
-        bounds = flipped
-    return pct, bounds
+    pct, codes = benchmark_percentile_codes(values, points, higher_is_better)
+    return pct, _BOUND_NAMES[codes + 1]
 
 
 def bound_label(percentile: float, bound: str) -> str:
@@ -204,6 +215,7 @@ def frame_percentiles(metrics: pd.DataFrame, directions: dict[str, bool],
 
     ``directions`` maps column -> higher_is_better.
     """
-    out = {col: group_percentiles(metrics[col].to_numpy(dtype="float64"), groups, directions[col])
-           for col in metrics.columns}
-    return pd.DataFrame(out, index=metrics.index)
+    out = [group_percentiles(metrics[col].to_numpy(dtype="float64"), groups, directions[col])
+           for col in metrics.columns]
+    return pd.DataFrame(np.column_stack(out) if out else np.empty((len(metrics), 0)),
+                        index=metrics.index, columns=metrics.columns)

@@ -18,7 +18,7 @@ from analytics import percentiles as pc
 class PortfolioRanking:
     cohort_pct: pd.DataFrame      # accounts x metrics, percentile within the account's group
     bench_pct: pd.DataFrame       # accounts x metrics, percentile against the benchmark (NaN when none)
-    bench_bound: pd.DataFrame     # "", "below", "above"
+    bench_bound: pd.DataFrame     # int8 codes: percentiles.BELOW (-1), INSIDE (0), ABOVE (1)
     composite: pd.Series          # mean cohort percentile per account
     overall: pd.Series            # percentile of the composite within the group
     bench_composite: pd.Series    # mean benchmark percentile per account
@@ -48,13 +48,14 @@ def rank_portfolio(values: pd.DataFrame, groups: np.ndarray, directions: dict[st
     for metric in values.columns:
         by_group = (bench_points or {}).get(metric, {})
         col = values[metric].to_numpy(dtype="float64")
-        pct, bnd = np.full(col.shape, np.nan), np.full(col.shape, "", dtype=object)
+        pct, bnd = np.full(col.shape, np.nan), np.zeros(col.shape, dtype=np.int8)
         for code, points in by_group.items():
             rows = np.flatnonzero(groups == code)
-            pct[rows], bnd[rows] = pc.benchmark_percentiles(col[rows], points, directions[metric])
+            pct[rows], bnd[rows] = pc.benchmark_percentile_codes(col[rows], points, directions[metric])
         bench_cols[metric], bound_cols[metric] = pct, bnd
-    bench = pd.DataFrame(bench_cols, index=values.index)
-    bound = pd.DataFrame(bound_cols, index=values.index)
+    cols = list(values.columns)
+    bench = pd.DataFrame(np.column_stack([bench_cols[c] for c in cols]), index=values.index, columns=cols)
+    bound = pd.DataFrame(np.column_stack([bound_cols[c] for c in cols]), index=values.index, columns=cols)
     composite = pc.composite_scores(cohort)
     return PortfolioRanking(cohort, bench, bound, composite, pc.overall_percentiles(composite, groups),
                             bench.mean(axis=1, skipna=True))
