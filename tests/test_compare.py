@@ -131,3 +131,13 @@ def test_cli_where_and_errors(small, capsys):
     assert "No customer" in capsys.readouterr().err
     assert main(["--db", str(ws.path), "cohort", "--where", "segment=SMB", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["size"] == 12
+
+
+def test_differencing_refused_within_a_session(small):
+    ws, ent = small
+    compare_customer(ws, CompareCustomerInput(customer="Acme Corp"))  # 14 Enterprise accounts
+    compare_customer(ws, CompareCustomerInput(customer="Acme Corp"))  # the same group again is fine
+    with pytest.raises(ToolError) as err:  # 14 minus 2 accounts would expose those two
+        compare_customer(ws, CompareCustomerInput(customer="Acme Corp", cohort_type="custom",
+                                                  criteria=CohortCriteria(segment="Enterprise", arr_max=162_000)))
+    assert "differs from one already shown" in err.value.message

@@ -11,11 +11,11 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from analytics.catalog import segment_for
+from analytics.privacy import MIN_COHORT, differencing_conflict
 from tools.base import Tool, ToolError, ToolInput, ToolOutput
 from tools.data import customers_frame
 from tools.workspace import Workspace, now_iso
 
-MIN_COHORT = 10  # DESIGN §4: no aggregate for a cohort of fewer than 10 accounts
 CohortType = Literal["segment", "industry", "size", "region", "contract_age", "all", "custom"]
 CONTRACT_AGE_BANDS = ((0, 12, "under 1 year"), (12, 24, "1-2 years"), (24, 48, "2-4 years"),
                       (48, 10_000, "over 4 years"))
@@ -148,6 +148,18 @@ def describe(criteria: CohortCriteria, cohort_type: str | None = None, account: 
     return " ".join(parts)
 
 
+def guard_differencing(ws: Workspace, members) -> None:
+    """Refuse aggregates over a cohort within 10 accounts of one already shown in this session."""
+    current = frozenset(int(i) for i in members)
+    if differencing_conflict(current, ws.shown_cohorts) is not None:
+        raise ToolError(
+            f"This peer group differs from one already shown in this conversation by fewer than "
+            f"{MIN_COHORT} accounts; comparing the two could reveal individual accounts. "
+            "Use the earlier peer group, or change the criteria so the groups differ more.")
+    if current not in ws.shown_cohorts:
+        ws.shown_cohorts.append(current)
+
+
 def saved_cohort(ws: Workspace, name: str) -> CohortCriteria:
     rows = ws.query("SELECT criteria_json FROM cohorts WHERE name = ? COLLATE NOCASE", (name,))
     if not rows:
@@ -196,6 +208,8 @@ def build_cohort(ws: Workspace, inp: BuildCohortInput) -> BuildCohortOutput:
     members = customers[criteria_mask(customers, criteria, ws)]
     size = int(len(members))
     sufficient = size >= MIN_COHORT
+    if sufficient:
+        guard_differencing(ws, members.index)
     message = ("Large enough to benchmark against." if sufficient else
                f"Only {size} accounts match: peer aggregates need at least {MIN_COHORT} "
                "(anonymity). Widen the criteria, e.g. drop the industry or lower the ARR floor.")

@@ -11,7 +11,7 @@ from analytics.catalog import BY_KEY, KEYS
 from analytics.trends import WINDOW, classify_trends, window_slopes
 from tools.base import Tool, ToolError, ToolInput, ToolOutput
 from tools.benchmark_lookup import BenchmarkInfo, benchmark_for_account
-from tools.cohort import MIN_COHORT, CohortCriteria, CohortType, criteria_mask, describe, peer_mask
+from tools.cohort import MIN_COHORT, CohortCriteria, CohortType, criteria_mask, describe, guard_differencing, peer_mask
 from tools.data import customers_frame, latest_metrics, metric_history
 from tools.format import metric_table_markdown
 from tools.resolve import resolve_customer
@@ -168,7 +168,9 @@ def _cohort_members(ws: Workspace, customers: pd.DataFrame, account: pd.Series,
             f"only {size} accounts including {account['name']}; at least {MIN_COHORT} are needed so no "
             "peer can be singled out. Try a wider group: cohort_type 'segment' or 'all', or fewer criteria.",
             suggestions=["cohort_type=segment", "cohort_type=all"])
-    return customers.index[mask.to_numpy()]
+    members = customers.index[mask.to_numpy()]
+    guard_differencing(ws, members)
+    return members
 
 
 def _metric_row(key, latest, pct, cid, bench, trend) -> MetricComparison:

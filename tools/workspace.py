@@ -39,6 +39,8 @@ class Workspace:
         self._local = threading.local()
         self._migrate_lock = threading.Lock()
         self._migrated = False
+        # Cohorts whose aggregates this chat session has shown (differencing guard).
+        self.shown_cohorts: list[frozenset[int]] = []
 
     @property
     def reports_dir(self) -> Path:
