@@ -21,3 +21,29 @@ def ws(tmp_path):
     workspace = Workspace(tmp_path / "ws" / "peerbench.db")
     yield workspace
     workspace.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory):
+    """The demo workspace (seed 42 + the sample benchmark set), built once per test run."""
+    from agent.cli import main
+
+    path = tmp_path_factory.mktemp("demo") / "peerbench.db"
+    assert main(["--db", str(path), "demo"]) == 0
+    return path
+
+
+@pytest.fixture
+def demo_ws(demo_db, tmp_path):
+    """A private copy of the demo workspace: tests may write to it freely."""
+    import shutil
+    import sqlite3
+
+    target = tmp_path / "demo" / "peerbench.db"
+    target.parent.mkdir(parents=True)
+    with sqlite3.connect(demo_db) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    workspace = Workspace(target)
+    yield workspace
+    workspace.close()
+    shutil.rmtree(target.parent, ignore_errors=True)
