@@ -11,8 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel
 
+import pandas as pd
+
 from analytics import percentiles as pc
-from tools.base import ToolError
+from tools.ingest.benchmarks import active_benchmark_set, benchmark_peers, benchmark_quantiles, benchmark_set
 from tools.workspace import Workspace
 
 
@@ -30,15 +32,8 @@ class BenchmarkInfo(BaseModel):
 
 
 def find_set(ws: Workspace, name: str | None) -> dict | None:
-    """The named benchmark set, or the active one when ``name`` is None."""
-    if name:
-        rows = ws.query("SELECT * FROM benchmark_sets WHERE name = ? COLLATE NOCASE", (name,))
-        if not rows:
-            names = [r["name"] for r in ws.query("SELECT name FROM benchmark_sets ORDER BY name")]
-            raise ToolError(f"No benchmark set named '{name}'.", suggestions=names)
-        return rows[0]
-    rows = ws.query("SELECT * FROM benchmark_sets ORDER BY active DESC, loaded_at DESC, id DESC LIMIT 1")
-    return rows[0] if rows else None
+    """The named benchmark set (ToolError listing the sets if unknown), else the active one."""
+    return benchmark_set(ws, name) if name else active_benchmark_set(ws)
 
 
 @dataclass
@@ -69,37 +64,31 @@ class BenchmarkRef:
         return median, (None if p != p else p), (bound[0] or None)
 
 
-def _segment_rows(rows: list[dict], segment: str | None) -> tuple[list[dict], str | None]:
-    segments = {r["segment"] for r in rows}
+def _segment_frame(df: pd.DataFrame, segment: str | None) -> tuple[pd.DataFrame, str | None]:
+    """The rows of the account's segment, else of "All", else none."""
+    present = set(df["segment"])
     for seg in (segment, "All"):
-        if seg in segments:
-            return [r for r in rows if r["segment"] == seg], seg
-    return [], None
+        if seg in present:
+            return df[df["segment"] == seg], seg
+    return df.iloc[0:0], None
 
 
 def benchmark_for_account(ws: Workspace, name: str | None, segment: str | None) -> BenchmarkRef | None:
+    """The benchmark figures that apply to an account of ``segment`` (None if no set is loaded)."""
     bset = find_set(ws, name)
     if bset is None:
         return None
     if bset["kind"] == "raw":
-        rows, seg = _segment_rows(ws.query(
-            "SELECT segment, metric, value FROM benchmark_peers WHERE set_id = ? AND value IS NOT NULL",
-            (bset["id"],)), segment)
-        peers: dict[str, list[float]] = {}
-        for r in rows:
-            peers.setdefault(r["metric"], []).append(r["value"])
-        arrays = {k: np.sort(np.array(v, dtype="float64")) for k, v in peers.items()}
-        size = max((a.size for a in arrays.values()), default=0)
+        rows, seg = _segment_frame(benchmark_peers(ws, bset["id"]).dropna(subset=["value"]), segment)
+        arrays = {m: np.sort(g["value"].to_numpy()) for m, g in rows.groupby("metric")}
+        size = int(rows["peer"].nunique()) if len(rows) else None
         info = BenchmarkInfo(name=bset["name"], source=bset["source"], year=bset["year"],
                              sample_size=size or bset["sample_size"], segment=seg, kind="raw")
         return BenchmarkRef(info, {}, arrays)
-    rows, seg = _segment_rows(ws.query(
-        "SELECT segment, metric, quantile, value, sample_size FROM benchmark_rows "
-        "WHERE set_id = ? AND quantile IS NOT NULL AND value IS NOT NULL", (bset["id"],)), segment)
-    quantiles: dict[str, dict[float, float]] = {}
-    for r in rows:
-        quantiles.setdefault(r["metric"], {})[float(r["quantile"])] = float(r["value"])
-    sizes = [r["sample_size"] for r in rows if r["sample_size"]]
+    rows, seg = _segment_frame(benchmark_quantiles(ws, bset["id"]).dropna(subset=["value"]), segment)
+    quantiles = {m: dict(zip(g["quantile"].astype(float), g["value"].astype(float)))
+                 for m, g in rows.groupby("metric")}
+    sizes = rows["sample_size"].dropna()
     info = BenchmarkInfo(name=bset["name"], source=bset["source"], year=bset["year"],
-                         sample_size=max(sizes) if sizes else bset["sample_size"], segment=seg)
+                         sample_size=int(sizes.max()) if len(sizes) else bset["sample_size"], segment=seg)
     return BenchmarkRef(info, quantiles, {})

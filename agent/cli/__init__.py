@@ -18,7 +18,7 @@ def _modules():
     from agent.cli import core
 
     mods = [core]
-    for name in ("portfolio", "goals", "reports", "chat"):
+    for name in ("ingest", "portfolio", "goals", "reports", "chat"):
         try:
             mods.append(__import__(f"agent.cli.{name}", fromlist=["register"]))
         except ModuleNotFoundError as exc:  # a command group not built yet

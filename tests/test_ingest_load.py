@@ -1,0 +1,102 @@
+"""detect_kind, load_file dispatch and the CLI commands `load` and `benchmarks`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+
+import pytest
+
+from agent.cli import ingest as cli
+from tests.test_ingest_helpers import FIXTURES, write
+from tools.base import ToolError
+from tools.ingest import detect_kind, load_file, read_table
+from tools.ingest.detect import stat_for
+
+
+@pytest.mark.parametrize("header, kind", [
+    ("metric,segment,p10,p25,p50,p75,p90,mean,sample_size,unit,source,year", "benchmarks"),
+    ("Metric,P25,Median,P75", "benchmarks"),
+    ("KPI,50th percentile", "benchmarks"),
+    ("metric,segment,stat,value", "benchmarks"),
+    ("peer,segment,nps,dau_mau", "benchmarks"),
+    ("segment,NPS Score,DAU/MAU Ratio", "benchmarks"),
+    ("name,industry,segment,arr,nps", "portfolio"),
+    ("Customer Name,NPS Score", "portfolio"),
+    ("account,arr,region", "portfolio"),
+    ("customer,metric,period,value", "history"),
+    ("customer,goal,baseline,target,target_date", "goals"),
+    ("colour,shape", "unknown"),
+])
+def test_detect_kind(tmp_path, header, kind):
+    width = len(header.split(","))
+    table = read_table(write(tmp_path, "f.csv", header + "\n" + ",".join(["x"] * width) + "\n"))
+    assert detect_kind(table) == kind
+
+
+def test_stat_labels():
+    assert stat_for("50th percentile") == ("p50", 50.0)
+    assert stat_for("P 90") == ("p90", 90.0)
+    assert stat_for("Top quartile") == ("p75", 75.0)
+    assert stat_for("Average") == ("mean", None)
+    assert stat_for("P50 (median)") == ("p50", 50.0)
+    assert stat_for("Best in class") is None and stat_for("2026") is None
+
+
+def test_load_file_dispatches_by_content(ws):
+    assert load_file(ws, FIXTURES / "portfolio_good.csv").kind == "portfolio"
+    assert load_file(ws, FIXTURES / "benchmarks_long.csv").shape == "long"
+    assert load_file(ws, FIXTURES / "history.csv").kind == "history"
+
+
+def test_unknown_file_kind_explains_the_expected_shapes(ws, tmp_path):
+    with pytest.raises(ToolError, match="Could not tell what f.csv holds from its columns"):
+        load_file(ws, write(tmp_path, "f.csv", "colour,shape\nred,round\n"))
+    with pytest.raises(ToolError, match="Unknown kind 'stuff'"):
+        load_file(ws, FIXTURES / "history.csv", kind="stuff")
+
+
+def test_goals_file_without_the_goals_importer(ws, tmp_path, monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "tools.goals_import" else real(name, *a))
+    path = write(tmp_path, "goals.csv", "customer,goal,baseline,target\nAcme,Cut tickets,24,12\n")
+    with pytest.raises(ToolError, match="goals import is not available yet"):
+        load_file(ws, path)
+
+
+def _run(ws, argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="peerbench")
+    cli.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args, ws)
+
+
+def test_cli_load_and_list(ws, capsys):
+    assert _run(ws, ["load", str(FIXTURES / "benchmarks_wide_messy.csv"), "--name", "CS Index"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Loaded benchmarks across 5 metrics in 5 categories")
+    assert "Not stored: CSAT: unit '% satisfied' cannot be converted to CSAT (score 1-5)" in out
+    assert _run(ws, ["load", str(FIXTURES / "portfolio_good.csv"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["kind"] == "portfolio" and data["accounts_created"] == 4
+    assert _run(ws, ["benchmarks"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].startswith("|  | name | source | year | metrics")
+    assert table[2].startswith("| * | CS Index | CS Index | 2026 | 5 | Enterprise, Mid-Market | 330 |")
+    assert _run(ws, ["benchmarks", "--json"]) == 0
+    sets = json.loads(capsys.readouterr().out)["sets"]
+    assert [(s["name"], s["active"], s["sample_size"]) for s in sets] == [("CS Index", True, 330)]
+
+
+def test_cli_benchmarks_when_empty(ws, capsys):
+    assert _run(ws, ["benchmarks"]) == 0
+    assert "No benchmark sets loaded" in capsys.readouterr().out
+
+
+def test_cli_is_registered_in_peerbench():
+    from agent.cli import build_parser
+
+    args = build_parser().parse_args(["load", "x.csv", "--kind", "portfolio", "--sheet", "S"])
+    assert args.func is cli.cmd_load and (args.kind, args.sheet) == ("portfolio", "S")

@@ -1,0 +1,143 @@
+"""What a file is, from its headers: benchmarks, portfolio, history, goals or unknown.
+
+Also the header vocabularies the importers share: :func:`field_for` maps a header
+to a non-metric field (``name``, ``segment``, ``arr``, ``metric``, ``stat`` ...) and
+:func:`stat_for` maps a statistic label (``P25``, ``Median``, ``50th percentile``,
+``Top quartile``) to a stat key and its quantile. Matching is case and punctuation
+insensitive (``catalog.normalise_label``); metric headers go through
+``catalog.metric_for``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analytics.catalog import metric_for, normalise_label
+from tools.ingest.reader import Table
+
+KINDS = ("benchmarks", "portfolio", "history", "goals", "unknown")
+
+_FIELDS: dict[str, tuple[str, ...]] = {
+    # portfolio / history / goals
+    "name": ("name", "customer", "customer name", "account", "account name", "company", "company name",
+             "client", "client name", "organisation", "organization"),
+    "industry": ("industry", "vertical", "sector"),
+    "segment": ("segment", "tier", "customer segment", "size segment", "company size", "market segment"),
+    "arr": ("arr", "annual recurring revenue", "arr usd", "arr in usd", "annual revenue", "arr amount"),
+    "region": ("region", "geo", "geography", "territory"),
+    "contract_start": ("contract start", "contract start date", "start date", "customer since",
+                       "contract_start"),
+    "csm": ("csm", "csm name", "account owner", "owner", "customer success manager"),
+    "period": ("period", "month", "reporting month", "period month", "as of month"),
+    "goal": ("goal", "goal name", "objective", "success goal"),
+    "baseline": ("baseline", "baseline value", "starting value"),
+    "target": ("target", "target value", "goal target"),
+    # benchmarks
+    "metric": ("metric", "metric name", "kpi", "measure", "indicator", "benchmark", "metric key"),
+    "stat": ("stat", "statistic", "percentile", "quantile", "stat name", "benchmark type", "level",
+             "measure type"),
+    "value": ("value", "benchmark value", "figure", "metric value", "amount"),
+    "unit": ("unit", "units", "uom", "unit of measure", "measurement unit"),
+    "source": ("source", "data source", "publisher", "source name"),
+    "year": ("year", "survey year", "benchmark year", "data year"),
+    "sample_size": ("sample size", "n", "sample", "respondents", "sample n", "number of companies",
+                    "companies surveyed", "peer count", "sample_size"),
+    "peer": ("peer", "peer id", "respondent", "respondent id", "company id", "anon id", "id", "peer name"),
+    "notes": ("notes", "note", "comment", "comments", "description", "definition", "category"),
+}
+_FIELD_OF = {normalise_label(a): f for f, names in _FIELDS.items() for a in names}
+
+_NAMED_STATS = {
+    "median": ("p50", 50.0), "med": ("p50", 50.0), "q2": ("p50", 50.0),
+    "mean": ("mean", None), "average": ("mean", None), "avg": ("mean", None),
+    "lower quartile": ("p25", 25.0), "bottom quartile": ("p25", 25.0), "q1": ("p25", 25.0),
+    "first quartile": ("p25", 25.0),
+    "upper quartile": ("p75", 75.0), "top quartile": ("p75", 75.0), "q3": ("p75", 75.0),
+    "third quartile": ("p75", 75.0),
+    "bottom decile": ("p10", 10.0), "top decile": ("p90", 90.0),
+}
+_PCT = re.compile(r"(?:p|pct|percentile)?\s*(\d{1,2})(?:st|nd|rd|th)?\s*(?:percentile|pctl|pct|perc|%ile|%)?")
+
+
+def field_for(header: str) -> str | None:
+    """The non-metric field a header names, or None.
+
+    >>> field_for("Customer Name"), field_for("ARR ($)"), field_for("Sample Size")
+    ('name', 'arr', 'sample_size')
+    """
+    norm = normalise_label(header)
+    if norm in _FIELD_OF:
+        return _FIELD_OF[norm]
+    return _FIELD_OF.get(normalise_label(re.sub(r"\(.*?\)", "", header)))
+
+
+def stat_for(label: str) -> tuple[str, float | None] | None:
+    """(stat key, quantile) for a statistic label; None for anything else.
+
+    Quantile stats are ``p10``..``p90`` (any whole percentile 1-99); ``mean`` has no
+    quantile. Labels such as "best in class" are not stats: importers keep them as
+    labelled reference points.
+
+    >>> stat_for("50th percentile"), stat_for("Median"), stat_for("P90"), stat_for("Best in class")
+    (('p50', 50.0), ('p50', 50.0), ('p90', 90.0), None)
+    """
+    norm = normalise_label(re.sub(r"\(.*?\)", "", label)) or normalise_label(label)
+    if norm in _NAMED_STATS:
+        return _NAMED_STATS[norm]
+    m = _PCT.fullmatch(norm)
+    if m and (norm[0] in "p" or not norm.isdigit()) and 1 <= int(m[1]) <= 99:
+        return f"p{int(m[1])}", float(int(m[1]))
+    return None
+
+
+def metric_of_header(header: str):
+    """The catalog metric of a column header, trying again without a parenthesised note."""
+    m = metric_for(header)
+    if m is None and "(" in header:
+        m = metric_for(re.sub(r"\(.*?\)", " ", header))
+    return m
+
+
+def header_roles(headers: list[str]) -> dict[str, list[int]]:
+    """Column indices by role: field names, 'stat:<key>' columns, 'metric' columns, 'other'."""
+    roles: dict[str, list[int]] = {}
+    for j, h in enumerate(headers):
+        f = field_for(h)
+        if f is not None:
+            role = f
+        elif stat_for(h) is not None:
+            role = "stat_column"
+        elif metric_of_header(h) is not None:
+            role = "metric_column"
+        else:
+            role = "other"
+        roles.setdefault(role, []).append(j)
+    return roles
+
+
+def detect_kind(table: Table) -> str:
+    """benchmarks | portfolio | history | goals | unknown, from the headers alone.
+
+    - goals: a customer/name column with goal, baseline and target columns;
+    - benchmarks, long: metric + stat + value columns; wide: a metric column and
+      statistic columns (P25, Median, ...); raw peer rows: metric columns with a
+      peer/segment column but no customer name column;
+    - history: customer + metric + period + value;
+    - portfolio: a customer name column with metric or account columns (arr, segment ...).
+    """
+    roles = header_roles(table.headers)
+    has = roles.__contains__
+    if has("name") and has("goal") and (has("baseline") or has("target")):
+        return "goals"
+    if has("metric") and has("stat") and has("value"):
+        return "benchmarks"
+    if (has("metric") or has("name")) and has("stat_column"):
+        return "benchmarks"
+    if has("name") and has("metric") and has("value"):
+        return "history"
+    if has("name") and (has("metric_column") or any(has(f) for f in
+                                                     ("industry", "arr", "region", "contract_start", "csm"))):
+        return "portfolio"
+    if has("metric_column") and not has("name"):
+        return "benchmarks"
+    return "unknown"

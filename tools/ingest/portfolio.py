@@ -1,0 +1,372 @@
+"""Importing customer data: the portfolio file and the long-form metric history.
+
+Portfolio (the contract of issue 2, read strictly): one row per account with
+``name`` (required, unique unless a ``period`` column makes one row per account and
+month), ``industry``, ``segment``, ``arr``, ``region``, ``contract_start`` (ISO date),
+``csm``, and catalog metric columns (by key or alias: "NPS Score", "DAU/MAU Ratio")
+holding the latest value. Values without a ``period`` are stored at the current month.
+A missing segment is derived from ARR. Unknown columns are reported, not dropped
+silently.
+
+History: ``customer, metric, period, value`` rows (optional ``unit``) for existing
+accounts; unknown customers are problems with close-match suggestions.
+
+Both validate the whole file first and then write in one ``ws.write()``
+transaction: all rows or none. Re-importing updates accounts by name
+(case-insensitive): a column present in the file overwrites the stored value, a
+blank cell or an absent column leaves it as it was; metric values for the same
+account, metric and month are replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from rapidfuzz import fuzz, process
+
+from analytics.catalog import BY_KEY, KEYS, METRICS, SEGMENTS, segment_for, segment_for_arr
+from tools.base import ToolOutput
+from tools.ingest.benchmarks import UnreconciledMetric
+from tools.ingest.detect import field_for, metric_of_header
+from tools.ingest.problems import Problems
+from tools.ingest.reader import Table, read_table
+from tools.ingest.values import (REGION_MISSING, BadValue, Unreconciled, clean_text, is_formula, metric_column,
+                                 parse_date, parse_money, parse_period, unit_hint)
+from tools.workspace import now_iso
+
+ACCOUNT_FIELDS = ("industry", "segment", "arr", "region", "contract_start", "csm")
+PORTFOLIO_FIELDS = ("name", "period", *ACCOUNT_FIELDS)
+
+
+class ImportPortfolioOutput(ToolOutput):
+    kind: Literal["portfolio"] = "portfolio"
+    file: str
+    rows: int
+    accounts: int = Field(description="distinct accounts in the file")
+    accounts_created: int
+    accounts_updated: int
+    metric_values_written: int
+    metrics: list[str] = Field(description="catalog keys of the metric columns imported")
+    periods: list[str] = Field(description="months (YYYY-MM) the values were stored at")
+    segments_derived: int = Field(description="accounts whose segment was derived from ARR")
+    unknown_columns: list[str]
+    unreconciled: list[UnreconciledMetric]
+    normalisations: list[str]
+    summary: str
+
+
+class ImportHistoryOutput(ToolOutput):
+    kind: Literal["history"] = "history"
+    file: str
+    rows: int
+    customers: int
+    metric_values_written: int
+    metrics: list[str]
+    periods: list[str]
+    unknown_columns: list[str]
+    unreconciled: list[UnreconciledMetric]
+    normalisations: list[str]
+    summary: str
+
+
+def current_period(today: dt.date | None = None) -> str:
+    return (today or dt.date.today()).strftime("%Y-%m")
+
+
+def import_portfolio(ws, path: str | Path, sheet: str | None = None, *, today: dt.date | None = None,
+                     display_name: str | None = None, table: Table | None = None) -> ImportPortfolioOutput:
+    """Validate and import a portfolio file; raises ImportFailed (nothing written) on any problem."""
+    table = table or read_table(path, sheet=sheet, display_name=display_name)
+    probs = Problems(table.file)
+    cols, metric_cols, unknown = _portfolio_columns(table, probs)
+    probs.raise_if_any()
+    rows = _account_rows(table, cols, probs, today)
+    values, notes, unreconciled = _metric_values(table, metric_cols, probs)
+    probs.raise_if_any()
+    accounts = _accounts(rows, cols)
+    existing = _existing(ws)
+    notes = table.notes + [n for r in rows for n in r.pop("_notes")] + notes
+    derived = sum(1 for a in accounts.values() if a.get("_derived"))
+    if derived:
+        notes.append(f"segment derived from ARR for {derived} account{'s' * (derived != 1)}")
+    written, created, updated = _write_portfolio(ws, accounts, existing, rows, values)
+    periods = sorted({r["period"] for r in rows})
+    out = ImportPortfolioOutput(
+        file=table.file, rows=len(rows), accounts=len(accounts), accounts_created=created,
+        accounts_updated=updated, metric_values_written=written, metrics=[k for k in KEYS if k in values],
+        periods=periods, segments_derived=derived, unknown_columns=unknown,
+        unreconciled=unreconciled, normalisations=_dedupe(notes), summary="")
+    out.summary = _portfolio_summary(out)
+    return out
+
+
+def _portfolio_columns(table: Table, probs: Problems) -> tuple[dict[str, int], dict[str, int], list[str]]:
+    """(field -> column, metric key -> column, unknown headers); a doubly mapped column is a problem."""
+    cols: dict[str, int] = {}
+    metric_cols: dict[str, int] = {}
+    unknown: list[str] = []
+    for j, header in enumerate(table.headers):
+        f = field_for(header)
+        target, key = (cols, f) if f in PORTFOLIO_FIELDS else (metric_cols, None)
+        if key is None:
+            metric = metric_of_header(header) if f is None else None
+            if metric is None:
+                unknown.append(header)
+                continue
+            key = metric.key
+        if key in target:
+            probs.add(table.header_row, header, header,
+                      f"one column for {key} (column '{table.headers[target[key]]}' is the same)")
+            continue
+        target[key] = j
+    if "name" not in cols:
+        probs.add(table.header_row, None, None,
+                  "a 'name' column with the account names; found columns "
+                  + ", ".join(f"'{h}'" for h in table.headers))
+    return cols, metric_cols, unknown
+
+
+def _account_rows(table: Table, cols: dict[str, int], probs: Problems, today: dt.date | None) -> list[dict]:
+    """One dict per data row: name, period and account attributes, validated."""
+    now = current_period(today)
+    out, seen, formulas = [], {}, []
+    parse = {"arr": lambda s: parse_money(s, decimal_comma=table.decimal_comma), "contract_start": parse_date,
+             "segment": _segment, "period": parse_period,
+             "region": lambda s: clean_text(s, missing=REGION_MISSING)}  # "NA" is North America
+    for i, cells in enumerate(table.rows):
+        rownum = table.row_numbers[i]
+        row: dict = {"_row": rownum, "_i": i, "_notes": []}
+        for f, j in cols.items():
+            try:
+                row[f] = parse.get(f, clean_text)(cells[j])
+            except BadValue as exc:
+                probs.add(rownum, table.headers[j], cells[j], str(exc))
+                row[f] = None
+        if row.get("segment"):
+            raw = " ".join(cells[cols["segment"]].split())
+            if row["segment"] != raw:
+                row["_notes"].append(f"segment '{raw}' read as {row['segment']}")
+            elif raw not in SEGMENTS:
+                row["_notes"].append(f"segment '{raw}' is not a standard segment; kept as written")
+        name = row.get("name")
+        if name is None:
+            if "name" in cols:
+                probs.add(rownum, table.headers[cols["name"]], cells[cols["name"]], "an account name")
+            continue
+        if is_formula(name):
+            formulas.append(rownum)
+            if len(formulas) == 1:
+                row["_notes"].append(f"names that look like formulas are stored as plain text, never evaluated "
+                                     f"(first: row {rownum}, '{name[:40]}')")
+        if "period" in cols and row["period"] is None and cells[cols["period"]].strip() == "":
+            probs.add(rownum, table.headers[cols["period"]], "", "a month YYYY-MM")
+        row["period"] = row.get("period") or now
+        ident = (name.casefold(), row["period"])
+        if ident in seen:
+            what = "one row per account and period" if "period" in cols else "unique account names"
+            probs.add(rownum, table.headers[cols["name"]], name, f"{what} (also on row {seen[ident]})")
+            continue
+        seen[ident] = rownum
+        out.append(row)
+    return out
+
+
+def _segment(text: str) -> str | None:
+    s = clean_text(text)
+    if s is None:
+        return None
+    return segment_for(s) or s  # a custom segment is the CSM's own: kept as written
+
+
+def _metric_values(table: Table, metric_cols: dict[str, int], probs: Problems):
+    """Per metric key, the parsed column (None where blank or bad); notes; unreconciled metrics."""
+    values, notes, unreconciled = {}, [], []
+    for key, j in metric_cols.items():
+        header = table.headers[j]
+        unit = unit_hint(header)
+        try:
+            res = metric_column(BY_KEY[key], table.column(j), decimal_comma=table.decimal_comma,
+                                unit=unit, where=f"column '{header}'")
+        except Unreconciled as exc:
+            unreconciled.append(UnreconciledMetric(metric=key, name=header, unit=unit or "", reason=str(exc)))
+            continue
+        for i, expected in res.errors:
+            probs.add(table.row_numbers[i], header, table.rows[i][j], expected)
+        notes.extend(res.notes)
+        values[key] = res.values
+    return values, notes, unreconciled
+
+
+def _accounts(rows: list[dict], cols: dict[str, int]) -> dict[str, dict]:
+    """One record per account (casefolded name): attributes from its latest period's non-blank cells."""
+    accounts: dict[str, dict] = {}
+    for row in sorted(rows, key=lambda r: r["period"]):
+        acc = accounts.setdefault(row["name"].casefold(), {"name": row["name"]})
+        for f in ACCOUNT_FIELDS:
+            if f in cols and row.get(f) is not None:
+                acc[f] = row[f]
+    for acc in accounts.values():
+        if acc.get("segment") is None and acc.get("arr") is not None:
+            acc["_derived"] = segment_for_arr(acc["arr"])
+    return accounts
+
+
+def _existing(ws) -> dict[str, tuple[int, str | None]]:
+    return {r["name"].casefold(): (r["id"], r["segment"]) for r in ws.query("SELECT id, name, segment FROM customers")}
+
+
+def _write_portfolio(ws, accounts: dict[str, dict], existing: dict, rows: list[dict],
+                     values: dict[str, list]) -> tuple[int, int, int]:
+    stamp = now_iso()
+    new = [a for k, a in accounts.items() if k not in existing]
+    old = [(existing[k][0], a) for k, a in accounts.items() if k in existing]
+    fields = ACCOUNT_FIELDS
+    with ws.write() as db:
+        db.conn.executemany(
+            f"INSERT INTO customers (name, {', '.join(fields)}, created_at, updated_at) "
+            f"VALUES (?, {', '.join('?' * len(fields))}, ?, ?)",
+            [(a["name"], *(a.get(f) if f != "segment" else a.get(f) or a.get("_derived") for f in fields),
+              stamp, stamp) for a in new])
+        # A given value replaces the stored one; a derived segment only fills a blank one.
+        sets = ", ".join(f"{f} = COALESCE(?, {f}{', ?' if f == 'segment' else ''})" for f in fields)
+        db.conn.executemany(
+            f"UPDATE customers SET {sets}, updated_at = ? WHERE id = ?",
+            [(*(v for f in fields for v in ((a.get(f), a.get("_derived")) if f == "segment" else (a.get(f),))),
+              stamp, cid) for cid, a in old])
+        ids = {r[1].casefold(): r[0] for r in db.execute("SELECT id, name FROM customers").fetchall()}
+        keyed = [(ids[row["name"].casefold()], row["period"], row["_i"]) for row in rows]
+        triples = [(cid, key, period, col[i]) for key, col in values.items()
+                   for cid, period, i in keyed if col[i] is not None]
+        triples.sort()  # primary-key order: far fewer B-tree page splits
+        _upsert_values(db, triples)
+    return len(triples), len(new), len(old)
+
+
+def _upsert_values(db, triples: list[tuple]) -> None:
+    db.conn.executemany(
+        "INSERT INTO metric_values (customer_id, metric, period, value) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(customer_id, metric, period) DO UPDATE SET value = excluded.value", triples)
+
+
+def _portfolio_summary(out: ImportPortfolioOutput) -> str:
+    when = out.periods[0] if len(out.periods) == 1 else f"{out.periods[0]} to {out.periods[-1]}"
+    text = (f"Imported {out.accounts:,} account{'s' * (out.accounts != 1)} from {out.file} "
+            f"({out.accounts_created:,} new, {out.accounts_updated:,} updated) with "
+            f"{out.metric_values_written:,} metric values for {len(out.metrics)} metric"
+            f"{'s' * (len(out.metrics) != 1)} ({when}).")
+    if out.unknown_columns:
+        text += f" Columns not recognised (not imported): {', '.join(out.unknown_columns)}."
+    if out.unreconciled:
+        text += " Units not reconciled (not imported): " + ", ".join(u.name for u in out.unreconciled) + "."
+    if out.normalisations:
+        text += f" {len(out.normalisations)} normalisation{'s' * (len(out.normalisations) != 1)} applied."
+    return text
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+# --- metric history (long form) -------------------------------------------------------------
+
+HISTORY_FIELDS = ("name", "metric", "period", "value", "unit")
+_METRIC_NAMES = [m.label for m in METRICS] + list(KEYS)
+
+
+def import_history(ws, path: str | Path, sheet: str | None = None, *, display_name: str | None = None,
+                   table: Table | None = None) -> ImportHistoryOutput:
+    """Validate and import ``customer, metric, period, value`` rows for existing accounts."""
+    table = table or read_table(path, sheet=sheet, display_name=display_name)
+    probs = Problems(table.file)
+    cols = {}
+    unknown = []
+    for j, h in enumerate(table.headers):
+        f = field_for(h)
+        if f in HISTORY_FIELDS and f not in cols:
+            cols[f] = j
+        else:
+            unknown.append(h)
+    missing = [f for f in ("name", "metric", "period", "value") if f not in cols]
+    if missing:
+        raise probs.fail("a history file needs columns customer, metric, period, value "
+                         f"(missing: {', '.join(missing)}); "
+                         f"found {', '.join(repr(h) for h in table.headers)}", row=table.header_row)
+    existing = {r["name"].casefold(): (r["id"], r["name"]) for r in ws.query("SELECT id, name FROM customers")}
+    entries, groups = _history_rows(table, cols, existing, probs)
+    triples, notes, unreconciled = [], [], []
+    for (key, unit), idx in groups.items():
+        try:
+            res = metric_column(BY_KEY[key], [table.rows[entries[k][0]][cols["value"]] for k in idx],
+                                decimal_comma=table.decimal_comma, unit=unit or None)
+        except Unreconciled as exc:
+            unreconciled.append(UnreconciledMetric(metric=key, name=BY_KEY[key].label, unit=unit, reason=str(exc)))
+            continue
+        notes.extend(res.notes)
+        for k, expected in res.errors:
+            i = entries[idx[k]][0]
+            probs.add(table.row_numbers[i], table.headers[cols["value"]], table.rows[i][cols["value"]], expected)
+        triples += [(entries[n][1], key, entries[n][2], v) for n, v in zip(idx, res.values) if v is not None]
+    probs.raise_if_any()
+    with ws.write() as db:
+        _upsert_values(db, triples)
+    out = ImportHistoryOutput(
+        file=table.file, rows=len(table.rows), customers=len({t[0] for t in triples}),
+        metric_values_written=len(triples), metrics=[k for k in KEYS if any(g[0] == k for g in groups)],
+        periods=sorted({t[2] for t in triples}), unknown_columns=unknown, unreconciled=unreconciled,
+        normalisations=_dedupe(table.notes + notes), summary="")
+    span = f" ({out.periods[0]} to {out.periods[-1]})" if out.periods else ""
+    out.summary = (f"Imported {out.metric_values_written:,} metric values for {out.customers:,} accounts and "
+                   f"{len(out.metrics)} metrics from {out.file}{span}."
+                   + (f" Columns not recognised: {', '.join(unknown)}." if unknown else ""))
+    return out
+
+
+def _history_rows(table: Table, cols: dict[str, int], existing: dict, probs: Problems):
+    """(entries [(row index, customer id, period)], groups {(metric, unit): [entry index]})."""
+    entries, groups, seen = [], defaultdict(list), {}
+    unknown_names: dict[str, list[int]] = {}
+    names = [n for _, n in existing.values()]
+    for i, cells in enumerate(table.rows):
+        rownum = table.row_numbers[i]
+        name = " ".join(cells[cols["name"]].split())
+        metric = metric_of_header(cells[cols["metric"]]) if cells[cols["metric"]].strip() else None
+        if not name:
+            probs.add(rownum, table.headers[cols["name"]], "", "an account name")
+        elif name.casefold() not in existing:
+            unknown_names.setdefault(name.casefold(), [name]).append(rownum)
+        if metric is None:
+            probs.add(rownum, table.headers[cols["metric"]], cells[cols["metric"]],
+                      "a catalog metric" + _did_you_mean(cells[cols["metric"]], _METRIC_NAMES))
+        try:
+            period = parse_period(cells[cols["period"]])
+            if period is None:
+                raise BadValue("a month YYYY-MM")
+        except BadValue as exc:
+            probs.add(rownum, table.headers[cols["period"]], cells[cols["period"]], str(exc))
+            continue
+        if metric is None or not name or name.casefold() not in existing:
+            continue
+        cid = existing[name.casefold()][0]
+        if (cid, metric.key, period) in seen:
+            probs.add(rownum, table.headers[cols["metric"]], cells[cols["metric"]],
+                      f"one value per account, metric and period (also on row {seen[(cid, metric.key, period)]})")
+            continue
+        seen[(cid, metric.key, period)] = rownum
+        unit = (cells[cols["unit"]].strip() if "unit" in cols else "") or unit_hint(cells[cols["metric"]]) or ""
+        groups[(metric.key, unit)].append(len(entries))
+        entries.append((i, cid, period))
+    for name, *rownums in unknown_names.values():
+        more = f" ({len(rownums)} rows)" if len(rownums) > 1 else ""
+        hint = _did_you_mean(name, names) if names else " (the workspace has no accounts yet)"
+        probs.add(rownums[0], table.headers[cols["name"]], name,
+                  f"an existing account{hint}{more}; import the portfolio first")
+    return entries, groups
+
+
+def _did_you_mean(text: str, choices: list[str]) -> str:
+    close = [c for c, score, _ in process.extract(text, choices, scorer=fuzz.WRatio, limit=3) if score >= 70]
+    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
