@@ -63,7 +63,7 @@ def test_counts_match_tables(demo):
     for table in TABLES:
         assert counts[table] == ws.query(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"], table
     assert counts["customers"] == 320
-    assert ws.get_setting("demo_as_of") == AS_OF.isoformat() == "2026-11-01"
+    assert ws.get_setting("as_of") == AS_OF.isoformat() == "2026-11-01"
     assert counts["metric_values"] > 0.95 * 320 * len(KEYS) * len(PERIODS)
 
 

@@ -423,7 +423,7 @@ def build_demo(ws: Workspace, seed: int = 42, n_accounts: int = 320, replace: bo
     is true: then every portfolio table (customers, metrics, goals, practices,
     stakeholders, snapshots, cohorts, report records) is emptied first, in the same
     transaction. Benchmark sets, settings and the tool-call log are kept. Also sets
-    the ``demo_as_of`` setting (2026-11-01), the date the goal statuses were built for.
+    the ``as_of`` setting (Workspace.today) (2026-11-01), the date the goal statuses were built for.
     Returns the number of rows written per table.
     """
     if not replace and ws.query("SELECT 1 FROM customers LIMIT 1"):  # fail fast; re-checked below
@@ -450,7 +450,7 @@ def build_demo(ws: Workspace, seed: int = 42, n_accounts: int = 320, replace: bo
         for table, rows in tables.items():
             db[table].insert_all(rows, batch_size=1000)
         # Goal statuses were built for this date; tools may use it instead of today.
-        db["settings"].upsert({"key": "demo_as_of", "value": AS_OF.isoformat()}, pk="key")
+        db["settings"].upsert({"key": "as_of", "value": AS_OF.isoformat()}, pk="key")
     return {table: len(rows) for table, rows in tables.items()}
 
 

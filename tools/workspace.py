@@ -106,6 +106,15 @@ class Workspace:
         rows = self.query("SELECT value FROM settings WHERE key = ?", (key,))
         return rows[0]["value"] if rows else default
 
+    def today(self) -> dt.date:
+        """The workspace's "today": the ``as_of`` setting when set, else the real date.
+
+        The demo workspace pins it to the date its goal statuses were built for,
+        so "on track" does not drift to "missed" as the calendar moves on.
+        """
+        pinned = self.get_setting("as_of")
+        return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+
     def set_setting(self, key: str, value: str) -> None:
         with self.write() as db:
             db["settings"].upsert({"key": key, "value": value}, pk="key")
