@@ -1,0 +1,77 @@
+"""Report commands: ``peerbench report`` (draft one) and ``peerbench reports`` (list saved ones)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+from agent.cli.output import print_json
+from reports.format import markdown_table
+from tools.report import DraftReportInput, draft_report, list_reports
+
+DEFAULT_FORMAT = {"benchmark": "pdf", "account": "pdf", "success": "pdf", "qbr": "pptx", "portfolio": "xlsx"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="write a report: benchmark, account, success, qbr or portfolio")
+    p.add_argument("customer", nargs="?", help="account name (not needed for --kind portfolio)")
+    p.add_argument("--kind", default="benchmark", choices=["benchmark", "account", "success", "qbr", "portfolio"])
+    p.add_argument("--format", choices=["md", "docx", "pdf", "pptx", "xlsx"],
+                   help="default: pdf (pptx for qbr, xlsx for portfolio)")
+    p.add_argument("--out", help="also copy the file to this path (a file or an existing folder)")
+    p.add_argument("--csm", help="'Prepared by' name (default: the csm_name setting)")
+    p.add_argument("--benchmark", help="benchmark set name (default: the active set)")
+    p.add_argument("--cohort", default="segment",
+                   choices=["segment", "industry", "size", "region", "contract_age", "all"])
+    p.add_argument("--period", help="success/qbr goal period: 2026-Q3, this_quarter, ... (default: contract to date)")
+    p.add_argument("--as-of", type=dt.date.fromisoformat, help="evaluation date for goals (YYYY-MM-DD)")
+    p.add_argument("--show", action="store_true", help="print the report as Markdown")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("reports", help="list saved reports")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_reports)
+
+
+def cmd_report(args, ws) -> int:
+    if args.kind != "portfolio" and not args.customer:
+        print(f"error: a {args.kind} report needs a customer name", file=sys.stderr)
+        return 2
+    out = draft_report(ws, DraftReportInput(
+        customer=args.customer if args.kind != "portfolio" else None, kind=args.kind,
+        format=args.format or DEFAULT_FORMAT[args.kind], csm_name=args.csm, benchmark=args.benchmark,
+        cohort_type=args.cohort, period=args.period, as_of=args.as_of))
+    if args.out:
+        dest = Path(args.out)
+        dest = dest / out.file_name if dest.is_dir() else dest
+        shutil.copyfile(out.path, dest)
+    if args.json:
+        print_json(out)
+        return 0
+    if args.show:
+        print(out.markdown)
+    print(f"Saved {out.title} ({out.format}) to {out.path}" + (f" and {args.out}" if args.out else "")
+          + f" in {out.seconds:.2f} s [report #{out.report_id}]")
+    for slot, figs in out.narrative_rejected.items():
+        print(f"  narrative '{slot}' not used: figures not in tool results: {', '.join(figs)}")
+    return 0
+
+
+def cmd_reports(args, ws) -> int:
+    rows = list_reports(ws, args.limit)
+    if args.json:
+        import json
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return 0
+    if not rows:
+        print("No reports yet: `peerbench report \"<account>\" --kind benchmark --format pdf`.")
+        return 0
+    print(markdown_table(["#", "Created", "Account", "Kind", "Format", "File"],
+                         [[r["id"], r["created_at"], r["customer"] or "(portfolio)", r["kind"], r["format"],
+                           Path(r["path"]).name] for r in rows], "rlllll"))
+    return 0

@@ -1,0 +1,38 @@
+"""Markdown: the report as shown in chat and saved as ``.md`` (charts as PNG files beside it)."""
+
+from __future__ import annotations
+
+from reports.model import Bullets, Callouts, Figure, Paragraph, Report, Table
+from reports.format import markdown_table
+
+
+def table_md(t: Table) -> str:
+    body = markdown_table(t.headers, t.texts(), "".join(c.align for c in t.columns))
+    parts = [f"**{t.title}**" if t.title else "", body, f"*{t.note}*" if t.note else ""]
+    return "\n\n".join(p for p in parts if p)
+
+
+def _block(b, images: dict[str, str] | None) -> str:
+    if isinstance(b, Paragraph):
+        return f"*{b.text}*" if b.style == "note" else b.text
+    if isinstance(b, Bullets):
+        return "\n".join((f"{i}. " if b.numbered else "- ") + item for i, item in enumerate(b.items, 1))
+    if isinstance(b, Callouts):
+        return " · ".join(f"**{c.label}: {c.value}**" + (f" ({c.detail})" if c.detail else "") for c in b.items)
+    if isinstance(b, Table):
+        return table_md(b)
+    if isinstance(b, Figure):
+        ref = (images or {}).get(b.key)
+        head = f"![{b.title}]({ref})" if ref else f"**{b.title}** (chart)"
+        return head + (f"\n\n*{b.caption}*" if b.caption else "")
+    raise TypeError(f"unknown block {type(b).__name__}")
+
+
+def to_markdown(report: Report, images: dict[str, str] | None = None) -> str:
+    """The whole report; ``images`` maps figure keys to PNG paths relative to the file."""
+    out = [f"# {report.title}", "  \n".join(f"**{k}:** {v}" for k, v in report.meta)]
+    for s in report.sections:
+        out.append(f"## {s.heading}")
+        out.extend(_block(b, images) for b in s.blocks)
+    out.append(f"---\n*{report.footer}*")
+    return "\n\n".join(x for x in out if x) + "\n"

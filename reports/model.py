@@ -1,0 +1,144 @@
+"""The one typed report model every exporter renders.
+
+A :class:`Report` is a title block plus ordered :class:`Section` s; a section is a
+list of blocks (paragraphs, bullets, call-outs, tables, figures) and optional
+speaker notes (used by the PPTX exporter). Figures carry both the PNG (the same
+bytes in every format) and the chart data, so PPTX can draw a native chart.
+
+Every number in a table cell carries its display text (with its unit) and, for
+spreadsheets, its raw value and an Excel number format: numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Union
+
+KINDS = ("benchmark", "account", "success", "qbr", "portfolio")
+FORMATS = ("md", "docx", "pdf", "pptx", "xlsx")
+CUSTOMER_FACING = frozenset({"benchmark", "qbr", "success"})
+
+
+@dataclass
+class Cell:
+    text: str
+    value: float | int | str | None = None  # raw value for spreadsheets (defaults to text)
+    num_format: str | None = None           # Excel number format for a numeric value
+    tone: str | None = None                 # "good" | "warn" | "bad" (status colouring)
+
+    @property
+    def raw(self) -> float | int | str:
+        return self.text if self.value is None else self.value
+
+
+@dataclass
+class Column:
+    header: str
+    align: str = "l"      # "l" or "r" (numbers are right-aligned)
+    width: float = 1.0    # relative width
+
+
+@dataclass
+class Table:
+    key: str
+    columns: list[Column]
+    rows: list[list[Cell]]
+    title: str | None = None
+    note: str | None = None
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def texts(self) -> list[list[str]]:
+        return [[c.text for c in row] for row in self.rows]
+
+
+@dataclass
+class Series:
+    name: str
+    values: list[float | None]
+
+
+@dataclass
+class Figure:
+    key: str
+    title: str
+    png: bytes
+    caption: str = ""
+    chart_type: str | None = None          # "barh" | "bar" | "line" for a native PPTX chart
+    categories: list[str] = field(default_factory=list)
+    series: list[Series] = field(default_factory=list)
+    number_format: str = "0"
+    axis_title: str = ""
+    width_in: float = 6.3                  # width in documents (inches)
+
+
+@dataclass
+class Paragraph:
+    text: str
+    style: str = "body"   # "body" | "lead" | "note"
+
+
+@dataclass
+class Bullets:
+    items: list[str]
+    numbered: bool = False
+
+
+@dataclass
+class Callout:
+    label: str
+    value: str
+    detail: str = ""
+
+
+@dataclass
+class Callouts:
+    items: list[Callout]
+
+
+Block = Union[Paragraph, Bullets, Callouts, Table, Figure]
+
+
+@dataclass
+class Section:
+    key: str
+    heading: str
+    blocks: list[Block] = field(default_factory=list)
+    notes: str = ""      # speaker notes / talking points
+
+    def add(self, *blocks: Block) -> Section:
+        self.blocks.extend(b for b in blocks if b is not None)
+        return self
+
+
+@dataclass
+class Report:
+    kind: str
+    title: str
+    customer: str | None
+    customer_facing: bool
+    date: str
+    prepared_by: str
+    meta: list[tuple[str, str]] = field(default_factory=list)   # ("Peer group", "...") lines under the title
+    sections: list[Section] = field(default_factory=list)
+    footer: str = ""
+    sources: list[str] = field(default_factory=list)             # tools whose outputs gave the figures
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+    def blocks(self) -> Iterator[Block]:
+        for s in self.sections:
+            yield from s.blocks
+
+    def figures(self) -> list[Figure]:
+        return [b for b in self.blocks() if isinstance(b, Figure)]
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks() if isinstance(b, Table)]
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables() if t.key == key)

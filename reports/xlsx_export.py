@@ -1,0 +1,134 @@
+"""XLSX export (xlsxwriter): a Summary sheet, one sheet per table, a Charts sheet.
+
+Safety (OWASP CSV/formula injection): formulas and URLs are never inferred from strings
+(``strings_to_formulas=False``, ``strings_to_urls=False``), and text that starts with
+``= + - @``, tab, CR or LF is prefixed with an apostrophe so it stays inert when the
+sheet is re-saved or exported to CSV. Numbers are written as numbers with a number format.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import xlsxwriter
+
+from reports.model import Bullets, Callouts, Figure, Paragraph, Report, Table
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
+TONES = {"good": "#2E7D4F", "warn": "#C77C02", "bad": "#B03A2E"}
+FONT = "Calibri"
+
+
+def escape(text: str) -> str:
+    """Text made inert for spreadsheets: a leading apostrophe before = + - @ tab CR LF."""
+    return "'" + text if text.startswith(DANGEROUS) else text
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\']", " ", title).strip()[:31] or "Sheet"
+    name, i = base, 2
+    while name.lower() in used:
+        name = f"{base[:28]} {i}"
+        i += 1
+    used.add(name.lower())
+    return name
+
+
+class _Formats:
+    def __init__(self, wb):
+        self.wb = wb
+        self._cache: dict[tuple, object] = {}
+
+    def get(self, **props):
+        key = tuple(sorted(props.items()))
+        if key not in self._cache:
+            self._cache[key] = self.wb.add_format({"font_name": FONT, "font_size": 10, "valign": "top", **props})
+        return self._cache[key]
+
+
+def _write_table(ws, fmts: _Formats, t: Table, first_row: int = 0) -> None:
+    head = fmts.get(bold=True, font_color="#FFFFFF", bg_color="#1F3A5F", text_wrap=True, border=1,
+                    border_color="#D9DEE5")
+    for c, col in enumerate(t.columns):
+        ws.write_string(first_row, c, escape(col.header), head)
+    widths = [len(col.header) for col in t.columns]
+    for r, row in enumerate(t.rows, first_row + 1):
+        for c, (col, cell) in enumerate(zip(t.columns, row)):
+            colour = {"font_color": TONES[cell.tone]} if cell.tone else {}
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                fmt = fmts.get(num_format=cell.num_format or "General", align="right", **colour)
+                ws.write_number(r, c, cell.value, fmt)
+            else:
+                fmt = fmts.get(align="right" if col.align == "r" else "left", **colour)
+                ws.write_string(r, c, escape(cell.text), fmt)
+            widths[c] = max(widths[c], min(len(cell.text), 60))
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, min(max(w + 2, 8), 62))
+    ws.freeze_panes(first_row + 1, 0)
+    if t.rows:
+        ws.autofilter(first_row, 0, first_row + len(t.rows), len(t.columns) - 1)
+    if t.note:
+        ws.write_string(first_row + len(t.rows) + 2, 0, escape(t.note), fmts.get(italic=True, font_color="#666666"))
+
+
+def _summary(ws, fmts: _Formats, report: Report) -> None:
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 90)
+    ws.write_string(0, 0, escape(report.title), fmts.get(bold=True, font_size=16, font_color="#1F3A5F"))
+    r = 2
+    for k, v in report.meta:
+        ws.write_string(r, 0, escape(k), fmts.get(bold=True))
+        ws.write_string(r, 1, escape(v), fmts.get())
+        r += 1
+    wrap = fmts.get(text_wrap=True)
+    for s in report.sections:
+        if not any(isinstance(b, (Paragraph, Bullets, Callouts)) for b in s.blocks):
+            continue
+        r += 1
+        ws.write_string(r, 0, escape(s.heading), fmts.get(bold=True, font_size=12, font_color="#1F3A5F"))
+        r += 1
+        for b in s.blocks:
+            if isinstance(b, Callouts):
+                for c in b.items:
+                    ws.write_string(r, 0, escape(c.label), fmts.get(bold=True))
+                    ws.write_string(r, 1, escape(c.value + (f" ({c.detail})" if c.detail else "")), fmts.get())
+                    r += 1
+            elif isinstance(b, Paragraph):
+                ws.write_string(r, 1, escape(b.text), wrap)
+                r += 1
+            elif isinstance(b, Bullets):
+                for item in b.items:
+                    ws.write_string(r, 1, escape("• " + item), wrap)
+                    r += 1
+    ws.write_string(r + 1, 0, escape(report.footer), fmts.get(italic=True, font_color="#666666"))
+
+
+def write_xlsx(report: Report, path: Path) -> Path:
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "strings_to_numbers": False, "nan_inf_to_errors": True})
+    wb.set_properties({"title": report.title, "author": report.prepared_by})
+    fmts = _Formats(wb)
+    used: set[str] = set()
+    _summary(wb.add_worksheet(_sheet_name("Summary", used)), fmts, report)
+    for s in report.sections:
+        tables = [b for b in s.blocks if isinstance(b, Table)]
+        for t in tables:
+            title = t.title or (s.heading if len(tables) == 1 else t.key.replace("_", " ").title())
+            _write_table(wb.add_worksheet(_sheet_name(title, used)), fmts, t)
+    figures: list[Figure] = report.figures()
+    if figures:
+        ws = wb.add_worksheet(_sheet_name("Charts", used))
+        row = 0
+        from PIL import Image
+
+        for f in figures:
+            with Image.open(io.BytesIO(f.png)) as im:
+                height = im.height
+            ws.write_string(row, 0, escape(f.title), fmts.get(bold=True))
+            ws.insert_image(row + 1, 0, f"{f.key}.png", {"image_data": io.BytesIO(f.png), "x_scale": 0.6,
+                                                         "y_scale": 0.6, "object_position": 3})
+            row += int(height * 0.6 / 20) + 4
+    wb.close()
+    return path
