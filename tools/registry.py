@@ -9,11 +9,21 @@ from tools.base import Tool
 
 
 def _build() -> dict[str, Tool]:
-    from tools import cohort, compare
+    from tools import benchmark_sets, cohort, compare, goals, ingest, portfolio, practices, recommend, report, roi
 
     tools = [
+        ingest.TOOL,
+        benchmark_sets.TOOL,
         cohort.TOOL,
         compare.TOOL,
+        goals.TOOL,
+        roi.TOOL,
+        roi.PORTFOLIO_TOOL,
+        report.TOOL,
+        portfolio.TOOL,
+        portfolio.HISTORY_TOOL,
+        practices.TOOL,
+        recommend.TOOL,
     ]
     return {t.name: t for t in tools}
 

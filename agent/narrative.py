@@ -1,0 +1,167 @@
+"""Prompts and offline narratives, rendered from Jinja templates in prompts/.
+
+Templates render with ``StrictUndefined``: a missing variable fails loudly. The
+system prompt depends on the settings only (never the date, the user or the
+workspace), so it is byte-stable across calls and prompt caching holds.
+
+Narratives are built from the tool outputs only: every figure in them is a figure a
+tool produced. A template per output model (``prompts/narrative/<output_model>.md.j2``) writes
+the sentences; the tables come from the output's ``to_markdown()`` when it has one, else
+from a generic rendering of the model.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from pydantic import BaseModel
+
+from agent.session import Settings
+from tools.base import ToolOutput
+
+PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
+MAX_ROWS = 15
+SKIP = {"id", "description", "status_rule", "checksum", "run_id"}  # noise in a chat answer
+
+
+def _ordinal(x: float | None) -> str:
+    from analytics.percentiles import ordinal
+    return "n/a" if x is None or x != x else ordinal(x)
+
+
+def _num(x: Any, nd: int = 1) -> str:
+    if x is None or x != x:
+        return "n/a"
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return str(x)
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,.{nd}f}".rstrip("0").rstrip(".")
+
+
+def _label(key: str) -> str:
+    from analytics.catalog import BY_KEY
+    return BY_KEY[key].label if key in BY_KEY else key.replace("_", " ")
+
+
+def _value(metric: str, x: Any) -> str:
+    from reports.format import fmt_value
+    return fmt_value(metric, x)
+
+
+def _money(x: Any) -> str:
+    from reports.format import fmt_money
+    return fmt_money(x)
+
+
+@lru_cache(maxsize=1)
+def env() -> jinja2.Environment:
+    e = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PROMPTS)), undefined=jinja2.StrictUndefined,
+                           autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+    e.globals.update(ordinal=_ordinal, num=_num, label=_label, value=_value, money=_money)
+    return e
+
+
+def render(name: str, **context: Any) -> str:
+    return env().get_template(name).render(**context).strip()
+
+
+def system_prompt(settings: Settings) -> str:
+    return render("system.md.j2", csm_name=settings.csm_name, benchmark_set=settings.benchmark_set,
+                  default_cohort_type=settings.default_cohort_type, anonymise=settings.anonymise)
+
+
+# ---------------------------------------------------------------------------
+# tables
+
+
+def output_markdown(output: ToolOutput) -> str:
+    """The output's own Markdown (``to_markdown``) or a generic rendering of its fields."""
+    own = getattr(output, "to_markdown", None)
+    if callable(own):
+        return own().strip()
+    if isinstance(getattr(output, "markdown", None), str):  # a ready rendering (draft_report)
+        return output.markdown.strip()
+    return generic_markdown(output.model_dump(mode="json")).strip()
+
+
+def _cell(x: Any) -> str:
+    if isinstance(x, (dict, list)):
+        return f"({len(x)} items)" if isinstance(x, list) else ", ".join(f"{k}: {_cell(v)}" for k, v in x.items())
+    return _num(x).replace("|", "\\|").replace("\n", " ") if x is not None else ""
+
+
+def generic_markdown(data: Any, depth: int = 0) -> str:
+    """Scalars as a bullet list, lists of records as tables (first rows), nested objects below."""
+    if not isinstance(data, dict):
+        return _cell(data)
+    lines, nested = [], []
+    for key, val in data.items():
+        if val is None or val == [] or val == {} or key in SKIP or (isinstance(val, str) and len(val) > 160):
+            continue
+        if isinstance(val, list) and all(isinstance(v, dict) for v in val):
+            nested.append(f"**{_label(key).capitalize()}**\n\n" + _table(val))
+        elif isinstance(val, dict) and depth < 2:
+            nested.append(f"**{_label(key).capitalize()}**\n\n" + generic_markdown(val, depth + 1))
+        elif isinstance(val, list):
+            lines.append(f"- **{_label(key).capitalize()}**: " + ", ".join(_cell(v) for v in val))
+        else:
+            lines.append(f"- **{_label(key).capitalize()}**: {_cell(val)}")
+    return "\n\n".join(x for x in ["\n".join(lines), *nested] if x)
+
+
+def _table(rows: list[dict]) -> str:
+    cols = [k for k in dict.fromkeys(k for r in rows for k in r) if k not in SKIP
+            and all(not isinstance(r.get(k), (dict, list)) and len(str(r.get(k) or "")) <= 80 for r in rows)][:8]
+    out = ["| " + " | ".join(_label(c).capitalize() for c in cols) + " |", "|" + " --- |" * len(cols)]
+    out += ["| " + " | ".join(_cell(r.get(c)) for c in cols) + " |" for r in rows[:MAX_ROWS]]
+    if len(rows) > MAX_ROWS:
+        out.append(f"\n_{len(rows) - MAX_ROWS} more rows not shown._")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------
+# narratives
+
+
+def narrate(name: str, output: BaseModel, intent: str | None = None) -> str:
+    """The template sentences for one tool result ('' when its output model has no template).
+
+    Templates are written against one output model, so they are named after it:
+    ``CompareCustomerOutput`` -> ``narrative/compare_customer_output.md.j2``.
+    """
+    template = f"narrative/{_snake(type(output).__name__)}.md.j2"
+    if template not in _templates():
+        return ""
+    return render(template, out=output, tool=name, intent=intent or name)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+@lru_cache(maxsize=1)
+def _templates() -> frozenset[str]:
+    return frozenset(env().list_templates())
+
+
+def compose(runs: list[tuple[str, ToolOutput | None, str | None]], intent: str | None = None,
+            prose: str | None = None) -> tuple[str, str]:
+    """(narrative, full Markdown) for a turn: the sentences, then the tables.
+
+    ``runs`` are (tool name, output, error) in call order. The sentences are the model's
+    prose when given, else the templates (errors stated plainly); identical tables once.
+    """
+    if prose is None:
+        parts = [render("narrative/_error.md.j2", tool=name, error=error) if error is not None
+                 else narrate(name, output, intent) for name, output, error in runs]
+        narrative = "\n\n".join(p for p in parts if p)
+    else:
+        narrative = prose.strip()
+    tables = list(dict.fromkeys(output_markdown(o) for _, o, e in runs if o is not None and e is None))
+    body = "\n\n".join(t for t in tables if t)
+    return narrative, "\n\n".join(x for x in (narrative, body) if x)

@@ -1,0 +1,617 @@
+"""The offline planner: rules that map a message to the same tool calls Claude would make.
+
+:func:`extract` reads the entities (customer names, fuzzy-matched against the
+workspace; peer-group words; metric; report kind and format; goal figures), then the
+first intent whose rule matches builds the plan. Each intent is a small function
+``(Entities, Session) -> Plan``; a plan is a list of tool calls, or a question back
+(an unknown or ambiguous name), or the help text. Follow-ups reuse the session's
+context: "and TechCorp?" repeats the last call for another account, "only Enterprise
+peers" narrows the last comparison, "export that as PDF" drafts the report of the
+last result, "what should they do first?" asks for recommendations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.session import Session, Settings, ToolCall
+from analytics.catalog import METRICS, metric_for, segment_for
+from tools.base import ToolError
+from tools.resolve import resolve_name
+from tools.workspace import Workspace
+
+MAX_CUSTOMERS = 3
+
+HELP = """I can help with:
+- **Compare an account with its peers**: "How does Acme Corp compare to peers?", "Compare Acme vs Enterprise SaaS peers over $100K ARR"
+- **Compare the portfolio with benchmarks**: "Compare my customers against these benchmarks" (attach a CSV/XLSX), "Who is below benchmark?"
+- **Benchmark sets**: "Which benchmark sets are loaded?"
+- **Best practices**: "What do top performers do for NPS?"
+- **Recommendations**: "What should Acme do to reach the median?", "Achievement plan for DataPro"
+- **Success and ROI**: "What ROI has Acme seen?", "Which goals are at risk?", "Value delivered for TechCorp"
+- **Goals**: "Add a goal for Acme: improve NPS from 30 to 50 by 2026-12-31", "Record 45 for Acme's NPS goal"
+- **Reports**: "Create a QBR slide for Acme", "Export Acme's benchmark report as PDF"
+- **History**: "How has Acme's benchmark position changed?"
+- **Peer groups**: "How many Enterprise SaaS accounts are over $100K ARR?\""""
+
+# Words that are never part of a customer name (lower case).
+_STOP = set("""
+a an the and or but if then than so to of in on at by for from with without into onto about as is are was
+were be been being am do does did doing done has have had having i me my mine we us our ours you your yours
+he him his she her hers it its they them their theirs this that these those there here what which who whom
+whose when where why how all any each every some no not only just also too very more most less least much
+many few other same such own again once please pls thanks thank hi hello hey ok okay yes now can could
+would should will shall may might must let lets let's tell show give list get find see look make create
+generate produce build draft export download send save want need like help me one two three vs versus
+against compare compared comparing comparison benchmark benchmarks benchmarked benchmarking peer peers
+cohort cohorts group groups similar customers customer accounts account portfolio book doing perform
+performing performance stack up stacks rank ranks ranked ranking percentile percentiles median average
+over under above below between less greater least most arr revenue report reports qbr slide slides deck
+pdf docx word pptx powerpoint xlsx excel spreadsheet markdown md file format summary analysis full
+best practice practices top performers performer leaders leader playbook playbooks recommend recommends
+recommendation recommendations improve improvement improvements improving plan plans action actions
+achievement next steps step first priority priorities should roi return investment value delivered
+success metrics metric score scores goal goals risk at-risk track progress outcome outcomes history
+historical time trend trends trending changed change changes position over-time quarter quarters year
+years month months day days week weeks add set update record measurement measured new target baseline
+current from to by reach raise cut lower reduce increase decrease only just segment segments industry
+industries size region regions tenure age contract which sets loaded available kpi kpis table
+numbers figures chart charts and what's whats how's who's where's gaps strengths weak weakness
+weaknesses strong lagging laggards behind underperforming underperform worst leading ahead doing well
+go going again instead same but rather look looks looking everyone everybody everything anything nothing
+""".split())
+
+_NAME_SLOT = {"for", "does", "is", "about", "of", "compare", "and", "with", "account", "customer", "at", "did",
+              "has", "vs", "versus", "benchmark"}
+
+_CURRENCY = r"\$?\s*(\d[\d,]*(?:\.\d+)?)\s*([kKmM])?"
+
+
+@dataclass
+class Entities:
+    text: str
+    lower: str
+    customers: list[str] = field(default_factory=list)      # resolved names, in order of mention
+    name_question: str | None = None                         # an unknown or ambiguous name, asked back
+    metric: str | None = None
+    criteria: dict[str, Any] = field(default_factory=dict)   # CohortCriteria fields
+    cohort_type: str | None = None
+    benchmark: str | None = None
+    report_format: str | None = None
+    report_kind: str | None = None
+    numbers: list[float] = field(default_factory=list)
+    date: str | None = None
+
+    def has(self, pattern: str) -> bool:
+        return re.search(pattern, self.lower) is not None
+
+
+@dataclass
+class Plan:
+    intent: str
+    calls: list[ToolCall] = field(default_factory=list)
+    question: str | None = None     # asked back instead of running tools
+    text: str | None = None         # a fixed answer (help)
+    customer: str | None = None
+    report_kind: str | None = None
+
+    @property
+    def call(self) -> ToolCall | None:
+        return self.calls[0] if self.calls else None
+
+
+# ---------------------------------------------------------------------------
+# entities
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z0-9][A-Za-z0-9&'._\-]*[A-Za-z0-9]|[A-Za-z0-9]", text)
+
+
+def _norm_token(tok: str) -> str:
+    return re.sub(r"'s$", "", tok.lower())
+
+
+def _vocabulary(ws_words: set[str]) -> set[str]:
+    words = set(_STOP) | ws_words
+    for m in METRICS:
+        for label in (m.key, m.label, *m.aliases):
+            words.update(w.lower() for w in _tokens(label.replace("_", " ")))
+    words.update(["enterprise", "mid-market", "mid", "market", "midmarket", "smb", "small", "business", "mm"])
+    return words
+
+
+def _spans(text: str, vocab: set[str]) -> list[tuple[str, bool]]:
+    """Runs of non-vocabulary tokens: (span, looks like a name)."""
+    spans, run, name_like, prev = [], [], False, ""
+    for tok in _tokens(text) + [""]:
+        word = _norm_token(tok)
+        is_vocab = not tok or word in vocab or re.fullmatch(r"[\d.,]+[kmb%x]?|q[1-4]|p\d{2}|fy\d+", word)
+        if not is_vocab:
+            if not run:
+                name_like = prev in _NAME_SLOT
+            run.append(re.sub(r"'s$", "", tok))
+            name_like = name_like or tok[:1].isupper()
+        elif run:
+            spans.append((" ".join(run), name_like))
+            run = []
+        prev = word
+    return spans
+
+
+def find_customers(ws: Workspace, text: str, vocab: set[str]) -> tuple[list[str], str | None]:
+    """Customer names mentioned in ``text`` (fuzzy), and a question for a name not found."""
+    names = [r["name"] for r in ws.query("SELECT name FROM customers ORDER BY name")]
+    hits: list[tuple[int, str]] = []
+    rest = text
+    for name in sorted(names, key=len, reverse=True):  # exact mentions first, longest name wins
+        pattern = re.compile(rf"(?<![\w]){re.escape(name)}(?![\w])", re.IGNORECASE)
+        m = pattern.search(rest)
+        if m:
+            hits.append((m.start(), name))
+            rest = pattern.sub(lambda x: " " * len(x.group(0)), rest)
+    question = None
+    for span, name_like in _spans(rest, vocab):
+        if not names:
+            if name_like:
+                question = "The workspace has no customers yet: run `peerbench demo` or import a portfolio file."
+            continue
+        try:
+            match = resolve_name(names, span)
+        except ToolError as exc:
+            if name_like and question is None:
+                question = _name_question(span, exc)
+            continue
+        if match not in (n for _, n in hits):
+            hits.append((text.find(span), match))
+    return [n for _, n in sorted(hits)], question
+
+
+def _name_question(span: str, exc: ToolError) -> str:
+    if exc.suggestions:
+        return (f"I'm not sure which customer you mean by '{span}'. Did you mean "
+                + ", ".join(f"**{s}**" for s in exc.suggestions[:5]) + "?")
+    return f"I couldn't find a customer called '{span}' in this workspace. Which account do you mean?"
+
+
+def _amount(num: str, suffix: str | None) -> float:
+    return float(num.replace(",", "")) * {"k": 1e3, "m": 1e6}.get((suffix or "").lower(), 1.0)
+
+
+def _arr_criteria(text: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    # an amount: "$100K" | "100k" | "100000 ARR" (three alternatives, two groups each: number, K/M)
+    money = (r"(?:\$\s*(\d[\d,]*(?:\.\d+)?)\s*([kKmM])?|(\d[\d,]*(?:\.\d+)?)\s*([kKmM])\b"
+             r"|(\d[\d,]*(?:\.\d+)?)()(?=\s*(?:in\s+)?arr))")
+    m = re.search(rf"between\s+{money}\s+and\s+{money}", text, re.I) or \
+        re.search(rf"{money}\s*(?:-|–|to)\s*{money}(?=\s*(?:in\s+)?arr|\s*(?:accounts|customers|peers))", text, re.I)
+    if m:
+        g = m.groups()
+        lo = next(_amount(g[i], g[i + 1]) for i in (0, 2, 4) if g[i])
+        hi = next(_amount(g[i], g[i + 1]) for i in (6, 8, 10) if g[i])
+        return {"arr_min": lo, "arr_max": hi}
+    for words, key in ((r"over|above|more than|greater than|at least|>=?|\bmin(?:imum)?", "arr_min"),
+                       (r"under|below|less than|at most|up to|<=?|\bmax(?:imum)?", "arr_max")):
+        m = re.search(rf"(?:{words})\s*{money}", text, re.I)
+        if m and (m.group(1) or m.group(3) or m.group(5)):
+            g = m.groups()
+            out[key] = next(_amount(g[i], g[i + 1]) for i in (0, 2, 4) if g[i])
+    return out
+
+
+def _age_criteria(lower: str) -> dict[str, int]:
+    m = re.search(r"(?:contract|tenure|customers? for|been (?:a customer|with us)|signed|age)\D{0,25}?"
+                  r"(over|more than|at least|longer than|under|less than|fewer than|shorter than|within)\s*"
+                  r"(\d+)\s*(months?|mos?|years?|yrs?)", lower)
+    if not m:
+        return {}
+    months = int(m.group(2)) * (12 if m.group(3).startswith("y") else 1)
+    key = "contract_age_min_months" if m.group(1) in ("over", "more than", "at least", "longer than") \
+        else "contract_age_max_months"
+    return {key: months}
+
+
+def _ws_values(ws: Workspace, column: str) -> list[str]:
+    rows = ws.query(f"SELECT DISTINCT {column} AS v FROM customers WHERE {column} IS NOT NULL AND {column} != ''")
+    return sorted((r["v"] for r in rows), key=len, reverse=True)
+
+
+def _word_in(value: str, lower: str) -> bool:
+    return re.search(rf"(?<![\w]){re.escape(value.lower())}(?![\w])", lower) is not None
+
+
+def _segment(lower: str) -> str | None:
+    for phrase in ("mid-market", "mid market", "midmarket", "enterprise", "smb", "small business"):
+        if _word_in(phrase, lower):
+            return segment_for(phrase)
+    return None
+
+
+def _metric(lower: str) -> str | None:
+    """The first catalog metric named in the text (longest phrase wins at each position)."""
+    words = _tokens(lower.replace("/", " "))
+    for i in range(len(words)):
+        for n in (5, 4, 3, 2, 1):
+            if i + n <= len(words):
+                m = metric_for(" ".join(words[i:i + n]))
+                if m is not None:
+                    return m.key
+    return None
+
+
+def _cohort(lower: str, ws: Workspace, e: Entities) -> None:
+    seg = _segment(lower)
+    if seg and seg != "All":
+        e.criteria["segment"] = seg
+    for value in _ws_values(ws, "industry"):
+        if _word_in(value, lower):
+            e.criteria["industry"] = value
+            break
+    for value in _ws_values(ws, "region"):
+        if _word_in(value, lower):
+            e.criteria["region"] = value
+            break
+    e.criteria.update(_arr_criteria(e.text))
+    e.criteria.update(_age_criteria(lower))
+    saved = [r["name"] for r in ws.query("SELECT name FROM cohorts")]
+    for name in saved:
+        if _word_in(name, lower):
+            e.criteria["saved"] = name
+    if e.criteria:
+        e.cohort_type = "custom"
+    elif re.search(r"\b(same|similar|its|their) industry|\bindustry peers|\bby industry", lower):
+        e.cohort_type = "industry"
+    elif re.search(r"\b(same|similar) size|\bsize peers|\bby size|\barr band|\bsimilar arr", lower):
+        e.cohort_type = "size"
+    elif re.search(r"\b(same|similar|its|their) region|\bregional|\bby region", lower):
+        e.cohort_type = "region"
+    elif re.search(r"contract age|\btenure|\bsimilar age|\bsame age", lower):
+        e.cohort_type = "contract_age"
+    elif re.search(r"\ball (accounts|customers|peers)|\bwhole portfolio|\bentire portfolio|\beveryone", lower):
+        e.cohort_type = "all"
+
+
+_FORMATS = (("pdf", "pdf"), ("docx", "docx"), ("word", "docx"), ("pptx", "pptx"), ("powerpoint", "pptx"),
+            ("slides?", "pptx"), ("deck", "pptx"), ("xlsx", "xlsx"), ("excel", "xlsx"), ("spreadsheet", "xlsx"),
+            ("markdown", "md"), ("md", "md"))
+_KINDS = (("qbr", "qbr"), ("slide", "qbr"), ("deck", "qbr"), ("success", "success"), ("roi", "success"),
+          ("value", "success"), ("goals?", "success"), ("portfolio", "portfolio"), ("full analysis", "portfolio"),
+          ("all (?:my )?customers", "portfolio"), ("account", "account"), ("benchmark", "benchmark"))
+
+
+def extract(message: str, ws: Workspace, session: Session) -> Entities:
+    e = Entities(text=message, lower=message.lower())
+    ws_words = {w.lower() for col in ("industry", "region") for v in _ws_values(ws, col) for w in _tokens(v)}
+    ws_words |= {w.lower() for r in ws.query("SELECT name FROM benchmark_sets") for w in _tokens(r["name"])}
+    vocab = _vocabulary(ws_words)
+    e.customers, e.name_question = find_customers(ws, message, vocab)
+    e.metric = _metric(e.lower)
+    _cohort(e.lower, ws, e)
+    for r in ws.query("SELECT name FROM benchmark_sets ORDER BY length(name) DESC"):
+        if _word_in(r["name"], e.lower):
+            e.benchmark = r["name"]
+            break
+    e.report_format = next((f for w, f in _FORMATS if re.search(rf"\b{w}\b", e.lower)), None)
+    e.report_kind = next((k for w, k in _KINDS if re.search(rf"\b{w}\b", e.lower)), None)
+    m = re.search(r"\b(\d{4}-\d{2}-\d{2})\b", message)
+    e.date = m.group(1) if m else None
+    no_dates = re.sub(r"\b\d{4}-\d{2}-\d{2}\b", " ", message)
+    e.numbers = [float(x.replace(",", "")) for x in re.findall(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?", no_dates)]
+    return e
+
+
+# ---------------------------------------------------------------------------
+# intents: each returns a Plan
+
+
+def _customer(e: Entities, session: Session) -> str | None:
+    if e.customers:
+        return e.customers[0]
+    return session.context.customer
+
+
+def _needs_customer(intent: str, e: Entities, session: Session, build: Callable[[str], list[ToolCall]]) -> Plan:
+    if e.name_question and not e.customers:
+        return Plan(intent, question=e.name_question)
+    customer = _customer(e, session)
+    if customer is None:
+        return Plan(intent, question="Which customer do you mean? Give me the account name, e.g. 'Acme Corp'.")
+    return Plan(intent, calls=build(customer), customer=customer)
+
+
+def help_plan(e: Entities, session: Session, settings: Settings) -> Plan:
+    return Plan("help", text=HELP)
+
+
+def compare_customer(e: Entities, session: Session, settings: Settings) -> Plan:
+    def build(customer: str) -> list[ToolCall]:
+        names = e.customers[:MAX_CUSTOMERS] or [customer]
+        return [ToolCall("compare_customer", _compare_input(n, e, settings)) for n in names]
+    return _needs_customer("compare_customer", e, session, build)
+
+
+def _compare_input(customer: str, e: Entities, settings: Settings, base: dict | None = None) -> dict:
+    inp = dict(base or {"customer": customer, "cohort_type": settings.default_cohort_type,
+                        "criteria": None, "benchmark": settings.benchmark_set or None,
+                        "anonymise": settings.anonymise})
+    inp["customer"] = customer
+    if e.criteria:
+        inp["criteria"] = {**(inp.get("criteria") or {}), **e.criteria}
+        inp["cohort_type"] = "custom"
+    elif e.cohort_type:
+        inp["cohort_type"], inp["criteria"] = e.cohort_type, None
+    if e.benchmark:
+        inp["benchmark"] = e.benchmark
+    return inp
+
+
+def compare_portfolio(e: Entities, session: Session, settings: Settings) -> Plan:
+    inp: dict[str, Any] = {"benchmark": e.benchmark or session.context.benchmark or settings.benchmark_set or None}
+    if e.criteria.get("segment"):
+        inp["segment"] = e.criteria["segment"]
+    if e.metric:
+        inp["metric"] = e.metric
+    return Plan("compare_portfolio", calls=[ToolCall("compare_portfolio", inp)])
+
+
+def below_benchmark(e: Entities, session: Session, settings: Settings) -> Plan:
+    plan = compare_portfolio(e, session, settings)
+    plan.intent = "below_benchmark"
+    return plan
+
+
+def list_benchmarks(e: Entities, session: Session, settings: Settings) -> Plan:
+    return Plan("list_benchmarks", calls=[ToolCall("list_benchmarks", {})])
+
+
+def best_practices(e: Entities, session: Session, settings: Settings) -> Plan:
+    inp: dict[str, Any] = {"metric": e.metric, "anonymise": settings.anonymise}
+    if e.criteria.get("segment"):
+        inp["segment"] = e.criteria["segment"]
+    return Plan("best_practices", calls=[ToolCall("find_best_practices", inp)])
+
+
+def recommendations(e: Entities, session: Session, settings: Settings) -> Plan:
+    def build(customer: str) -> list[ToolCall]:
+        inp: dict[str, Any] = {"customer": customer, "anonymise": settings.anonymise}
+        if e.metric:
+            inp["metric"] = e.metric
+        if e.benchmark:
+            inp["benchmark"] = e.benchmark
+        return [ToolCall("recommend_improvements", inp)]
+    return _needs_customer("recommendations", e, session, build)
+
+
+def success(e: Entities, session: Session, settings: Settings) -> Plan:
+    portfolio_words = r"\b(portfolio|all (my )?(customers|accounts)|which (customers|accounts|goals)|across)\b"
+    if (not e.customers and not e.name_question and e.has(portfolio_words)) or \
+            (not e.customers and not e.name_question and session.context.customer is None):
+        inp: dict[str, Any] = {"segment": e.criteria.get("segment")}
+        return Plan("portfolio_success", calls=[ToolCall("portfolio_success", inp)])
+    def build(customer: str) -> list[ToolCall]:
+        inp: dict[str, Any] = {"customer": customer}
+        if _period(e.lower):
+            inp["period"] = _period(e.lower)
+        return [ToolCall("compute_roi", inp)]
+    return _needs_customer("success", e, session, build)
+
+
+def _period(lower: str) -> str | None:
+    """'this quarter' -> this_quarter, 'Q3 2026' -> 2026-Q3, 'in 2026' -> 2026 (compute_roi periods)."""
+    if re.search(r"\b(this|current) quarter\b", lower):
+        return "this_quarter"
+    if re.search(r"\b(last|previous|prior) quarter\b", lower):
+        return "last_quarter"
+    m = re.search(r"\bq([1-4])\s*(?:of\s+)?(20\d\d)\b", lower) or re.search(r"\b(20\d\d)[\s-]*q([1-4])\b", lower)
+    if m:
+        q, y = (m.group(1), m.group(2)) if len(m.group(1)) == 1 else (m.group(2), m.group(1))
+        return f"{y}-Q{q}"
+    m = re.search(r"\b(?:in|for|during)\s+(20\d\d)\b", lower)
+    return m.group(1) if m else None
+
+
+def goal(e: Entities, session: Session, settings: Settings) -> Plan:
+    def build(customer: str) -> list[ToolCall]:
+        return [ToolCall("manage_goals", _goal_input(customer, e))]
+    return _needs_customer("goal", e, session, build)
+
+
+def _goal_input(customer: str, e: Entities) -> dict[str, Any]:
+    low = e.lower
+    creating = e.has(r"\b(add|new|create|set up)\b")
+    if e.has(r"\b(record|log|measure[ds]?|measurement|now at|is now|currently)\b") and not creating:
+        action = "measure"
+    elif e.has(r"\b(update|change|move|edit)\b"):
+        action = "update"
+    elif e.has(r"\b(list|show|what are)\b") and not e.has(r"\b(add|new|create)\b"):
+        action = "list"
+    else:
+        action = "create"
+    inp: dict[str, Any] = {"action": action, "customer": customer}
+    metric = e.metric
+    m_from = re.search(r"from\s+\$?(-?\d[\d,]*(?:\.\d+)?)", low)
+    m_to = re.search(r"\bto\s+\$?(-?\d[\d,]*(?:\.\d+)?)", low)
+    if action == "measure":
+        if e.numbers:
+            inp["value"] = e.numbers[0]
+        inp["goal"] = _goal_ref(e)
+        if e.date:
+            inp["date"] = e.date
+        return inp
+    if action in ("create", "update"):
+        if action == "update":
+            inp["goal"] = _goal_ref(e)
+        elif metric:
+            inp["metric"] = metric
+            inp["name"] = _goal_name(e, metric)
+        if m_from:
+            inp["baseline"] = float(m_from.group(1).replace(",", ""))
+        m_target = re.search(r"\btarget(?:\s+value)?(?:\s+of|\s+to|\s*:|\s*=)?\s+\$?(-?\d[\d,]*(?:\.\d+)?)", low)
+        if m_target or m_to:
+            inp["target"] = float((m_target or m_to).group(1).replace(",", ""))
+        if e.date:
+            inp["target_date"] = e.date
+    return inp
+
+
+def _goal_ref(e: Entities) -> str | None:
+    """The goal meant: a quoted name, "goal 12", else the metric's label (matched by name)."""
+    quoted = re.search(r"[\"'“‘]([^\"'”’]{3,80})[\"'”’]", e.text)
+    if quoted:
+        return quoted.group(1)
+    m = re.search(r"goal\s+#?(\d+)", e.lower)
+    if m:
+        return m.group(1)
+    if e.metric:
+        from analytics.catalog import BY_KEY
+        return BY_KEY[e.metric].label
+    return None
+
+
+def _goal_name(e: Entities, metric: str) -> str:
+    from analytics.catalog import BY_KEY
+    verb = "Reduce" if BY_KEY[metric].direction == "lower_is_better" else "Improve"
+    return f"{verb} {BY_KEY[metric].label}"
+
+
+def report(e: Entities, session: Session, settings: Settings) -> Plan:
+    fmt = e.report_format or ("pptx" if e.report_kind == "qbr" else "docx")
+    kind = e.report_kind or session.context.report_kind or "benchmark"
+    if kind == "portfolio":
+        return Plan("report", calls=[ToolCall("draft_report", {"customer": None, "kind": "portfolio",
+                                                                "format": fmt})], report_kind=kind)
+    plan = _needs_customer("report", e, session, lambda c: [ToolCall("draft_report", {
+        "customer": c, "kind": kind, "format": fmt})])
+    plan.report_kind = kind
+    return plan
+
+
+def history(e: Entities, session: Session, settings: Settings) -> Plan:
+    return _needs_customer("history", e, session, lambda c: [ToolCall("benchmark_history", {"customer": c})])
+
+
+def cohort(e: Entities, session: Session, settings: Settings) -> Plan:
+    inp: dict[str, Any] = dict(e.criteria)
+    m = re.search(r"\b(?:as|called|named)\s+['\"]?(\w[\w\- ]{0,40}?)['\"]?\s*[.!?]?\s*$", e.text, re.I)
+    if m and e.has(r"\b(save|name|call)\b"):
+        inp["save_as"] = m.group(1).strip()
+    return Plan("build_cohort", calls=[ToolCall("build_cohort", inp)])
+
+
+# follow-ups ---------------------------------------------------------------
+
+
+def follow_other_customer(e: Entities, session: Session, settings: Settings) -> Plan:
+    """"and TechCorp?": the last call again for another account."""
+    last = session.context.call
+    customer = e.customers[0]
+    if last is None or "customer" not in last.input or last.name == "manage_goals":
+        return compare_customer(e, session, settings)
+    inp = dict(last.input)
+    inp["customer"] = customer
+    if last.name == "compare_customer":
+        inp = _compare_input(customer, e, settings, base=inp)
+    intent = {"compare_customer": "compare_customer", "compute_roi": "success",
+              "recommend_improvements": "recommendations", "benchmark_history": "history",
+              "draft_report": "report"}.get(last.name, last.name)
+    return Plan(intent, calls=[ToolCall(last.name, inp)], customer=customer,
+                report_kind=inp.get("kind") if last.name == "draft_report" else None)
+
+
+def follow_narrow(e: Entities, session: Session, settings: Settings) -> Plan:
+    """"only Enterprise peers": the last comparison with a different peer group."""
+    last = session.context.call
+    customer = session.context.customer
+    if last is not None and last.name == "compare_portfolio":
+        return compare_portfolio(e, session, settings)
+    base = dict(last.input) if last is not None and last.name == "compare_customer" else None
+    if base is not None and e.criteria and base.get("cohort_type") != "custom":
+        base["criteria"] = None  # "only Enterprise peers" replaces the peer dimension, keeps nothing stale
+    return Plan("compare_customer", calls=[ToolCall("compare_customer",
+                                                    _compare_input(customer, e, settings, base=base))],
+                customer=customer)
+
+
+# ---------------------------------------------------------------------------
+# the rules, in order
+
+_R_HELP = r"^\s*(help|\?|what can you do|what do you do|how does this work|commands|menu)\b"
+_R_GOAL = (r"\b(add|set|create|new|update|change|edit|record|log)\b(?:[^.?!]|\.\d)*\b(goal|measurement|milestone)s?\b"
+           r"|\bgoal\b(?:[^.?!]|\.\d)*\b(is now|now at|reached|measured)\b|\brecord\b(?:[^.?!]|\.\d)*\bfor\b")
+_R_REPORT = (r"\b(report|export|download|qbr|slides?|deck|pdf|docx|pptx|xlsx|excel|powerpoint|spreadsheet)\b")
+_R_BENCH_SETS = (r"\b(benchmark sets?|which benchmarks|what benchmarks|list (the |all )?benchmarks|show (me )?"
+                 r"(the |all )?benchmarks|available benchmarks|benchmarks (do we have|are loaded|loaded|available))\b")
+_R_PRACTICES = (r"\b(best practices?|top performers?|best performers?|what do (the )?(best|top)|who (is|are) "
+                r"(the )?(best|top)|leaders? (in|on|for)|playbooks?|learn from)\b")
+_R_RECO = (r"\b(recommend\w*|improve\w*|achievement plan|action plan|what should|next steps?|"
+           r"how (can|could|do|should) \w+( \w+)? (get|reach|improve|close|move)|close the gaps?|"
+           r"do first|priorit\w+|focus on)\b")
+_R_SUCCESS = (r"\b(roi|return on investment|value delivered|delivered value|success (metrics?|score|plan)|"
+              r"goals?( are| is)? at risk|at[- ]risk goals?|goal progress|goals? status|value realization|"
+              r"business value|how are (the |their |its )?goals)\b")
+_R_HISTORY = (r"\b(history|historical|over time|what(?:'s| has)? changed|since last (?:quarter|month|year)|"
+              r"(position|percentile|rank\w*) (has )?(changed|moved|evolved)|"
+              r"changed over|trend(ed)? (of|in) (the |its |their )?(benchmark |peer )?(position|percentile|rank)|"
+              r"(has|have) .{0,30}(changed|moved|evolved|improved|slipped))\b")
+_R_COHORT = (r"\b(build|create|define|save|make)\b(?:[^.?!]|\.\d)*\b(cohort|peer group)\b|\bhow many\b(?:[^.?!]|\.\d)*"
+             r"\b(accounts|customers)\b|\b(cohort|peer group) (of|with|for)\b")
+_R_PORTFOLIO = (r"\b(my (customers|accounts|portfolio|book)|all (of )?(my |our )?(customers|accounts)|"
+                r"(the |our |whole |entire )?portfolio|every (customer|account)|whole book)\b")
+_R_BELOW = (r"\b(who|which (customers|accounts)|what (customers|accounts))\b(?:[^.?!]|\.\d)*\b(below|under|behind|"
+            r"lagging|underperform\w*|worst|at risk)\b|\blaggards?\b|\bbelow (the )?benchmark\b")
+_R_COMPARE = (r"\b(compare\w*|comparison|vs\.?|versus|against|benchmark\w*|stack\w* up|how (is|does|are) "
+              r"[\w .&'-]+ (doing|perform\w*|compar\w*|rank\w*|look\w*)|peers?|percentile|rank\w*|position)\b")
+_R_FOLLOW = r"^\s*(and|what about|how about|same for|now|ok(ay)?,?( and| now)?|also)\b"
+_R_NARROW = r"^\s*(only|just|now|instead|but|limit|restrict|narrow|use|with|vs\.?|versus|against|compared? to)\b"
+_R_THEY = r"\b(they|them|their|it|its|this account|that account|the account)\b"
+
+
+def plan(message: str, ws: Workspace, session: Session, settings: Settings | None = None,
+         loaded_benchmark: str | None = None) -> Plan:
+    """The tool calls (or a question, or help) for ``message`` in this session."""
+    settings = settings or Settings()
+    e = extract(message, ws, session)
+    if loaded_benchmark:
+        e.benchmark = e.benchmark or loaded_benchmark
+    return _route(e, session, settings, loaded_benchmark is not None)
+
+
+def _route(e: Entities, s: Session, st: Settings, attached: bool) -> Plan:
+    if e.has(_R_HELP) or not e.lower.strip():
+        return help_plan(e, s, st)
+    if e.has(r"^\s*(thanks?( you)?|thx|cheers|great|perfect|ok(ay)?|cool)\b[\s!.]*$"):
+        return Plan("thanks", text="You're welcome. Ask me about another account, or type *help* for ideas.")
+    if e.has(_R_GOAL) and not e.has(_R_REPORT):
+        return goal(e, s, st)
+    if e.has(_R_PRACTICES) and not e.has(r"\b(report|export|pdf|docx)\b"):
+        return best_practices(e, s, st)
+    if e.has(_R_REPORT) and not e.has(_R_BENCH_SETS):
+        return report(e, s, st)
+    if e.has(_R_BENCH_SETS):
+        return list_benchmarks(e, s, st)
+    if e.has(_R_SUCCESS):
+        return success(e, s, st)
+    if e.has(_R_RECO):
+        return recommendations(e, s, st)
+    if e.has(_R_HISTORY) and (e.customers or s.context.customer or e.name_question):
+        return history(e, s, st)
+    if e.has(_R_BELOW) and not e.customers:
+        return below_benchmark(e, s, st)
+    if e.has(_R_COHORT) and not e.customers:
+        return cohort(e, s, st)
+    if (attached or e.has(_R_PORTFOLIO)) and not e.customers and not e.name_question:
+        return compare_portfolio(e, s, st)
+    if e.customers and e.has(_R_FOLLOW) and s.context.call is not None:
+        return follow_other_customer(e, s, st)
+    if not e.customers and not e.name_question and (e.criteria or e.cohort_type) and \
+            (s.context.call is not None or e.has(_R_NARROW)) and s.context.customer:
+        return follow_narrow(e, s, st)
+    if e.customers or e.name_question or e.has(_R_COMPARE):
+        if not e.customers and not e.name_question and not e.has(_R_THEY) and s.context.customer is None:
+            return Plan("compare_customer", question="Which customer should I compare? Give me the account "
+                        "name, e.g. 'How does Acme Corp compare to peers?'")
+        return compare_customer(e, s, st)
+    return Plan("help", text="I'm not sure what you'd like me to do.\n\n" + HELP)
