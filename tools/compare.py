@@ -13,7 +13,7 @@ from tools.base import Tool, ToolError, ToolInput, ToolOutput
 from tools.benchmark_lookup import BenchmarkInfo, benchmark_for_account
 from tools.cohort import MIN_COHORT, CohortCriteria, CohortType, criteria_mask, describe, guard_differencing, peer_mask
 from tools.data import customers_frame, latest_metrics, metric_history
-from tools.format import metric_table_markdown
+from reports.format import metric_table_markdown
 from tools.resolve import resolve_customer
 from tools.workspace import Workspace
 
