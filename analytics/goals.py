@@ -40,7 +40,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import percentileofscore
 
 AT_RISK_MARGIN = 15.0
 TOL = 1e-9
@@ -338,6 +337,8 @@ def peer_percentile(values, x: float) -> float | None:
     v = v[~np.isnan(v)]
     if len(v) < MIN_PEERS or x is None or np.isnan(x):
         return None
+    from scipy.stats import percentileofscore  # the reference definition; imported late (start-up time)
+
     return float(percentileofscore(v, x, kind="mean"))
 
 

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from agent.core import Answer, NullEvents, Session, Settings, answer
 from tools.workspace import Workspace
 
 EXAMPLE_QUESTIONS = (
@@ -51,15 +50,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_bench_agent)
 
 
-class _Steps(NullEvents):
-    """Tool steps on stderr, so stdout stays the Markdown answer."""
+def _steps():
+    """Tool steps on stderr, so stdout stays the Markdown answer (agent imported late: start-up time)."""
+    from agent.core import NullEvents
 
-    async def tool_start(self, call_id: str, name: str, input: dict) -> None:
-        print(f"-> {name} {json.dumps(input, default=str)}", file=sys.stderr)
+    class _Steps(NullEvents):
+        async def tool_start(self, call_id: str, name: str, input: dict) -> None:
+            print(f"-> {name} {json.dumps(input, default=str)}", file=sys.stderr)
 
-    async def tool_end(self, call_id: str, name: str, output, error: str | None) -> None:
-        if error:
-            print(f"   {name}: {error}", file=sys.stderr)
+        async def tool_end(self, call_id: str, name: str, output, error: str | None) -> None:
+            if error:
+                print(f"   {name}: {error}", file=sys.stderr)
+
+    return _Steps()
 
 
 def print_answer(ans: Answer, as_json: bool = False) -> None:
@@ -75,13 +78,17 @@ def print_answer(ans: Answer, as_json: bool = False) -> None:
 
 
 def cmd_ask(args, ws: Workspace) -> int:
+    from agent.core import Session, answer
+
     ans = asyncio.run(answer(args.message, ws=ws, session=Session(),
-                             attachments=[Path(a) for a in args.attach], events=_Steps()))
+                             attachments=[Path(a) for a in args.attach], events=_steps()))
     print_answer(ans, args.json)
     return 0
 
 
 def cmd_chat(args, ws: Workspace) -> int:
+    from agent.core import Session, answer
+
     session = Session()
     print("peerbench chat: ask about your accounts ('help' for examples, 'quit' to leave). "
           "Attach a file with: /attach PATH your question")
@@ -101,7 +108,7 @@ def cmd_chat(args, ws: Workspace) -> int:
             if line.startswith("/attach "):
                 _, path, *rest = line.split(" ", 2)
                 files, line = [Path(path)], (rest[0] if rest else "Compare my customers against these benchmarks")
-            print_answer(await answer(line, ws=ws, session=session, attachments=files, events=_Steps()))
+            print_answer(await answer(line, ws=ws, session=session, attachments=files, events=_steps()))
 
     asyncio.run(loop())
     return 0
@@ -163,6 +170,7 @@ def stream_response(blocks: list[dict], stop_reason: str | None = None, **kw: An
 
 def planner_script(ws: Workspace) -> Callable:
     """A respx side effect playing Claude by the offline planner: tool calls first, then a short answer."""
+    from agent.core import Session
     from agent.planner import plan
 
     def reply(request):
@@ -190,6 +198,7 @@ def agent_bench(questions: tuple[str, ...] = EXAMPLE_QUESTIONS, *, quiet: bool =
     import pytest_httpx2  # noqa: F401  (registers the httpcore2 mocker with respx)
     import respx
 
+    from agent.core import Session, Settings, answer
     from agent.loop import tool_schemas
     from agent.narrative import system_prompt
     from tools.registry import all_tools
@@ -201,7 +210,7 @@ def agent_bench(questions: tuple[str, ...] = EXAMPLE_QUESTIONS, *, quiet: bool =
         settings = Settings()
         prefix = len(json.dumps(tool_schemas(all_tools())).encode()) + len(system_prompt(settings).encode())
         for q in questions:
-            ws.shown_cohorts.clear() if hasattr(ws, "shown_cohorts") else None
+            ws.shown_cohorts.clear()
             with respx.mock(using="httpcore2", base_url=BASE_URL, assert_all_mocked=True) as router:
                 route = router.post("/v1/messages").mock(side_effect=planner_script(ws))
                 client = anthropic.AsyncAnthropic(api_key="scripted", base_url=BASE_URL, max_retries=0)
