@@ -34,6 +34,8 @@ __all__ = ["ActionSpec", "Answer", "Events", "NullEvents", "Session", "Settings"
 OFFLINE_NOTICE = "Offline mode: answered by rules and templates (set ANTHROPIC_API_KEY to chat with Claude)."
 UNVERIFIED_NOTICE = ("Some figures in Claude's answer could not be matched to the computed results, "
                      "so the computed summary is shown instead.")
+IMPORT_FAILED = ("Nothing was changed in the workspace and the question was not answered, so that older "
+                 "data is not mistaken for the file's. Fix the problems listed and attach the file again.")
 MAX_BATCH = 50  # reports per click (the UI caps a button's calls at 50 too)
 ACTION_TOOLS = {"draft_report", "recommend_improvements", "find_best_practices", "compare_customer",
                 "compare_portfolio", "compute_roi"}
@@ -112,6 +114,10 @@ async def answer(message: str, *, ws: Workspace, session: Session, attachments: 
     if client is None and os.environ.get("ANTHROPIC_API_KEY"):
         client = anthropic.AsyncAnthropic()
     loads, notices, load_text = await _import(ws, attachments, session)
+    if len(loads) < len(attachments or ()):
+        # A file the question is about did not load: answering from older data would mislead.
+        return _finish(Answer(text=IMPORT_FAILED, mode="offline" if client is None else "claude"),
+                       loads, notices, load_text, message, session, registry)
     toolbox = Toolbox(ws, registry, session.id, events, settings.max_result_bytes)
     if client is None:
         ans = await _offline(message, ws, session, settings, toolbox, loaded=_loaded_set(loads))

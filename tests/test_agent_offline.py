@@ -110,12 +110,14 @@ async def test_attachment_is_loaded_first_and_used(rws):
     assert "Export full analysis" in [a.label for a in ans.actions]
 
 
-async def test_bad_attachment_is_a_notice(rws, tmp_path):
+async def test_bad_attachment_stops_the_answer(rws, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"\x00\x01 not a csv")
-    ans = await _offline(rws, "How does Acme Corp compare to peers?", attachments=[bad])
+    before = rws.query("SELECT COUNT(*) AS n FROM benchmark_sets")
+    ans = await _offline(rws, "Compare my customers against these benchmarks", attachments=[bad])
     assert any(n.startswith("Could not import bad.csv") for n in ans.notices)
-    assert ans.results[0][0] == "compare_customer"
+    assert ans.results == [] and "Nothing was changed" in ans.text
+    assert rws.query("SELECT COUNT(*) AS n FROM benchmark_sets") == before
 
 
 async def test_scripted_claude_with_the_real_compare_customer(rws, claude):
