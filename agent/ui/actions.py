@@ -1,0 +1,106 @@
+"""Follow-up buttons: the agent's ActionSpecs as Chainlit actions, and what a click runs.
+
+A button's payload comes back from the browser, so it carries nothing the server
+acts on directly: the spec stays in the chat's server-side memory under a random
+reference, and the button carries only ``{"ref": "<16 hex>"}``, validated by
+:class:`ButtonPayload`. A tampered, stale or foreign reference finds nothing and
+the user is told to ask again.
+
+What a spec's ``payload`` may ask for (validated by :class:`SpecPayload`):
+
+- ``{"message": "..."}``: run that text through the agent, as if typed;
+- ``{"tool": "draft_report", "input": {...}}``: run one tool (input validated by the
+  tool's own model) and show its result and file;
+- ``{"calls": [{"tool": ..., "input": {...}}, ...]}``: run several (e.g. one report
+  per customer), with progress shown in a step.
+
+Tool calls run through ``agent.core.run_action``, which decides which tools a
+button may run and validates their input with the tool's own model.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections import OrderedDict
+from typing import Any
+
+import chainlit as cl
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+CHAINLIT_NAME = "peerbench_action"
+MAX_REMEMBERED = 100
+MAX_CALLS = 50
+
+
+class ButtonPayload(BaseModel):
+    """Exactly what a button may send back."""
+
+    model_config = ConfigDict(extra="forbid")
+    ref: str = Field(pattern=r"^[0-9a-f]{16}$")
+
+
+class ToolCallSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tool: str = Field(pattern=r"^[a-z_]{1,64}$")
+    input: dict[str, Any] = Field(default_factory=dict)
+
+
+class SpecPayload(BaseModel):
+    """The meaning of an agent's button (see the module docstring)."""
+
+    model_config = ConfigDict(extra="ignore")
+    message: str | None = Field(None, max_length=2000)
+    tool: str | None = Field(None, pattern=r"^[a-z_]{1,64}$")
+    input: dict[str, Any] | None = None
+    calls: list[ToolCallSpec] | None = Field(None, max_length=MAX_CALLS)
+
+    @model_validator(mode="after")
+    def _one_meaning(self) -> SpecPayload:
+        if sum(x is not None for x in (self.message, self.tool, self.calls)) > 1:
+            raise ValueError("an action is a message, a tool call or a list of calls, not several")
+        return self
+
+    def tool_calls(self) -> list[ToolCallSpec]:
+        if self.calls is not None:
+            return list(self.calls)
+        if self.tool is not None:
+            return [ToolCallSpec(tool=self.tool, input=self.input or {})]
+        return []
+
+
+class ActionExpired(Exception):
+    message = "That button is no longer available (the chat was restarted or it is too old). Please ask again."
+
+
+class Remembered:
+    """The chat's buttons, by reference (newest kept)."""
+
+    def __init__(self) -> None:
+        self._specs: OrderedDict[str, Any] = OrderedDict()
+
+    def add(self, spec: Any) -> str:
+        ref = secrets.token_hex(8)
+        self._specs[ref] = spec
+        while len(self._specs) > MAX_REMEMBERED:
+            self._specs.popitem(last=False)
+        return ref
+
+    def get(self, payload: Any) -> Any:
+        try:
+            ref = ButtonPayload.model_validate(payload).ref
+        except ValidationError as exc:
+            raise ActionExpired() from exc
+        spec = self._specs.get(ref)
+        if spec is None:
+            raise ActionExpired()
+        return spec
+
+
+def to_buttons(specs: list, remembered: Remembered) -> list[cl.Action]:
+    return [cl.Action(name=CHAINLIT_NAME, label=_label(s.label), tooltip=_label(s.label),
+                      payload={"ref": remembered.add(s)}) for s in specs]
+
+
+def _label(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip()[:60] or "Run"

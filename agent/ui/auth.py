@@ -1,0 +1,149 @@
+"""Optional sign-in and one workspace per signed-in user.
+
+Sign-in is on when users are configured, either inline in ``PEERBENCH_USERS``
+(``"alice:<hash>,bob:<hash>"``) or in a file named by ``PEERBENCH_USERS_FILE``
+(one ``name:<hash>`` per line, ``#`` comments). Chainlit then also needs
+``CHAINLIT_AUTH_SECRET`` (make one with ``chainlit create-secret``) to sign its
+session tokens. Hashes are never plain passwords:
+
+- ``pbkdf2_sha256$<iterations>$<salt>$<hex digest>`` (recommended; make one with
+  ``python -m agent.ui.auth hash``), or
+- ``sha256$<hex digest>`` / a bare 64-hex SHA-256 of the password (accepted for
+  convenience; weaker, since it is unsalted).
+
+Separation: every signed-in user works in their own workspace file,
+``<dir of PEERBENCH_DB>/users/<safe id>/peerbench.db``, seeded from the main (demo)
+workspace on first sign-in. Uploads, benchmark sets and reports live beside that
+file, so one user's chat can neither see nor download another's, whatever id it
+asks for; Chainlit's own file URLs are bound to the session and its user as well.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import sqlite3
+import sys
+import threading
+from pathlib import Path
+
+PBKDF2_ITERATIONS = 600_000
+_seed_lock = threading.Lock()
+_DUMMY = f"pbkdf2_sha256${PBKDF2_ITERATIONS}$0${'0' * 64}"
+
+
+def load_users() -> dict[str, str]:
+    """{user name: password hash} from PEERBENCH_USERS and PEERBENCH_USERS_FILE."""
+    entries: list[str] = [e for e in (os.environ.get("PEERBENCH_USERS") or "").split(",")]
+    path = os.environ.get("PEERBENCH_USERS_FILE")
+    if path:
+        entries += Path(path).read_text(encoding="utf-8").splitlines()
+    users: dict[str, str] = {}
+    for entry in entries:
+        entry = entry.strip()
+        if not entry or entry.startswith("#") or ":" not in entry:
+            continue
+        name, stored = entry.split(":", 1)
+        if name.strip() and stored.strip():
+            users[name.strip()] = stored.strip()
+    return users
+
+
+def auth_enabled() -> bool:
+    return bool(os.environ.get("PEERBENCH_USERS") or os.environ.get("PEERBENCH_USERS_FILE"))
+
+
+def hash_password(password: str, *, iterations: int = PBKDF2_ITERATIONS, salt: str | None = None) -> str:
+    salt = salt or secrets.token_hex(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), iterations).hex()
+    return f"pbkdf2_sha256${iterations}${salt}${digest}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Constant-time check of ``password`` against one of the accepted hash forms."""
+    stored = stored.strip()
+    if stored.startswith("pbkdf2_sha256$"):
+        try:
+            _, iterations, salt, digest = stored.split("$", 3)
+            rounds = int(iterations)
+        except ValueError:
+            return False
+        if not 1 <= rounds <= 10_000_000:
+            return False
+        mine = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), rounds).hex()
+        return hmac.compare_digest(mine, digest.lower())
+    digest = stored.split("$", 1)[1] if stored.startswith("sha256$") else stored
+    if not re.fullmatch(r"[0-9a-fA-F]{64}", digest):
+        return False  # not a hash we know: never compare plain text
+    return hmac.compare_digest(hashlib.sha256(password.encode()).hexdigest(), digest.lower())
+
+
+def check_login(username: str, password: str) -> str | None:
+    """The user's identifier when the name and password match a configured user, else None."""
+    users = load_users()
+    stored = users.get(username)
+    if stored is None:
+        verify_password(password, _DUMMY)  # the same work whether or not the user exists
+        return None
+    return username if verify_password(password, stored) else None
+
+
+def safe_id(identifier: str) -> str:
+    """A folder name for a user: readable, and distinct for distinct identifiers."""
+    slug = re.sub(r"[^a-z0-9_-]+", "-", identifier.lower()).strip("-")[:32] or "user"
+    return f"{slug}-{hashlib.sha256(identifier.encode()).hexdigest()[:10]}"
+
+
+def user_db_path(main_db: Path, identifier: str) -> Path:
+    return main_db.parent / "users" / safe_id(identifier) / "peerbench.db"
+
+
+def ensure_user_db(main_db: Path, identifier: str) -> Path:
+    """The user's workspace file, created on first use as a copy of the main workspace.
+
+    The copy drops the main workspace's report registry and audit rows: those
+    belong to whoever made them, and report paths point outside the user's folder.
+    """
+    target = user_db_path(main_db, identifier)
+    with _seed_lock:
+        if target.exists() or not main_db.exists():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".seeding")
+        tmp.unlink(missing_ok=True)
+        src = sqlite3.connect(str(main_db))
+        dst = sqlite3.connect(str(tmp))
+        try:
+            src.backup(dst)
+            tables = {r[0] for r in dst.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            for table in ("reports", "tool_calls"):
+                if table in tables:
+                    dst.execute(f"DELETE FROM {table}")
+            dst.commit()
+        finally:
+            dst.close()
+            src.close()
+        os.replace(tmp, target)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m agent.ui.auth hash``: print a hash to put in PEERBENCH_USERS."""
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] != ["hash"]:
+        print("usage: python -m agent.ui.auth hash   (reads the password from the terminal)")
+        return 2
+    password = getpass.getpass("Password: ")
+    if password != getpass.getpass("Again: "):
+        print("The passwords differ.", file=sys.stderr)
+        return 1
+    print(hash_password(password))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""An agent Answer on screen: narrative, charts, long tables, downloads and buttons.
+
+- The text is the agent's final Markdown (narrative and tables, after the numbers
+  check); notices ("Offline mode", "Claude is unavailable...") go above it.
+- Charts: one inline ``cl.Image`` per chartable result (see :mod:`agent.ui.charts`).
+- Long tables: a list of rows in a result longer than :data:`DATAFRAME_ROWS`
+  becomes a paginated ``cl.Dataframe`` (short ones are already Markdown in the text).
+- Downloads: ``cl.File`` built from the bytes of files inside this chat's workspace
+  report folder only; a path outside it is never read, whoever named it.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+from typing import Any
+
+import chainlit as cl
+import pandas as pd
+from pydantic import BaseModel
+
+from agent.ui.charts import charts_for
+from tools.base import ToolError
+
+log = logging.getLogger(__name__)
+
+DATAFRAME_ROWS = 25
+MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024
+MIME = {
+    ".md": "text/markdown",
+    ".csv": "text/csv",
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".png": "image/png",
+    ".zip": "application/zip",
+}
+
+
+def compose_text(answer: Any) -> str:
+    """Notices first (a one-liner in italics, a longer one as a quote), then the answer."""
+    notices = [_notice(n.strip()) for n in (answer.notices or []) if n and n.strip()]
+    return "\n\n".join([*notices, answer.text or ""]).strip() or "Done."
+
+
+def _notice(text: str) -> str:
+    if "\n" not in text:
+        return f"_{text}_"
+    return "\n".join("> " + line for line in text.splitlines())
+
+
+def elements_for(answer: Any, reports_dir: Path) -> list:
+    elements: list = []
+    for name, output in answer.results or []:
+        for title, png in charts_for(name, output):
+            elements.append(cl.Image(name=title, content=png, display="inline", size="large", mime="image/png"))
+        elements += long_tables(name, output)
+    for path in downloadable(answer, reports_dir):
+        elements.append(cl.File(name=path.name, content=path.read_bytes(),
+                                mime=MIME.get(path.suffix.lower(), "application/octet-stream"), display="inline"))
+    return elements
+
+
+def long_tables(name: str, output: Any) -> list:
+    """A Dataframe for each list of rows in ``output`` too long to read as Markdown."""
+    if not isinstance(output, BaseModel):
+        return []
+    tables = []
+    for field, value in output:
+        if isinstance(value, list) and len(value) > DATAFRAME_ROWS and all(isinstance(v, BaseModel) for v in value):
+            frame = pd.DataFrame([_flat(v) for v in value])
+            title = f"{name.replace('_', ' ')}: {field.replace('_', ' ')} ({len(value)} rows)"
+            tables.append(cl.Dataframe(name=title, data=frame, display="inline"))
+    return tables
+
+
+def _flat(row: BaseModel) -> dict:
+    return {k: (v if isinstance(v, (int, float, str, bool)) or v is None else str(v))
+            for k, v in row.model_dump(mode="json").items()}
+
+
+def downloadable(answer: Any, reports_dir: Path) -> list[Path]:
+    """This turn's export files that are real files inside ``reports_dir`` (no duplicates)."""
+    candidates = list(answer.files or [])
+    for _, output in answer.results or []:
+        path = getattr(output, "path", None)
+        if isinstance(path, (str, Path)) and str(path):
+            candidates.append(Path(path))
+    root = reports_dir.resolve()
+    seen: list[Path] = []
+    for candidate in candidates:
+        try:
+            path = Path(candidate).resolve()
+        except (OSError, RuntimeError):
+            continue
+        if path in seen:
+            continue
+        if not path.is_relative_to(root) or not path.is_file():
+            log.info("not offered for download: %s (not a file in %s)", candidate, root)
+            continue
+        if path.suffix.lower() not in MIME or path.stat().st_size > MAX_DOWNLOAD_BYTES:
+            continue
+        seen.append(path)
+    return seen
+
+
+def explain(exc: BaseException) -> str:
+    """An error in plain words; a bug gets a reference to the log, never a traceback."""
+    if isinstance(exc, ToolError):
+        text = exc.message
+        if exc.suggestions and "Did you mean" not in text:
+            text += "\n\nDid you mean: " + ", ".join(exc.suggestions[:5]) + "?"
+        return text
+    if isinstance(exc, TimeoutError):
+        return ("That took longer than the time allowed for one answer, so I stopped. "
+                "Try a narrower question (one account, or one metric).")
+    ref = uuid.uuid4().hex[:8]
+    log.error("unexpected error (ref %s)", ref, exc_info=exc)
+    return (f"Sorry, something went wrong on my side while answering (reference {ref}). "
+            "Please try again, or rephrase the question.")

@@ -1,0 +1,108 @@
+"""The chat settings panel: benchmark set, default peer group, anonymity, CSM name.
+
+The values come back from the browser, so they are validated (:class:`Prefs`)
+before they reach the agent's :class:`~agent.session.Settings`; an unknown
+benchmark set or cohort type falls back to the default rather than failing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import chainlit as cl
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from agent.session import Settings
+from tools.workspace import Workspace
+
+ACTIVE = "(active set)"
+COHORT_TYPES = {"segment": "Same segment", "industry": "Same industry", "size": "Similar size (ARR band)",
+                "region": "Same region", "contract_age": "Similar contract age", "all": "All accounts"}
+
+
+class Prefs(BaseModel):
+    """What the user may set in the panel."""
+
+    benchmark_set: str = Field("", max_length=120)   # "" = the workspace's active set
+    cohort_type: str = "segment"
+    anonymise: bool = True
+    csm_name: str = Field("", max_length=80)
+
+    @field_validator("cohort_type")
+    @classmethod
+    def _known_cohort(cls, v: str) -> str:
+        if v not in COHORT_TYPES:
+            raise ValueError(f"unknown cohort type {v!r}")
+        return v
+
+    @field_validator("csm_name")
+    @classmethod
+    def _plain_name(cls, v: str) -> str:
+        return " ".join(v.replace("\x00", "").split())
+
+
+def mode_label() -> str:
+    if os.environ.get("ANTHROPIC_API_KEY"):
+        return f"Claude ({os.environ.get('PEERBENCH_MODEL') or Settings.model})"
+    return "Offline (no ANTHROPIC_API_KEY)"
+
+
+def benchmark_sets(ws: Workspace) -> list[str]:
+    try:
+        return [r["name"] for r in ws.query("SELECT name FROM benchmark_sets ORDER BY name")]
+    except Exception:  # an empty or older workspace
+        return []
+
+
+def parse(values: dict, ws: Workspace, current: Prefs | None = None) -> Prefs:
+    """Validate settings sent by the browser; bad fields keep their current value."""
+    base = (current or Prefs()).model_dump()
+    raw = {"benchmark_set": values.get("benchmark_set", base["benchmark_set"]),
+           "cohort_type": values.get("cohort_type", base["cohort_type"]),
+           "anonymise": values.get("anonymise", base["anonymise"]),
+           "csm_name": values.get("csm_name", base["csm_name"])}
+    if raw["benchmark_set"] in (ACTIVE, None):
+        raw["benchmark_set"] = ""
+    if raw["benchmark_set"] and raw["benchmark_set"] not in benchmark_sets(ws):
+        raw["benchmark_set"] = base["benchmark_set"]
+    try:
+        return Prefs.model_validate(raw)
+    except ValidationError as exc:
+        bad = {str(e["loc"][0]) for e in exc.errors()}
+        return Prefs.model_validate({k: (base[k] if k in bad else v) for k, v in raw.items()})
+
+
+def panel(ws: Workspace, prefs: Prefs) -> cl.ChatSettings:
+    sets = benchmark_sets(ws)
+    return cl.ChatSettings([
+        cl.input_widget.Select(id="benchmark_set", label="Benchmark set", values=[ACTIVE, *sets],
+                               initial_value=prefs.benchmark_set or ACTIVE,
+                               description="Industry benchmark used when a question names none. "
+                                           "Attaching a new benchmark file makes it the active set."),
+        cl.input_widget.Select(id="cohort_type", label="Default peer group",
+                               items={label: key for key, label in COHORT_TYPES.items()},
+                               initial_value=prefs.cohort_type),
+        cl.input_widget.Switch(id="anonymise", label="Anonymise peers", initial=prefs.anonymise,
+                               description="Label peers Peer A, Peer B, ... Customer-facing reports are "
+                                           "always anonymised."),
+        cl.input_widget.TextInput(id="csm_name", label="Your name (for reports)", initial=prefs.csm_name,
+                                  placeholder="e.g. Jordan Lee"),
+        cl.input_widget.TextInput(id="mode", label="Mode", initial=mode_label(), disabled=True,
+                                  description="Offline: built-in rules and templates answer. With "
+                                              "ANTHROPIC_API_KEY set on the server, Claude plans and writes; "
+                                              "every figure is still computed and checked."),
+    ])
+
+
+def agent_settings(prefs: Prefs) -> Settings:
+    return dataclasses.replace(Settings.from_env(), anonymise=prefs.anonymise, csm_name=prefs.csm_name,
+                               benchmark_set=prefs.benchmark_set, default_cohort_type=prefs.cohort_type)
+
+
+def initial_prefs() -> Prefs:
+    """The panel's starting values, from the environment (PEERBENCH_CSM_NAME, ...)."""
+    env = Settings.from_env()
+    cohort = env.default_cohort_type if env.default_cohort_type in COHORT_TYPES else "segment"
+    return Prefs(benchmark_set=env.benchmark_set[:120], cohort_type=cohort, anonymise=env.anonymise,
+                 csm_name=" ".join(env.csm_name.split())[:80])

@@ -1,0 +1,246 @@
+"""End to end in a real browser: `chainlit run app.py` on a free loopback port with a
+temporary demo workspace, driven by headless Debian Chromium through Python playwright.
+
+Run locally: `apt-get install -y chromium` then
+`.venv/bin/python -m pytest -m browser tests/test_browser.py -q`. Skipped only when
+/usr/bin/chromium is absent (CI installs it). Screenshots of every step are saved in
+the test's tmp dir (printed on failure); external hosts (fonts, CDNs) are blocked.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from reports.format import fmt_pct, fmt_value
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "saas_industry_benchmarks_2026.csv"
+ANSWER_TIMEOUT_MS = 30_000
+CLI = [sys.executable, "-c", "import sys; from agent.cli import main; sys.exit(main(sys.argv[1:]))"]
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(db: Path, app_root: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in (
+        "ANTHROPIC_API_KEY", "DATABASE_URL", "CHAINLIT_AUTH_SECRET", "PEERBENCH_USERS", "PEERBENCH_USERS_FILE",
+        "DEBUG", "WATCH", "HEADLESS")}
+    env.update(PEERBENCH_DB=str(db), CHAINLIT_APP_ROOT=str(app_root), PYTHONUNBUFFERED="1")
+    return env
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The app on a free port with a fresh demo workspace; also Acme's `peerbench compare --json`."""
+    from agent.cli import main as peerbench
+
+    base = tmp_path_factory.mktemp("browser")
+    app_root, db = base / "app", base / "ws" / "peerbench.db"
+    (app_root / ".chainlit").mkdir(parents=True)
+    shutil.copy(ROOT / ".chainlit" / "config.toml", app_root / ".chainlit" / "config.toml")
+    shutil.copy(ROOT / "chainlit.md", app_root / "chainlit.md")
+    shutil.copytree(ROOT / "public", app_root / "public")
+    env = _env(db, app_root)
+    port = _free_port()
+    log = open(base / "server.log", "wb")
+    # The server takes seconds to import; it opens the workspace only when a chat starts,
+    # so the demo is built meanwhile (and no page is opened before it is done).
+    proc = subprocess.Popen([sys.executable, "-m", "chainlit", "run", str(ROOT / "app.py"), "-h",
+                             "--host", "127.0.0.1", "--port", str(port)],
+                            cwd=app_root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        assert peerbench(["--db", str(db), "demo", "--accounts", "150"]) == 0
+        compare = subprocess.Popen([*CLI, "--db", str(db), "compare", "Acme Corp", "--json"], env=env, cwd=ROOT,
+                                   stdout=subprocess.PIPE, text=True)
+        acme = json.loads(compare.communicate(timeout=120)[0])
+        _wait_healthy(url, proc, base / "server.log")
+        yield SimpleNamespace(url=url, db=db, env=env, log=base / "server.log", acme=acme)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def _wait_healthy(url: str, proc, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail("chainlit exited early:\n" + log.read_text(errors="replace")[-3000:])
+        try:
+            with urllib.request.urlopen(url + "/health", timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail("chainlit did not become healthy:\n" + log.read_text(errors="replace")[-3000:])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server, tmp_path):
+    context = browser.new_context(viewport={"width": 1280, "height": 2200}, accept_downloads=True)
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server.url)
+                  else route.abort())
+    page = context.new_page()
+    page.set_default_timeout(ANSWER_TIMEOUT_MS)
+    page.goto(server.url)
+    page.wait_for_selector("#starters")
+    page.wait_for_selector("#chat-settings-open-modal")  # sent over the socket: the session is ready
+    yield page
+    context.close()
+
+
+def shot(page, tmp_path: Path, name: str) -> None:
+    """The latest answer from its top (the chat scrolls to the bottom by itself)."""
+    if answers(page).count():
+        answers(page).last.evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(tmp_path / f"{name}.png"))
+
+
+def answers(page):
+    return page.locator('[data-step-type="assistant_message"]')
+
+
+def send(page, text: str, files: list[Path] = ()) -> None:
+    before = answers(page).count()
+    if files:
+        page.set_input_files("#upload-button-input", [str(f) for f in files])
+        for f in files:
+            page.locator("#attachments").get_by_text(f.name).wait_for()
+    page.fill("#chat-input", text)
+    page.locator("#chat-submit").click()
+    page.wait_for_function("n => document.querySelectorAll('[data-step-type=\"assistant_message\"]').length > n",
+                           arg=before)
+    page.wait_for_selector("#stop-button", state="detached")
+
+
+def last_answer(page):
+    return answers(page).last
+
+
+def table_rows(answer) -> list[dict[str, str]]:
+    table = answer.locator("table").first
+    headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    rows = []
+    for row in table.locator("tbody tr").all():
+        rows.append(dict(zip(headers, [c.strip() for c in row.locator("td").all_inner_texts()])))
+    return rows
+
+
+def counts(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as conn:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("benchmark_sets", "benchmark_rows", "customers", "metric_values")}
+
+
+# ---------------------------------------------------------------------------
+
+
+def test_starter_compares_acme_with_the_cli_figures(page, server, tmp_path):
+    shot(page, tmp_path, "01-welcome")
+    page.locator("#starters").get_by_text("How does Acme Corp compare to peers?").click()
+    page.wait_for_selector('[data-step-type="assistant_message"] table')
+    page.wait_for_selector("#stop-button", state="detached")
+    shot(page, tmp_path, "02-acme")
+    answer = last_answer(page)
+    assert "Offline mode" in answer.inner_text()
+    assert page.locator('[data-step-type="tool"]').count() >= 1
+    assert answer.locator("img").count() >= 1
+
+    expected = server.acme
+    shown = {r["Metric"]: r["Peer percentile"] for r in table_rows(answer)}
+    wanted = {m["label"]: fmt_pct(m["percentile"]) for m in expected["metrics"] if m["value"] is not None}
+    assert shown == wanted
+    assert fmt_pct(expected["overall_percentile"]) in answer.inner_text()
+    for label in ("Export report (DOCX)", "Export PDF", "Generate QBR slide"):
+        assert page.get_by_role("button", name=label).count() == 1
+
+
+def test_uploaded_benchmarks_are_loaded_and_the_portfolio_compared(page, server, tmp_path):
+    send(page, "Compare my customers against these benchmarks", [SAMPLE])
+    shot(page, tmp_path, "03-upload")
+    text = last_answer(page).inner_text()
+    assert "Loaded benchmarks for SaaS industry across 22 metrics" in text
+    steps = [t.lower() for t in page.locator('[data-step-type="tool"]').all_inner_texts()]
+    assert any("import files" in t for t in steps) and "compare portfolio" in steps[-1]
+    assert last_answer(page).locator("table").count() >= 1
+
+
+def test_benchmark_report_docx_download_has_acme_and_no_other_customer(page, server, tmp_path):
+    send(page, "Create a benchmark report for Acme Corp to share with them")
+    shot(page, tmp_path, "04-report")
+    button = page.get_by_role("button", name="Export report (DOCX)")
+    if button.count():
+        before = page.locator('a[download$=".docx"]').count()
+        button.first.click()
+        page.wait_for_function("n => document.querySelectorAll('a[download$=\".docx\"]').length > n", arg=before)
+        page.wait_for_selector("#stop-button", state="detached")
+        shot(page, tmp_path, "05-docx-button")
+    link = page.locator('a[download$=".docx"]').last
+    with page.expect_download() as download:
+        link.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+
+    from docx import Document
+
+    doc = Document(io.BytesIO(saved.read_bytes()))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    text = "\n".join([p.text for p in doc.paragraphs] + cells +
+                     [p.text for s in doc.sections for p in s.header.paragraphs + s.footer.paragraphs])
+    assert "Acme Corp" in text
+    expected = server.acme
+    rows = {r.cells[0].text: r.cells[1].text for t in doc.tables for r in t.rows if len(r.cells) > 1}
+    figures = {m["label"]: fmt_value(m["metric"], m["value"]) for m in expected["metrics"] if m["value"] is not None}
+    assert {k: rows.get(k) for k in figures} == figures
+    with sqlite3.connect(server.db) as conn:
+        others = [n for (n,) in conn.execute("SELECT name FROM customers WHERE name != 'Acme Corp'")]
+    assert [n for n in others if n in text] == []
+
+
+def test_a_bad_file_shows_the_error_and_changes_nothing(page, server, tmp_path):
+    bad = tmp_path / "bad_benchmarks.csv"
+    bad.write_text("metric,segment,p25,p50,p75\nnps,Enterprise,10,abc,40\nDAU/MAU Ratio,SMB,0.2,0.3,\n")
+    before = counts(server.db)
+    send(page, "Compare my customers against these benchmarks", [bad])
+    shot(page, tmp_path, "06-bad-file")
+    text = last_answer(page).inner_text()
+    assert "Nothing was imported from bad_benchmarks.csv" in text and "row 2" in text
+    assert "Traceback" not in text
+    assert counts(server.db) == before

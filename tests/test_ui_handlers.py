@@ -1,0 +1,479 @@
+"""The Chainlit handlers in-process: a recording emitter under a hand-set ChainlitContext.
+
+No server and no browser: app.py's handlers are called directly, and everything they
+would send to the browser (steps, messages, elements, actions, settings) is recorded.
+Chainlit is imported inside the tests, after conftest has pointed CHAINLIT_APP_ROOT
+at a temporary folder (importing it writes .files/ and a config there).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import sqlite3
+import uuid
+from pathlib import Path
+
+import pytest
+
+from agent.cli import main as cli
+from tools.compare import CompareCustomerInput, compare_customer
+from reports.format import fmt_pct
+from tools.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "saas_industry_benchmarks_2026.csv"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    """The demo workspace, built once for this module; each test works on a copy."""
+    path = tmp_path_factory.mktemp("demo") / "peerbench.db"
+    assert cli(["--db", str(path), "demo", "--accounts", "150"]) == 0
+    return path
+
+
+@pytest.fixture
+def ws(demo_db) -> Workspace:
+    target = Path(os.environ["PEERBENCH_DB"])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src, dst = sqlite3.connect(demo_db), sqlite3.connect(target)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    workspace = Workspace(target)
+    yield workspace
+    workspace.close()
+
+
+class Recorder:
+    """What the handlers sent, in order, as (kind, data) pairs."""
+
+    def __init__(self):
+        self.sent: list[tuple[str, object]] = []
+
+    def of(self, kind: str) -> list:
+        return [d for k, d in self.sent if k == kind]
+
+    def messages(self) -> list[dict]:
+        """Assistant messages in their final state (last send/update wins), in order of first sight."""
+        final: dict[str, dict] = {}
+        for kind, d in self.sent:
+            if kind in ("send_step", "update_step") and d.get("type") == "assistant_message":
+                final[d["id"]] = d
+            if kind == "delete_step":
+                final.pop(d["id"], None)
+        return list(final.values())
+
+    def tool_steps(self) -> list[dict]:
+        final: dict[str, dict] = {}
+        for kind, d in self.sent:
+            if kind in ("send_step", "update_step") and d.get("type") == "tool":
+                final[d["id"]] = d
+        return list(final.values())
+
+    def actions(self) -> list[dict]:
+        return [d for e, d in self.of("emit") if e == "action"]
+
+
+def use_chainlit() -> tuple[Recorder, object]:
+    """Set a ChainlitContext with a recording emitter for the running test; returns (recorder, session)."""
+    Path(os.environ["CHAINLIT_APP_ROOT"]).mkdir(parents=True, exist_ok=True)  # chainlit writes there on import
+    from chainlit.context import ChainlitContext, context_var
+    from chainlit.emitter import BaseChainlitEmitter
+    from chainlit.session import HTTPSession
+
+    rec = Recorder()
+
+    class RecordingEmitter(BaseChainlitEmitter):
+        async def emit(self, event, data):
+            rec.sent.append(("emit", (event, data)))
+
+        async def send_step(self, step_dict):
+            rec.sent.append(("send_step", dict(step_dict)))
+
+        async def update_step(self, step_dict):
+            rec.sent.append(("update_step", dict(step_dict)))
+
+        async def delete_step(self, step_dict):
+            rec.sent.append(("delete_step", dict(step_dict)))
+
+        async def stream_start(self, step_dict):
+            rec.sent.append(("stream_start", dict(step_dict)))
+
+        async def send_token(self, id, token, is_sequence=False, is_input=False):
+            rec.sent.append(("token", (id, token)))
+
+        async def send_element(self, element_dict):
+            rec.sent.append(("element", dict(element_dict)))
+
+        def set_chat_settings(self, settings):  # sync in the real emitter too
+            self.session.chat_settings = settings
+            rec.sent.append(("chat_settings", settings))
+
+    session = HTTPSession(id=str(uuid.uuid4()), client_type="webapp", thread_id=str(uuid.uuid4()))
+    context_var.set(ChainlitContext(session, emitter=RecordingEmitter(session)))
+    return rec, session
+
+
+def app_module():
+    import app
+
+    return app
+
+
+def element_bytes(session, element: dict) -> bytes:
+    return Path(session.files[element["chainlitKey"]]["path"]).read_bytes()
+
+
+def upload(session, source: Path, name: str, mime: str = "text/csv"):
+    """A file element as Chainlit builds it for an attachment (a copy under .files/<session>/)."""
+    import chainlit as cl
+
+    folder = session.files_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / f"{uuid.uuid4()}{'.xls' if mime == 'application/vnd.ms-excel' else Path(name).suffix}"
+    shutil.copyfile(source, copy)
+    return cl.File(name=name, path=str(copy), mime=mime)
+
+
+async def ask(text: str, elements=()):
+    import chainlit as cl
+
+    await app_module().on_message(cl.Message(content=text, type="user_message", elements=list(elements)))
+
+
+def counts(ws: Workspace) -> dict[str, int]:
+    return {t: ws.query(f"SELECT count(*) AS n FROM {t}")[0]["n"]
+            for t in ("benchmark_sets", "benchmark_rows", "customers", "metric_values")}
+
+
+# ---------------------------------------------------------------------------
+
+
+async def test_starters_are_the_four_flows():
+    use_chainlit()
+    starters = await app_module().set_starters(None)
+    assert [s.message for s in starters] == [
+        "How does Acme Corp compare to peers?",
+        "Compare my customers against the sample benchmarks",
+        "Show success metrics for Acme Corp",
+        "Create a benchmark report for Acme Corp to share with them",
+    ]
+
+
+async def test_chat_start_offers_settings_and_keeps_the_welcome_screen(ws):
+    rec, _ = use_chainlit()
+    await app_module().on_chat_start()
+    widgets = next(data for event, data in rec.of("emit") if event == "chat_settings")
+    by_id = {w["id"]: w for w in widgets}
+    assert {"benchmark_set", "cohort_type", "anonymise", "csm_name"} <= set(by_id)
+    assert by_id["anonymise"]["initial"] is True
+    assert "SaaS Industry 2026" in [i["value"] for i in by_id["benchmark_set"]["items"]]
+    assert by_id["mode"]["initial"].startswith("Offline")
+    assert rec.messages() == []  # a message would hide the starters
+
+
+async def test_settings_from_the_browser_are_validated(ws):
+    rec, _ = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    await app.on_settings_update({"anonymise": False, "cohort_type": "everyone; DROP TABLE",
+                                  "benchmark_set": "no such set", "csm_name": "  Jordan \x00 Lee  "})
+    import chainlit as cl
+
+    prefs = cl.user_session.get("chat").prefs
+    assert (prefs.anonymise, prefs.cohort_type, prefs.benchmark_set, prefs.csm_name) == \
+        (False, "segment", "", "Jordan Lee")
+    await app.on_settings_update({"cohort_type": "industry", "benchmark_set": "SaaS Industry 2026"})
+    rec.sent.clear()
+    await ask("How does Acme Corp compare to peers?")
+    (step,) = rec.tool_steps()
+    assert '"anonymise": false' in step["input"] and '"cohort_type": "industry"' in step["input"]
+    assert '"benchmark": "SaaS Industry 2026"' in step["input"]
+
+
+async def test_message_shows_tool_step_table_chart_and_buttons(ws):
+    rec, _ = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    await ask("How does Acme Corp compare to peers?")
+
+    steps = rec.tool_steps()
+    assert [s["name"] for s in steps] == ["compare customer"]
+    assert '"customer": "Acme Corp"' in steps[0]["input"] and steps[0]["output"] and not steps[0]["isError"]
+
+    (msg,) = rec.messages()
+    text = msg["output"]
+    assert "Offline mode" in text
+    expected = compare_customer(ws, CompareCustomerInput(customer="Acme Corp"))
+    for m in expected.metrics:
+        if m.value is not None:
+            assert f"| {m.label} |" in text and fmt_pct(m.percentile) in text
+    images = [e for e in rec.of("element") if e["type"] == "image"]
+    assert images and all(e["forId"] == msg["id"] for e in images)
+    labels = [a["label"] for a in rec.actions()]
+    assert "Export report (DOCX)" in labels and "Show recommendations" in labels
+    assert all(set(a["payload"]) == {"ref"} for a in rec.actions())
+
+
+async def test_streamed_preamble_is_withdrawn_when_a_tool_starts():
+    rec, _ = use_chainlit()
+    from agent.ui.events import ChainlitEvents
+
+    events = ChainlitEvents()
+    await events.token("Let me look that up")
+    preamble = events.message.id
+    await events.tool_start("c1", "compare_customer", {"customer": "Acme Corp"})
+    await events.tool_end("c1", "compare_customer", None, "Unknown customer 'Acme'.")
+    assert ("delete_step", preamble) in [(k, d["id"]) for k, d in rec.sent if k == "delete_step"]
+    (step,) = rec.tool_steps()
+    assert step["isError"] and "Unknown customer" in step["output"]
+    assert events.reply().id != preamble
+
+
+async def test_streamed_answer_is_replaced_by_the_checked_text(ws, monkeypatch):
+    rec, _ = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    import agent.core
+
+    async def scripted(message, *, events, **kwargs):  # what a Claude turn looks like to the UI
+        await events.token("Let me check ")
+        await events.tool_start("t1", "compare_customer", {"customer": "Acme Corp"})
+        await events.tool_end("t1", "compare_customer", None, None)
+        await events.token("Acme is at the 99th")  # a figure the numbers check then rejected
+        return agent.core.Answer(text="Acme Corp is at the 49th percentile overall.", mode="fallback",
+                                 notices=["Claude is unavailable right now; here is the computed comparison."])
+
+    monkeypatch.setattr(agent.core, "answer", scripted)
+    await ask("How does Acme Corp compare to peers?")
+    streamed = [d for k, d in rec.sent if k == "stream_start"]
+    assert len(streamed) == 2 and rec.of("delete_step")[0]["id"] == streamed[0]["id"]
+    (msg,) = rec.messages()
+    assert msg["id"] == streamed[1]["id"] and "99th" not in msg["output"]
+    assert msg["output"].endswith("Acme Corp is at the 49th percentile overall.")
+    assert msg["output"].startswith("_Claude is unavailable")
+
+
+async def test_upload_is_copied_then_imported_and_compared(ws, tmp_path):
+    rec, session = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    attached = upload(session, SAMPLE, "saas_industry_benchmarks_2026.csv", mime="application/vnd.ms-excel")
+    await ask("Compare my customers against these benchmarks", [attached])
+
+    Path(attached.path).unlink()  # the session's copy vanishes; ours stays
+    copies = list(ws.uploads_dir.rglob("*.csv"))
+    assert [c.name for c in copies] == ["saas_industry_benchmarks_2026.csv"]
+    assert copies[0].read_bytes() == SAMPLE.read_bytes()
+
+    (msg,) = rec.messages()
+    assert "Loaded benchmarks for SaaS industry across 22 metrics" in msg["output"]
+    steps = rec.tool_steps()
+    assert [s["name"] for s in steps] == ["import files", "compare portfolio"]
+    assert "saas_industry_benchmarks_2026.csv" in steps[0]["input"] and "Loaded benchmarks" in steps[0]["output"]
+    assert "| Metric |" in msg["output"]
+    labels = [a["label"] for a in rec.actions()]
+    assert "Export full analysis" in labels
+
+
+@pytest.mark.parametrize("content, name, expected", [
+    (b"\x89PNG\r\n\x1a\n" + bytes(64), "benchmarks.csv", "not a CSV or Excel"),
+    (b"", "empty.csv", "is empty"),
+])
+async def test_a_file_that_is_not_csv_or_xlsx_is_refused_before_import(ws, tmp_path, content, name, expected):
+    rec, session = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    before = counts(ws)
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(content)
+    await ask("Compare my customers against these benchmarks", [upload(session, bad, name)])
+    (msg,) = rec.messages()
+    assert expected in msg["output"] and "Nothing was imported" in msg["output"]
+    assert rec.tool_steps() == [] and counts(ws) == before
+    assert list(ws.uploads_dir.iterdir()) == []
+
+
+async def test_a_bad_benchmark_file_shows_the_import_error_and_changes_nothing(ws, tmp_path):
+    rec, session = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    before = counts(ws)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("metric,segment,p25,p50,p75\nnps,Enterprise,10,abc,40\nDAU/MAU Ratio,SMB,0.2,0.3,\n")
+    await ask("Compare my customers against these benchmarks", [upload(session, bad, "bad_benchmarks.csv")])
+    (msg,) = rec.messages()
+    assert "bad_benchmarks.csv" in msg["output"] and "row 2" in msg["output"]
+    (step,) = rec.tool_steps()
+    assert step["name"] == "import files" and step["isError"] and "row 2" in step["output"]
+    assert "Traceback" not in msg["output"]
+    assert counts(ws) == before
+
+
+async def test_more_than_three_files_are_refused(ws):
+    rec, session = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    files = [upload(session, SAMPLE, f"b{i}.csv") for i in range(4)]
+    await ask("Load these", files)
+    (msg,) = rec.messages()
+    assert "at most 3 files" in msg["output"]
+    assert list(ws.uploads_dir.iterdir()) == []
+
+
+async def test_docx_button_offers_a_download_without_other_customers(ws):
+    rec, session = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    await ask("How does Acme Corp compare to peers?")
+    (button,) = [a for a in rec.actions() if a["label"] == "Export report (DOCX)"]
+    import chainlit as cl
+
+    rec.sent.clear()
+    await app.on_action(cl.Action(name=button["name"], payload=button["payload"], label=button["label"]))
+    files = [e for e in rec.of("element") if e["type"] == "file"]
+    assert len(files) == 1 and files[0]["name"].endswith(".docx") and files[0]["mime"] == DOCX_MIME
+
+    from docx import Document
+
+    doc = Document(io.BytesIO(element_bytes(session, files[0])))
+    text = "\n".join([p.text for p in doc.paragraphs] +
+                     [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    assert "Acme Corp" in text
+    others = [r["name"] for r in ws.query("SELECT name FROM customers WHERE name != 'Acme Corp'")]
+    assert [n for n in others if n in text] == []
+
+
+async def test_a_batch_button_shows_progress_and_offers_one_zip(ws):
+    rec, session = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    import chainlit as cl
+
+    from agent.core import ActionSpec
+
+    names = ["Acme Corp", "TechCorp", "DataPro", "No Such Customer", "CloudMax"]
+    spec = ActionSpec(name="draft_report", label="Create benchmark reports per customer (5)", payload={
+        "calls": [{"tool": "draft_report", "input": {"customer": n, "kind": "benchmark", "format": "md"}}
+                  for n in names]})
+    ref = cl.user_session.get("chat").buttons.add(spec)
+    await app.on_action(cl.Action(name="peerbench_action", payload={"ref": ref}, label=spec.label))
+
+    (progress,) = [s for s in rec.tool_steps() if s["name"].startswith("Running")]
+    assert "5 of 5: CloudMax" in progress["output"] and "No Such Customer" in progress["output"]
+    (msg,) = rec.messages()
+    assert "Created 4 files" in msg["output"] and "1 could not be made" in msg["output"]
+    (archive,) = [e for e in rec.of("element") if e["type"] == "file"]
+    assert archive["name"].endswith(".zip")
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(element_bytes(session, archive))) as zf:
+        assert len(zf.namelist()) == 4 and all(n.endswith(".md") for n in zf.namelist())
+
+
+@pytest.mark.parametrize("payload", [
+    {"ref": "0123456789abcdef"},                              # well formed, not ours
+    {"tool": "draft_report", "input": {"customer": "TechCorp", "format": "docx"}},  # forged spec
+    {"ref": "../../etc/passwd"},
+    {},
+])
+async def test_forged_or_stale_button_payloads_run_nothing(ws, payload):
+    rec, _ = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    import chainlit as cl
+
+    await app.on_action(cl.Action(name="peerbench_action", payload=payload, label="Export report (DOCX)"))
+    (msg,) = rec.messages()
+    assert "no longer available" in msg["output"]
+    assert rec.tool_steps() == [] and rec.of("element") == []
+
+
+async def test_errors_are_explained_in_plain_words(ws, monkeypatch):
+    rec, _ = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    import agent.core
+    from tools.base import ToolError
+
+    async def crash(*args, **kwargs):
+        raise RuntimeError("KeyError at /srv/secret/path.py line 12")
+
+    monkeypatch.setattr(agent.core, "answer", crash)
+    await ask("How does Acme Corp compare to peers?")
+
+    async def expected(*args, **kwargs):
+        raise ToolError("No customer named 'Acme Crop'.", suggestions=["Acme Corp"])
+
+    monkeypatch.setattr(agent.core, "answer", expected)
+    await ask("How does Acme Crop compare to peers?")
+    first, second = rec.messages()
+    assert "something went wrong" in first["output"] and "secret" not in first["output"]
+    assert "No customer named 'Acme Crop'." in second["output"] and "Acme Corp" in second["output"]
+
+
+def test_uploads_are_typed_by_content_not_by_name(tmp_path):
+    import openpyxl
+
+    from agent.ui.uploads import stage_files
+
+    book = tmp_path / "x"
+    wb = openpyxl.Workbook()
+    wb.active.append(["metric", "p50"])
+    wb.save(book)
+    chainlit_copy = tmp_path / "f1.xls"  # how Chainlit names a file the browser sent as vnd.ms-excel
+    shutil.copyfile(book, chainlit_copy)
+    csv_copy = tmp_path / "f2.xls"
+    csv_copy.write_text("metric,p50\nnps,30\n")
+
+    class El:
+        def __init__(self, name, path):
+            self.name, self.path = name, str(path)
+
+    staged = stage_files([El("../../Q3 benchmarks.xlsx", chainlit_copy), El("Q3 benchmarks.xlsx", csv_copy)],
+                         tmp_path / "uploads")
+    assert [(s.path.name, s.format) for s in staged] == [("Q3_benchmarks.xlsx", "xlsx"), ("Q3_benchmarks.csv", "csv")]
+    assert all(s.path.parent.parent == tmp_path / "uploads" for s in staged)
+    assert staged[0].path.parent != staged[1].path.parent
+
+
+# ---------------------------------------------------------------------------
+# sign-in and separation
+
+
+def test_password_hashes(monkeypatch):
+    from agent.ui import auth
+
+    pbkdf2 = auth.hash_password("s3cret", iterations=1000)
+    sha = hashlib.sha256(b"hunter2").hexdigest()
+    monkeypatch.setenv("PEERBENCH_USERS", f"alice:{pbkdf2}, bob:sha256${sha},carol:plaintext")
+    assert auth.auth_enabled()
+    assert auth.check_login("alice", "s3cret") == "alice"
+    assert auth.check_login("alice", "wrong") is None
+    assert auth.check_login("bob", "hunter2") == "bob"
+    assert auth.check_login("carol", "plaintext") is None  # a plain password is never accepted
+    assert auth.check_login("mallory", "s3cret") is None
+
+
+def test_each_user_gets_a_separate_workspace(ws, monkeypatch, tmp_path):
+    from agent.ui import chat
+    from agent.ui.render import downloadable
+
+    alice, bob = chat.workspace_for("alice"), chat.workspace_for("bob")
+    assert alice.path != bob.path and alice.path.parent.parent == ws.path.parent.resolve() / "users"
+    assert alice.query("SELECT count(*) AS n FROM customers")[0]["n"] == counts(ws)["customers"]
+    assert alice.reports_dir != bob.reports_dir
+    secret = alice.reports_dir / "acme_benchmark.docx"
+    secret.write_bytes(b"PK")
+
+    class Forged:  # an answer naming alice's file, rendered in bob's chat
+        files = [secret]
+        results = [("draft_report", type("Out", (), {"path": str(secret)})())]
+
+    assert downloadable(Forged, bob.reports_dir) == []
+    assert downloadable(Forged, alice.reports_dir) == [secret.resolve()]
