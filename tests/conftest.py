@@ -10,6 +10,7 @@ from tools.workspace import Workspace
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("PEERBENCH_DB", str(tmp_path / "ws" / "peerbench.db"))
+    (tmp_path / "chainlit").mkdir(exist_ok=True)  # importing chainlit fails without it
     monkeypatch.setenv("CHAINLIT_APP_ROOT", str(tmp_path / "chainlit"))
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
