@@ -41,7 +41,7 @@ def test_goal_lifecycle_from_the_cli(acme, capsys):
     rc, out, _ = add_tickets_goal(acme, capsys)
     assert rc == 0 and "Created goal 'Ticket resolution time' for Acme Corp" in out
     rc, out, _ = run(acme, capsys, "goal", "measure", "acme", "ticket", "11.5", "--date", "2026-10-15", *AS_OF)
-    assert "ALERT: Goal achieved: 'Ticket resolution time'" in out and "104.2%" in out
+    assert "**Alert:** Goal achieved: 'Ticket resolution time'" in out and "104.2%" in out
     rc, out, _ = run(acme, capsys, "goal", "add", "acme", "--template", "improve_nps", "--target", "50",
                      "--due", "2027-06-30", *AS_OF)
     assert "Improve NPS to 50" in out and "Baseline set from the account's current NPS: 32" in out
@@ -62,9 +62,9 @@ def test_roi_human_output_has_units(acme, capsys):
     rc, out, _ = run(acme, capsys, "roi", "Acme Corp", *AS_OF)
     assert "# Success metrics: Acme Corp (Enterprise, ARR $68,000)" in out
     assert "12.5 h saved per ticket x 150 tickets/month x $50/h = $93,750/month" in out
-    assert "Value delivered: $1,125,000 / year" in out
-    assert "ROI: 16.5x (net ROI 1,554.4%)" in out
-    assert "Success score: 100.0 / 100" in out
+    assert "**Value delivered:** $1,125,000 a year" in out
+    assert "**ROI:** 16.5x (value / investment); net ROI 1,554.4%" in out
+    assert "**Success score:** 100.0 / 100" in out
 
 
 def test_roi_json_contract(acme, capsys):
@@ -95,7 +95,7 @@ def test_goals_and_success_json(acme, capsys):
 
 def test_no_goals_messages(acme, capsys):
     _, out, _ = run(acme, capsys, "roi", "Acme Corp", *AS_OF)
-    assert "Note: No success goals defined for Acme Corp." in out
+    assert "No success goals defined for Acme Corp." in out
     _, out, _ = run(acme, capsys, "goals", "Acme Corp", *AS_OF)
     assert "No success goals defined for Acme Corp." in out
 

@@ -6,13 +6,10 @@ import argparse
 import datetime as dt
 
 from agent.cli.output import print_json
-from analytics.goals import fmt_money
-from reports.format import markdown_table
-from tools.goals import ManageGoalsInput, manage_goals, unit_base
+from reports.success_views import goals_markdown, portfolio_success_markdown, roi_markdown
+from tools.goals import ManageGoalsInput, manage_goals
 from tools.roi import ComputeRoiInput, PortfolioSuccessInput, compute_roi, portfolio_success
 
-STATUS_LABELS = {"achieved": "achieved", "on_track": "on track", "at_risk": "AT RISK", "missed": "missed",
-                 "not_started": "not started", "unknown": "unknown"}
 VALUE_FLAGS = ("hours_saved_per_unit", "units_per_month", "hourly_rate", "monthly_amount")
 
 
@@ -125,157 +122,24 @@ def _run(args, ws, action: str, **extra) -> int:
     if args.json:
         print_json(out)
         return 0
-    print(out.message)
-    for line in out.alerts:
-        print(f"ALERT: {line}")
-    for line in out.notes:
-        print(f"Note: {line}")
-    if out.goal:
-        print()
-        print(_goal_table([out.goal]))
+    print(goals_markdown(out))
     return 0
-
-
-def fmt_unit(value: float | None, unit: str | None) -> str:
-    """A goal value with its unit: '62.5%', '$8,000', '$8,000 / month', '11.5 h', '4 min / invoice'."""
-    if value is None:
-        return "n/a"
-    num = f"{value:,.2f}".rstrip("0").rstrip(".")
-    base = unit_base(unit)
-    rest = unit.split("/", 1)[1].strip() if unit and "/" in unit else None
-    short = {"percent": f"{num}%", "dollars": fmt_money(value), "hours": f"{num} h", "minutes": f"{num} min",
-             "days": f"{num} days", "weeks": f"{num} weeks", "months": f"{num} months", "score": num,
-             "ratio": num}.get(base or "")
-    if short is None:
-        return f"{num} {unit}" if unit and unit not in ("count",) else num
-    return f"{short} / {rest}" if rest and base != "percent" else short
-
-
-def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.1f}%"
-
-
-def _goal_table(goals, ids: bool = False) -> str:
-    rows = []
-    for g in goals:
-        status = STATUS_LABELS.get(g.status, g.status) + (" (exceeding)" if g.exceeding else "")
-        row = [g.name, fmt_unit(g.baseline, g.unit), fmt_unit(g.target, g.unit), fmt_unit(g.current, g.unit),
-               _pct(g.achievement_pct), status, g.target_date or "n/a"]
-        rows.append(([g.id] if ids else []) + row)
-    headers = ["Goal", "Baseline", "Target", "Current", "Achievement", "Status", "Target date"]
-    return markdown_table((["Id"] if ids else []) + headers, rows, ("r" if ids else "") + "lrrrrll")
 
 
 def cmd_goals(args, ws) -> int:
     out = manage_goals(ws, ManageGoalsInput(action="list", customer=args.customer, as_of=args.as_of))
-    if args.json:
-        print_json(out)
-        return 0
-    print(f"# Success goals: {out.customer}\n")
-    if not out.goals:
-        print(out.message)
-        return 0
-    print(_goal_table(out.goals, ids=True))
-    notes = [f"- {g.name}: {g.note}" for g in out.goals if g.note]
-    if notes:
-        print("\n" + "\n".join(notes))
+    print_json(out) if args.json else print(f"# Success goals: {out.customer}\n\n" + goals_markdown(out))
     return 0
 
 
 def cmd_roi(args, ws) -> int:
     out = compute_roi(ws, ComputeRoiInput(customer=args.customer, period=args.period, investment=args.investment,
                                           peer_group=args.peers, as_of=args.as_of))
-    if args.json:
-        print_json(out)
-        return 0
-    arr = f", ARR {fmt_money(out.arr)}" if out.arr is not None else ""
-    print(f"# Success metrics: {out.customer} ({out.segment or 'no segment'}{arr})")
-    print(f"Period: {out.period.label} ({out.period.start} to {out.period.end})\n")
-    if out.goals:
-        print(_goal_table(out.goals) + "\n")
-        score = "n/a" if out.success_score is None else f"{out.success_score:.1f} / 100"
-        print(f"Success score: {score}  |  Goal achievement rate: {_pct(out.goal_achievement_rate)}")
-        _print_value(out)
-        _print_risks(out)
-    for m in out.milestones:
-        print(f"Milestone: {m.date} {m.name}{' (done)' if m.done else ''}" + (f" [{m.goal}]" if m.goal else ""))
-    b = out.benchmark
-    if b.shown:
-        print(f"\nPeers: {b.message}")
-        labels = {"success_score": "Success score", "goal_achievement_rate": "Goal achievement rate",
-                  "roi_multiplier": "ROI"}
-        rows = [[labels[m.metric], _fmt_peer(m.metric, m.value), _fmt_peer(m.metric, m.peer_median),
-                 "n/a" if m.percentile is None else f"{m.percentile:.0f}th"] for m in b.metrics]
-        print(markdown_table(["Measure", "Account", "Peer median", "Percentile"], rows, "lrrr"))
-    elif out.goals:
-        print(f"\nPeers: {b.message}")
-    for n in out.notes:
-        print(f"Note: {n}")
+    print_json(out) if args.json else print(roi_markdown(out))
     return 0
-
-
-def _fmt_peer(metric: str, x: float | None) -> str:
-    if x is None:
-        return "n/a"
-    return f"{x:.1f}x" if metric == "roi_multiplier" else (f"{x:.1f}%" if metric.endswith("rate") else f"{x:.1f}")
-
-
-def _print_value(out) -> None:
-    v = out.value_delivered
-    print(f"Value delivered: {fmt_money(v.total)} / year (annualised); {fmt_money(v.period_value)} "
-          f"realised in the period")
-    for it in v.items:
-        print(f"  - {it.goal} ({it.value_type.replace('_', ' ')}): {it.calculation}")
-    for it in v.pending:
-        print(f"  - not counted yet (no progress measured): {it.goal}: {it.calculation}")
-    if out.investment is not None:
-        source = "ARR" if out.investment_source == "arr" else "given"
-        print(f"Investment: {fmt_money(out.investment)} / year ({source})")
-    if out.roi_multiplier is not None:
-        print(f"ROI: {out.roi_multiplier:.1f}x (net ROI {out.net_roi_pct:,.1f}%)")
-
-
-def _print_risks(out) -> None:
-    for r in out.at_risk:
-        print(f"\nAt risk: {r.goal}: {_pct(r.achievement_pct)} achieved with {_pct(r.elapsed_pct)} of the time elapsed")
-        for s in r.signals:
-            print(f"  signal: {s}")
-        for a in r.actions:
-            print(f"  action: {a}")
-    if out.at_risk or out.milestones:
-        print()
 
 
 def cmd_success(args, ws) -> int:
     out = portfolio_success(ws, PortfolioSuccessInput(segment=args.segment, limit=args.limit, as_of=args.as_of))
-    if args.json:
-        print_json(out)
-        return 0
-    print(f"# Goal success: {out.segment or 'all segments'} (as of {out.as_of})\n")
-    for n in out.notes:
-        print(n)
-    if not out.goals:
-        return 0
-    c = out.status_counts
-    print(f"{out.accounts_with_goals} accounts with {out.goals} goals: {c['achieved']} achieved, {c['on_track']} on "
-          f"track, {c['at_risk']} at risk, {c['missed']} missed, {c['not_started']} not started.")
-    avg = "n/a" if out.average_roi_multiplier is None else f"{out.average_roi_multiplier:.1f}x"
-    print(f"Total value delivered: {fmt_money(out.total_value_delivered)} / year; average ROI {avg}\n")
-    rows = [[s.segment, s.accounts, s.goals, s.achieved, s.on_track, s.at_risk, s.missed, s.not_started,
-             "n/a" if s.avg_success_score is None else f"{s.avg_success_score:.1f}",
-             "n/a" if s.avg_roi_multiplier is None else f"{s.avg_roi_multiplier:.1f}x", fmt_money(s.value_delivered)]
-            for s in out.by_segment]
-    print(markdown_table(["Segment", "Accounts", "Goals", "Achieved", "On track", "At risk", "Missed",
-                          "Not started", "Avg score", "Avg ROI", "Value / year"], rows, "lrrrrrrrrrr"))
-    print("\n## Top performers by value delivered\n")
-    rows = [[a.customer, a.segment, fmt_money(a.value_delivered),
-             "n/a" if a.roi_multiplier is None else f"{a.roi_multiplier:.1f}x",
-             "n/a" if a.success_score is None else f"{a.success_score:.1f}"] for a in out.top_performers]
-    print(markdown_table(["Account", "Segment", "Value / year", "ROI", "Success score"], rows, "llrrr"))
-    if out.at_risk_goals:
-        print("\n## Goals at risk (by ARR at stake)\n")
-        rows = [[r.customer, r.goal, fmt_money(r.arr_at_stake) if r.arr_at_stake is not None else "n/a",
-                 _pct(r.achievement_pct), _pct(r.elapsed_pct), r.target_date or "n/a"] for r in out.at_risk_goals]
-        print(markdown_table(["Account", "Goal", "ARR at stake", "Achieved", "Time elapsed", "Target date"],
-                             rows, "llrrrl"))
+    print_json(out) if args.json else print(portfolio_success_markdown(out))
     return 0

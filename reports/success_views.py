@@ -1,0 +1,143 @@
+"""Markdown views of the goals and ROI tool outputs (chat, CLI and the numbers in them).
+
+Every figure is a field of the output model, formatted with its unit.
+"""
+
+from __future__ import annotations
+
+from analytics.units import unit_base
+from analytics.goals import fmt_money
+from reports.format import markdown_table
+
+STATUS_LABELS = {"achieved": "achieved", "on_track": "on track", "at_risk": "**at risk**", "missed": "missed",
+                 "not_started": "not started", "unknown": "unknown"}
+PEER_LABELS = {"success_score": "Success score", "goal_achievement_rate": "Goal achievement rate",
+               "roi_multiplier": "ROI"}
+
+
+def fmt_unit(value: float | None, unit: str | None) -> str:
+    """A goal value with its unit: '62.5%', '$8,000', '$8,000 / month', '11.5 h', '4 min / invoice'."""
+    if value is None:
+        return "n/a"
+    num = f"{value:,.2f}".rstrip("0").rstrip(".")
+    base = unit_base(unit)
+    rest = unit.split("/", 1)[1].strip() if unit and "/" in unit else None
+    short = {"percent": f"{num}%", "dollars": fmt_money(value), "hours": f"{num} h", "minutes": f"{num} min",
+             "days": f"{num} days", "weeks": f"{num} weeks", "months": f"{num} months", "score": num,
+             "ratio": num}.get(base or "")
+    if short is None:
+        return f"{num} {unit}" if unit and unit not in ("count",) else num
+    return f"{short} / {rest}" if rest and base != "percent" else short
+
+
+def pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.1f}%"
+
+
+def goal_table(goals, ids: bool = False) -> str:
+    rows = []
+    for g in goals:
+        status = STATUS_LABELS.get(g.status, g.status) + (" (exceeding)" if g.exceeding else "")
+        row = [g.name, fmt_unit(g.baseline, g.unit), fmt_unit(g.target, g.unit), fmt_unit(g.current, g.unit),
+               pct(g.achievement_pct), status, g.target_date or "n/a"]
+        rows.append(([g.id] if ids else []) + row)
+    headers = ["Goal", "Baseline", "Target", "Current", "Achievement", "Status", "Target date"]
+    return markdown_table((["Id"] if ids else []) + headers, rows, ("r" if ids else "") + "lrrrrll")
+
+
+def _peer_value(metric: str, x: float | None) -> str:
+    if x is None:
+        return "n/a"
+    return f"{x:.1f}x" if metric == "roi_multiplier" else (f"{x:.1f}%" if metric.endswith("rate") else f"{x:.1f}")
+
+
+def _value_lines(out) -> list[str]:
+    v = out.value_delivered
+    lines = [f"**Value delivered:** {fmt_money(v.total)} a year (annualised); {fmt_money(v.period_value)} "
+             "realised in the period"]
+    lines += [f"- {it.goal} ({it.value_type.replace('_', ' ')}): {it.calculation}" for it in v.items]
+    lines += [f"- not counted yet (no progress measured): {it.goal}: {it.calculation}" for it in v.pending]
+    if out.investment is not None:
+        source = "ARR" if out.investment_source == "arr" else "given"
+        lines.append(f"\n**Investment:** {fmt_money(out.investment)} a year ({source})")
+    if out.roi_multiplier is not None:
+        lines.append(f"**ROI:** {out.roi_multiplier:.1f}x (value / investment); net ROI {out.net_roi_pct:,.1f}%")
+    return lines
+
+
+def _risk_lines(out) -> list[str]:
+    lines = []
+    for r in out.at_risk:
+        lines.append(f"\n**At risk: {r.goal}**: {pct(r.achievement_pct)} achieved with {pct(r.elapsed_pct)} "
+                     "of the time elapsed")
+        lines += [f"- signal: {s}" for s in r.signals]
+        lines += [f"- action: {a}" for a in r.actions]
+    return lines
+
+
+def roi_markdown(out) -> str:
+    """compute_roi as Markdown: goals table, score, value calculation, ROI, risks, milestones, peers."""
+    arr = f", ARR {fmt_money(out.arr)}" if out.arr is not None else ""
+    lines = [f"### Success metrics: {out.customer} ({out.segment or 'no segment'}{arr})",
+             f"Period: {out.period.label} ({out.period.start} to {out.period.end})", ""]
+    if out.goals:
+        score = "n/a" if out.success_score is None else f"{out.success_score:.1f} / 100"
+        lines += [goal_table(out.goals), "",
+                  f"**Success score:** {score} · **Goal achievement rate:** {pct(out.goal_achievement_rate)}", ""]
+        lines += _value_lines(out) + _risk_lines(out)
+    upcoming = [m for m in out.milestones if not m.done][:5]
+    if upcoming:
+        lines += ["", "**Next milestones:** " + "; ".join(f"{m.date} {m.name}" for m in upcoming)]
+    b = out.benchmark
+    if b.shown:
+        rows = [[PEER_LABELS[m.metric], _peer_value(m.metric, m.value), _peer_value(m.metric, m.peer_median),
+                 "n/a" if m.percentile is None else f"{m.percentile:.0f}th"] for m in b.metrics]
+        lines += ["", f"**Peers:** {b.message}", "",
+                  markdown_table(["Measure", "Account", "Peer median", "Percentile"], rows, "lrrr")]
+    elif out.goals:
+        lines += ["", f"**Peers:** {b.message}"]
+    lines += [f"\n_{n}_" for n in out.notes]
+    return "\n".join(lines)
+
+
+def goals_markdown(out) -> str:
+    """manage_goals as Markdown: the message, alerts, and the goal(s) touched or listed."""
+    lines = [out.message]
+    lines += [f"**Alert:** {a}" for a in out.alerts]
+    lines += [f"_{n}_" for n in out.notes]
+    goals = out.goals or ([out.goal] if out.goal else [])
+    if goals:
+        lines += ["", goal_table(goals, ids=bool(out.goals))]
+        lines += [f"- {g.name}: {g.note}" for g in goals if g.note]
+    return "\n".join(lines)
+
+
+def portfolio_success_markdown(out) -> str:
+    """portfolio_success as Markdown: status counts by segment, top performers, goals at risk."""
+    lines = [f"### Goal success: {out.segment or 'all segments'} (as of {out.as_of})"]
+    lines += [f"_{n}_" for n in out.notes]
+    if not out.goals:
+        return "\n".join(lines)
+    c = out.status_counts
+    avg = "n/a" if out.average_roi_multiplier is None else f"{out.average_roi_multiplier:.1f}x"
+    lines += [f"{out.accounts_with_goals} accounts with {out.goals} goals: {c['achieved']} achieved, "
+              f"{c['on_track']} on track, {c['at_risk']} at risk, {c['missed']} missed, {c['not_started']} not started.",
+              f"Total value delivered: {fmt_money(out.total_value_delivered)} a year; average ROI {avg}.", ""]
+    rows = [[s.segment, s.accounts, s.goals, s.achieved, s.on_track, s.at_risk, s.missed, s.not_started,
+             "n/a" if s.avg_success_score is None else f"{s.avg_success_score:.1f}",
+             "n/a" if s.avg_roi_multiplier is None else f"{s.avg_roi_multiplier:.1f}x", fmt_money(s.value_delivered)]
+            for s in out.by_segment]
+    lines.append(markdown_table(["Segment", "Accounts", "Goals", "Achieved", "On track", "At risk", "Missed",
+                                 "Not started", "Avg score", "Avg ROI", "Value / year"], rows, "lrrrrrrrrrr"))
+    rows = [[a.customer, a.segment, fmt_money(a.value_delivered),
+             "n/a" if a.roi_multiplier is None else f"{a.roi_multiplier:.1f}x",
+             "n/a" if a.success_score is None else f"{a.success_score:.1f}"] for a in out.top_performers]
+    lines += ["", "**Top performers by value delivered**", "",
+              markdown_table(["Account", "Segment", "Value / year", "ROI", "Success score"], rows, "llrrr")]
+    if out.at_risk_goals:
+        rows = [[r.customer, r.goal, fmt_money(r.arr_at_stake) if r.arr_at_stake is not None else "n/a",
+                 pct(r.achievement_pct), pct(r.elapsed_pct), r.target_date or "n/a"] for r in out.at_risk_goals]
+        lines += ["", "**Goals at risk (largest ARR at stake first)**", "",
+                  markdown_table(["Account", "Goal", "ARR at stake", "Achieved", "Time elapsed", "Target date"],
+                                 rows, "llrrrl")]
+    return "\n".join(lines)
