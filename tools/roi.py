@@ -25,7 +25,7 @@ from analytics.percentiles import ordinal
 from tools.base import Tool, ToolError, ToolInput, ToolOutput
 from tools.data import customers_frame, latest_metrics
 from reports.format import fmt_value
-from tools.goals import GoalView, MeasurementView, MilestoneView, goal_frame, goal_views, milestone_views
+from tools.goal_views import GoalView, MeasurementView, MilestoneView, goal_frame, goal_views, milestone_views
 from tools.resolve import resolve_customer
 from tools.workspace import Workspace
 
@@ -164,6 +164,11 @@ class ComputeRoiOutput(ToolOutput):
     benchmark: PeerComparison
     status_rule: str = ag.STATUS_RULE
     notes: list[str]
+
+    def to_markdown(self) -> str:
+        from reports.success_views import roi_markdown
+
+        return roi_markdown(self)
 
     def summary_for_model(self) -> dict:
         data = self.model_dump(mode="json", exclude={"status_rule"})
@@ -409,6 +414,11 @@ class PortfolioSuccessOutput(ToolOutput):
     at_risk_goals: list[RiskGoal] = Field(description="at-risk goals, largest ARR at stake first")
     status_rule: str = ag.STATUS_RULE
     notes: list[str]
+
+    def to_markdown(self) -> str:
+        from reports.success_views import portfolio_success_markdown
+
+        return portfolio_success_markdown(self)
 
     def summary_for_model(self) -> dict:
         return self.model_dump(mode="json", exclude={"accounts", "status_rule"})
