@@ -161,12 +161,20 @@ def segment_for(name: str) -> str | None:
     >>> segment_for("Enterprise (>$100K ARR)"), segment_for("MM"), segment_for("Mid Market")
     ('Enterprise', 'Mid-Market', 'Mid-Market')
     """
-    norm = normalise_label(name)
-    if norm in _SEGMENT_ALIASES:
-        return _SEGMENT_ALIASES[norm]
-    # Drop a parenthesised note such as "(>$100K ARR)" and retry.
-    head = normalise_label(re.sub(r"\(.*?\)", "", name))
-    return _SEGMENT_ALIASES.get(head)
+    return lookup_label(_SEGMENT_ALIASES, name)
+
+
+def lookup_label(table: dict[str, str], text: str) -> str | None:
+    """``table``'s entry for a label (keys normalised), retrying without a parenthesised note.
+
+    >>> lookup_label({"arr": "arr"}, "ARR ($)"), lookup_label({"arr": "arr"}, "Revenue")
+    ('arr', None)
+    """
+    norm = normalise_label(text)
+    if norm in table:
+        return table[norm]
+    # Drop a parenthesised note such as "(>$100K ARR)" or "($)" and retry.
+    return table.get(normalise_label(re.sub(r"\(.*?\)", "", text)))
 
 
 def segment_for_arr(arr: float | None) -> str | None:

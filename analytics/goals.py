@@ -232,7 +232,12 @@ def fmt_money(x: float) -> str:
     return f"{sign}${body}"
 
 
-def _num(x: float) -> str:
+def fmt_number(x: float) -> str:
+    """A number with thousands separators and at most two decimals, no trailing zeros.
+
+    >>> fmt_number(1234.5), fmt_number(12.0), fmt_number(0.125)
+    ('1,234.5', '12', '0.12')
+    """
     return f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
@@ -296,7 +301,7 @@ def goal_value(value_type: str | None, inputs: Mapping | None = None,
         hours, units, rate = (_input(inputs, k) for k in ("hours_saved_per_unit", "units_per_month", "hourly_rate"))
         unit = str(inputs.get("unit_name") or "unit")
         monthly = hours * units * rate
-        text = (f"{_num(hours)} h saved per {unit} x {_num(units)} {unit}s/month x {fmt_money(rate)}/h"
+        text = (f"{fmt_number(hours)} h saved per {unit} x {fmt_number(units)} {unit}s/month x {fmt_money(rate)}/h"
                 f" = {fmt_money(monthly)}/month")
     else:
         monthly = _input(inputs, "monthly_amount")

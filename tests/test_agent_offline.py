@@ -25,7 +25,7 @@ def registry() -> dict[str, Tool]:
     import importlib
     out = {}
     for mod, attrs in (("tools.compare", ["TOOL"]), ("tools.cohort", ["TOOL"]), ("tools.goals", ["TOOL"]),
-                       ("tools.roi", ["TOOL", "PORTFOLIO_TOOL"]), ("tools.portfolio", ["TOOL", "HISTORY_TOOL"]),
+                       ("tools.roi", ["TOOL"]), ("tools.portfolio_success", ["TOOL"]), ("tools.portfolio", ["TOOL"]), ("tools.history", ["TOOL"]),
                        ("tools.report", ["TOOL"]), ("tools.practices", ["TOOL"]), ("tools.recommend", ["TOOL"])):
         try:
             m = importlib.import_module(mod)

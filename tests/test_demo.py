@@ -1,4 +1,4 @@
-"""The demo portfolio (tools/demo.py) and the sample benchmark file."""
+"""The demo portfolio (tools/demo.py) and the sample benchmark file (tools/demo_benchmarks.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ import pytest
 from scipy.stats import percentileofscore
 
 from analytics.catalog import BY_KEY, KEYS, SEGMENTS, segment_for_arr
-from tools.demo import AS_OF, BENCHMARK_COLUMNS, BENCHMARK_PATH, PERIODS, build_demo, sample_benchmark_rows
+from tools.demo import build_demo
+from tools.demo_benchmarks import BENCHMARK_COLUMNS, BENCHMARK_PATH, sample_benchmark_rows
+from tools.demo_model import AS_OF, PERIODS
 from tools.workspace import Workspace
 
 NAMED = ("Acme Corp", "TechCorp", "DataPro", "CloudMax", "OldCorp", "SmallBiz", "LegacyCo",

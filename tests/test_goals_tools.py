@@ -8,7 +8,8 @@ import json
 import pytest
 
 from tools.base import ToolError
-from tools.goals import TOOL, ManageGoalsInput, manage_goals, template_for
+from tools.goal_rules import template_for
+from tools.goals import TOOL, ManageGoalsInput, manage_goals
 
 AS_OF = dt.date(2026, 11, 1)
 

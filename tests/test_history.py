@@ -13,7 +13,8 @@ from analytics.catalog import BY_KEY, KEYS
 from tests.factories import PERIODS, add_customers, add_quantile_benchmark
 from tools.compare import CompareCustomerInput, compare_customer
 from tools.data import metric_history
-from tools.portfolio import BenchmarkHistoryInput, ComparePortfolioInput, benchmark_history, compare_portfolio
+from tools.history import BenchmarkHistoryInput, benchmark_history
+from tools.portfolio import ComparePortfolioInput, compare_portfolio
 
 POINTS = {"nps": {25: 20.0, 50: 40.0, 75: 60.0, 90: 70.0}, "csat": {25: 30.0, 50: 50.0, 75: 70.0}}
 

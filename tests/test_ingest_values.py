@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from analytics.catalog import BY_KEY
-from tools.ingest.values import (BadValue, Unreconciled, clean_text, metric_column, parse_date, parse_int,
-                                 parse_money, parse_number, parse_period, unit_factor, unit_hint)
+from tools.ingest.metric_column import Unreconciled, metric_column, unit_factor, unit_hint
+from tools.ingest.values import BadValue, clean_text, parse_date, parse_int, parse_money, parse_number, parse_period
 
 
 @pytest.mark.parametrize("text, value, percent", [

@@ -3,7 +3,8 @@
 A tool is ``fn(workspace, input_model) -> output_model``; its docstring is its
 description for Claude. Expected failures (bad input, unknown customer, cohort
 too small) raise :class:`ToolError`, which the agent returns to Claude as an
-``is_error`` tool result; anything else is a bug and propagates.
+``is_error`` tool result; anything else is a bug and propagates. Per-metric rows
+of the outputs start with the same :class:`CatalogMetric` fields.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+
+from analytics.catalog import BY_KEY
 
 
 class ToolError(Exception):
@@ -37,6 +40,22 @@ class ToolOutput(BaseModel):
     def summary_for_model(self) -> dict[str, Any]:
         """A compact view (a few KB) for the model; full tables go to the UI."""
         return self.model_dump(mode="json")
+
+
+class CatalogMetric(BaseModel):
+    """The catalog metric a per-metric output row is about (its first fields)."""
+
+    metric: str
+    label: str
+    category: str
+    unit: str
+    direction: str
+
+
+def catalog_fields(key: str) -> dict[str, str]:
+    """The :class:`CatalogMetric` fields of catalog metric ``key``: ``Row(**catalog_fields(key), ...)``."""
+    m = BY_KEY[key]
+    return {"metric": key, "label": m.label, "category": m.category, "unit": m.unit, "direction": m.direction}
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel
 
-import pandas as pd
-
 from analytics import percentiles as pc
-from tools.ingest.benchmarks import active_benchmark_set, benchmark_peers, benchmark_quantiles, benchmark_set
+from tools.data import NO_SEGMENT
+from tools.ingest.benchmarks import active_benchmark_set, benchmark_set
 from tools.workspace import Workspace
 
 
@@ -64,31 +63,58 @@ class BenchmarkRef:
         return median, (None if p != p else p), (bound[0] or None)
 
 
-def _segment_frame(df: pd.DataFrame, segment: str | None) -> tuple[pd.DataFrame, str | None]:
-    """The rows of the account's segment, else of "All", else none."""
-    present = set(df["segment"])
-    for seg in (segment, "All"):
-        if seg in present:
-            return df[df["segment"] == seg], seg
-    return df.iloc[0:0], None
-
-
 def benchmark_for_account(ws: Workspace, name: str | None, segment: str | None) -> BenchmarkRef | None:
     """The benchmark figures that apply to an account of ``segment`` (None if no set is loaded)."""
     bset = find_set(ws, name)
     if bset is None:
         return None
-    if bset["kind"] == "raw":
-        rows, seg = _segment_frame(benchmark_peers(ws, bset["id"]).dropna(subset=["value"]), segment)
-        arrays = {m: np.sort(g["value"].to_numpy()) for m, g in rows.groupby("metric")}
-        size = int(rows["peer"].nunique()) if len(rows) else None
-        info = BenchmarkInfo(name=bset["name"], source=bset["source"], year=bset["year"],
-                             sample_size=size or bset["sample_size"], segment=seg, kind="raw")
-        return BenchmarkRef(info, {}, arrays)
-    rows, seg = _segment_frame(benchmark_quantiles(ws, bset["id"]).dropna(subset=["value"]), segment)
-    quantiles = {m: dict(zip(g["quantile"].astype(float), g["value"].astype(float)))
-                 for m, g in rows.groupby("metric")}
-    sizes = rows["sample_size"].dropna()
+    group = segment or NO_SEGMENT
+    return benchmark_refs(ws, bset, [group])[group]
+
+
+def benchmark_refs(ws: Workspace, bset: dict, groups: list[str]) -> dict[str, BenchmarkRef]:
+    """Each peer group's benchmark rows (its segment, else "All"), from one read of the set.
+
+    A group is a segment name, or ``NO_SEGMENT`` for accounts without one (they
+    get the "All" rows). One plain read serves every group: a raw peer set is
+    11k rows at 500 peers.
+    """
+    by_segment = _rows_by_segment(ws, bset)
+    refs: dict[str, BenchmarkRef] = {}
+    for g in groups:
+        seg = next((s for s in ((None if g == NO_SEGMENT else g), "All") if s in by_segment), None)
+        make = _raw_ref if bset["kind"] == "raw" else _quantile_ref
+        refs[g] = make(bset, seg, by_segment.get(seg, []))
+    return refs
+
+
+def _rows_by_segment(ws: Workspace, bset: dict) -> dict[str, list[tuple]]:
+    """The set's non-missing rows by segment: (segment, metric, value, peer) for a raw set,
+    (segment, metric, value, quantile, sample_size) in quantile order for a quantile set."""
+    sql = ("SELECT segment, metric, value, peer FROM benchmark_peers WHERE set_id = ? AND value IS NOT NULL"
+           if bset["kind"] == "raw" else
+           "SELECT segment, metric, value, quantile, sample_size FROM benchmark_rows "
+           "WHERE set_id = ? AND quantile IS NOT NULL AND value IS NOT NULL ORDER BY metric, segment, quantile")
+    by_segment: dict[str, list[tuple]] = {}
+    for row in ws.db.conn.execute(sql, (bset["id"],)):
+        by_segment.setdefault(row[0], []).append(row)
+    return by_segment
+
+
+def _raw_ref(bset: dict, segment: str | None, rows: list[tuple]) -> BenchmarkRef:
+    peers: dict[str, list[float]] = {}
+    for _, metric, value, _ in rows:
+        peers.setdefault(metric, []).append(value)
     info = BenchmarkInfo(name=bset["name"], source=bset["source"], year=bset["year"],
-                         sample_size=int(sizes.max()) if len(sizes) else bset["sample_size"], segment=seg)
+                         sample_size=len({r[3] for r in rows}) or bset["sample_size"], segment=segment, kind="raw")
+    return BenchmarkRef(info, {}, {k: np.sort(np.array(v, dtype="float64")) for k, v in peers.items()})
+
+
+def _quantile_ref(bset: dict, segment: str | None, rows: list[tuple]) -> BenchmarkRef:
+    quantiles: dict[str, dict[float, float]] = {}
+    for _, metric, value, q, _ in rows:
+        quantiles.setdefault(metric, {})[float(q)] = float(value)
+    sizes = [r[4] for r in rows if r[4] is not None]
+    info = BenchmarkInfo(name=bset["name"], source=bset["source"], year=bset["year"],
+                         sample_size=max(sizes) if sizes else bset["sample_size"], segment=segment)
     return BenchmarkRef(info, quantiles, {})

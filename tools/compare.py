@@ -9,12 +9,13 @@ from pydantic import BaseModel, Field
 from analytics import percentiles as pc
 from analytics.catalog import BY_KEY, KEYS
 from analytics.trends import WINDOW, classify_trends, window_slopes
-from tools.base import Tool, ToolError, ToolInput, ToolOutput
+from tools.base import CatalogMetric, Tool, ToolError, ToolInput, ToolOutput, catalog_fields
 from tools.benchmark_lookup import BenchmarkInfo, benchmark_for_account
 from tools.cohort import MIN_COHORT, CohortCriteria, CohortType, criteria_mask, describe, guard_differencing, peer_mask
 from tools.data import customers_frame, latest_metrics, metric_history
 from reports.format import metric_table_markdown
 from tools.resolve import resolve_customer
+from tools.rounding import rounded
 from tools.workspace import Workspace
 
 STRENGTH_AT = 75.0  # strengths: percentile >= 75 (top quartile of the cohort)
@@ -39,12 +40,7 @@ class CohortInfo(BaseModel):
     criteria: CohortCriteria | None = None
 
 
-class MetricComparison(BaseModel):
-    metric: str
-    label: str
-    category: str
-    unit: str
-    direction: str
+class MetricComparison(CatalogMetric):
     value: float | None
     percentile: float | None
     rank: int | None = Field(None, description="1 = best in the cohort")
@@ -86,14 +82,14 @@ class CompareCustomerOutput(ToolOutput):
         return next(m for m in self.metrics if m.metric == key)
 
     def summary_for_model(self) -> dict:
-        rows = [[m.metric, m.value, _r(m.percentile), m.cohort_median, m.benchmark_median,
+        rows = [[m.metric, m.value, rounded(m.percentile, 1), m.cohort_median, m.benchmark_median,
                  m.benchmark_label, m.status, m.trend] for m in self.metrics if m.value is not None]
         return {
             "customer": self.customer, "segment": self.segment, "industry": self.industry,
             "cohort": {"type": self.cohort.type, "size": self.cohort.size, "description": self.cohort.description},
             "benchmark": self.benchmark.model_dump() if self.benchmark else None,
-            "overall_percentile": _r(self.overall_percentile), "composite": _r(self.composite),
-            "benchmark_composite": _r(self.benchmark_composite),
+            "overall_percentile": rounded(self.overall_percentile, 1), "composite": rounded(self.composite, 1),
+            "benchmark_composite": rounded(self.benchmark_composite, 1),
             "columns": ["metric", "value", "percentile", "cohort_median", "benchmark_median",
                         "benchmark_percentile", "status", "trend"],
             "metrics": rows, "strengths": self.strengths, "gaps": self.gaps,
@@ -105,10 +101,6 @@ class CompareCustomerOutput(ToolOutput):
         overall = (f"Overall: **{pc.ordinal(self.overall_percentile)} percentile** among peers"
                    if self.overall_percentile is not None else "")
         return "\n\n".join(x for x in (head, overall, metric_table_markdown(self.metrics)) if x)
-
-
-def _r(x: float | None, nd: int = 1) -> float | None:
-    return None if x is None or x != x else round(float(x), nd)
 
 
 def _f(x) -> float | None:
@@ -145,8 +137,8 @@ def compare_customer(ws: Workspace, inp: CompareCustomerInput) -> CompareCustome
         cohort=CohortInfo(type=inp.cohort_type, size=len(members), criteria=inp.criteria,
                           description=describe(inp.criteria or CohortCriteria(), inp.cohort_type, account)),
         benchmark=bench.info if bench else None, metrics=metrics,
-        composite=_r(composites.loc[row["id"]], 6), overall_percentile=_r(overall.loc[row["id"]], 2),
-        benchmark_composite=_r(float(np.mean(bench_pcts)), 2) if bench_pcts else None,
+        composite=rounded(composites.loc[row["id"]], 6), overall_percentile=rounded(overall.loc[row["id"]], 2),
+        benchmark_composite=rounded(float(np.mean(bench_pcts)), 2) if bench_pcts else None,
         strengths=[m.metric for m in sorted(mine, key=lambda m: -m.percentile) if m.percentile >= STRENGTH_AT][:MAX_LISTED],
         gaps=[m.metric for m in sorted(mine, key=lambda m: m.percentile) if m.percentile < GAP_BELOW][:MAX_LISTED],
         peers=_peer_points(customers, composites, row["id"], inp.anonymise),
@@ -190,10 +182,9 @@ def _metric_row(key, latest, pct, cid, bench, trend) -> MetricComparison:
         if b_pct is not None:
             b_label = pc.bound_label(b_pct, b_bound or "")
     return MetricComparison(
-        metric=key, label=meta.label, category=meta.category, unit=meta.unit, direction=meta.direction,
-        value=value, percentile=_r(p, 2), rank=rank, cohort_p25=_r(q[25], 4), cohort_median=_r(q[50], 4),
-        cohort_p75=_r(q[75], 4), cohort_p90=_r(q[90], 4), benchmark_median=b_median,
-        benchmark_percentile=_r(b_pct, 2), benchmark_bound=b_bound or None, benchmark_label=b_label,
+        **catalog_fields(key), value=value, percentile=rounded(p, 2), rank=rank, cohort_p25=rounded(q[25], 4),
+        cohort_median=rounded(q[50], 4), cohort_p75=rounded(q[75], 4), cohort_p90=rounded(q[90], 4), benchmark_median=b_median,
+        benchmark_percentile=rounded(b_pct, 2), benchmark_bound=b_bound or None, benchmark_label=b_label,
         status=pc.status_for(p) if p is not None else None,
         benchmark_status=pc.status_for(b_pct) if b_pct is not None else None, trend=trend,
     )

@@ -1,13 +1,19 @@
-"""Reading the workspace into DataFrames for the analytics (read-only helpers)."""
+"""Reading the workspace into DataFrames and arrays for the analytics (read-only helpers)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analytics.catalog import KEYS, arr_band
 from tools.workspace import Workspace
 
+NO_SEGMENT = "(no segment)"  # the peer group of accounts without a segment
 CUSTOMER_COLUMNS = ["id", "name", "industry", "segment", "arr", "region", "contract_start", "csm"]
+#: SQL for a metric_values row's catalog index (-1 for a metric not in the catalog), so a
+#: scan returns numbers only.
+_CELL = np.dtype([("cid", "i8"), ("col", "i8"), ("value", "f8")])
+METRIC_CODE = "CASE metric " + " ".join(f"WHEN '{k}' THEN {j}" for j, k in enumerate(KEYS)) + " ELSE -1 END"
 
 
 def customers_frame(ws: Workspace) -> pd.DataFrame:
@@ -19,26 +25,100 @@ def customers_frame(ws: Workspace) -> pd.DataFrame:
     return df
 
 
+def peer_groups(segments: pd.Series) -> np.ndarray:
+    """Each account's peer group: its segment, or NO_SEGMENT when it has none."""
+    return segments.fillna(NO_SEGMENT).replace("", NO_SEGMENT).to_numpy(dtype=object)
+
+
+def customers_table(ws: Workspace) -> pd.DataFrame:
+    """id (index), name, segment, industry, arr, region: a plain read, faster than customers_frame."""
+    rows = ws.db.conn.execute("SELECT id, name, segment, industry, arr, region FROM customers ORDER BY id").fetchall()
+    df = pd.DataFrame(rows, columns=["id", "name", "segment", "industry", "arr", "region"]).set_index("id")
+    df["arr"] = pd.to_numeric(df["arr"], errors="coerce").astype("float64")
+    return df
+
+
 def latest_metrics(ws: Workspace) -> pd.DataFrame:
     """Latest value of every catalog metric per account (index: customer id).
 
     The latest value is the one at the account's most recent period for that
     metric; columns are all catalog keys (NaN where an account has no value).
+    Rows are the accounts with at least one value, in id order.
     """
-    rows = ws.query(
-        """
-        SELECT mv.customer_id, mv.metric, mv.value
-        FROM metric_values mv
-        JOIN (SELECT customer_id, metric, MAX(period) AS period
-              FROM metric_values WHERE value IS NOT NULL GROUP BY customer_id, metric) last
-          ON last.customer_id = mv.customer_id AND last.metric = mv.metric AND last.period = mv.period
-        """
-    )
-    long = pd.DataFrame(rows, columns=["customer_id", "metric", "value"])
-    wide = long.pivot(index="customer_id", columns="metric", values="value") if len(long) else pd.DataFrame()
-    wide = wide.reindex(columns=list(KEYS)).astype("float64")
-    wide.columns.name = None
-    return wide
+    cid, col, value, _ = _latest_cells(ws)
+    if not len(cid):
+        return pd.DataFrame().reindex(columns=list(KEYS)).astype("float64")
+    ids = np.unique(cid)
+    out = np.full((len(ids), len(KEYS)), np.nan)
+    out[np.searchsorted(ids, cid), col] = value
+    return pd.DataFrame(out, index=pd.Index(ids, name="customer_id"), columns=list(KEYS))
+
+
+def latest_values(ws: Workspace, ids: np.ndarray) -> tuple[np.ndarray, str | None]:
+    """(accounts x KEYS matrix of latest values, latest period) for the customer ids, in order.
+
+    The same rule as :func:`latest_metrics`, as a matrix aligned with ``ids``.
+    """
+    out = np.full((len(ids), len(KEYS)), np.nan)
+    cid, col, value, period = _latest_cells(ws)
+    if not len(cid):
+        return out, None
+    r = pd.Index(ids).get_indexer(cid)
+    keep = r >= 0
+    out[r[keep], col[keep]] = value[keep]
+    return out, period
+
+
+def _latest_cells(ws: Workspace) -> tuple[np.ndarray, np.ndarray, np.ndarray, str | None]:
+    """(customer id, catalog index, value) of each account's latest value per metric; the latest period.
+
+    One scan returning numbers only, oldest period first; the last row of each
+    (account, metric) is its latest value. About 3x faster than ``GROUP BY
+    customer_id, metric`` with ``MAX(period)`` at 10k accounts.
+    """
+    empty = np.array([], dtype=np.int64)
+    first, period = _period_range(ws)
+    if period is None:
+        return empty, empty, np.array([]), None
+    order_by = " ORDER BY period" if first != period else ""  # one period (a fresh import): no sort needed
+    data = np.fromiter(ws.db.conn.execute(f"SELECT customer_id, {METRIC_CODE}, value FROM metric_values "
+                                          "WHERE value IS NOT NULL" + order_by), dtype=_CELL)
+    if not len(data):
+        return empty, empty, np.array([]), None
+    data = data[data["col"] >= 0]
+    cell = data["cid"] * len(KEYS) + data["col"]
+    order = np.argsort(cell, kind="stable")  # stable: within a cell, periods stay in order
+    last = order[np.append(cell[order][1:] != cell[order][:-1], True)]
+    return data["cid"][last], data["col"][last], data["value"][last], period
+
+
+def _period_range(ws: Workspace) -> tuple[str | None, str | None]:
+    """(first, latest) period in metric_values. MIN/MAX per metric use the (metric, period)
+    index; one MIN/MAX over the whole table would scan it."""
+    keys = ", ".join(f"('{k}')" for k in KEYS)
+    return ws.db.conn.execute(
+        f"WITH k(metric) AS (VALUES {keys}) SELECT MIN((SELECT MIN(period) FROM metric_values WHERE metric = k.metric)),"
+        " MAX((SELECT MAX(period) FROM metric_values WHERE metric = k.metric)) FROM k").fetchone()
+
+
+def history_cube(ws: Workspace, ids: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """(periods, accounts x KEYS x periods) of values as of each month: the latest value
+    reported up to that month (carried forward), as :func:`latest_values` does for the last."""
+    marks = ",".join("?" * len(ids))
+    rows = ws.db.conn.execute(f"SELECT customer_id, {METRIC_CODE}, period, value FROM metric_values "
+                              f"WHERE value IS NOT NULL AND customer_id IN ({marks})",
+                              [int(i) for i in ids]).fetchall() if len(ids) else []
+    if not rows:
+        return [], np.full((len(ids), len(KEYS), 0), np.nan)
+    cid, metric, period, value = zip(*rows)
+    pcode, periods = pd.factorize(pd.Index(period, dtype=object), sort=True)
+    cube = np.full((len(ids), len(KEYS), len(periods)), np.nan)
+    r, c = pd.Index(ids).get_indexer(np.asarray(cid)), np.asarray(metric, dtype=np.int64)
+    ok = (r >= 0) & (c >= 0)
+    cube[r[ok], c[ok], pcode[ok]] = np.asarray(value, dtype="float64")[ok]
+    idx = np.where(np.isnan(cube), 0, np.arange(len(periods)))
+    np.maximum.accumulate(idx, axis=2, out=idx)
+    return [str(p) for p in periods], np.take_along_axis(cube, idx, axis=2)
 
 
 def metric_history(ws: Workspace, customer_ids: list[int] | None = None) -> pd.DataFrame:

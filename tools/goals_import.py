@@ -29,8 +29,9 @@ from pydantic import Field
 
 from analytics import goals as ag
 from analytics.catalog import metric_for, normalise_label
+from analytics.units import UNITS
 from tools.base import ToolError, ToolOutput
-from tools.goals import CATEGORIES, UNITS, normalise_unit, validate_goal
+from tools.goal_rules import CATEGORIES, normalise_unit, validate_goal
 from tools.ingest.problems import Problems
 from tools.ingest.reader import Table, read_table
 from tools.ingest.values import BadValue, clean_text, parse_date, parse_number

@@ -23,7 +23,8 @@ from analytics.catalog import BY_KEY, KEYS
 from tools.base import Tool, ToolInput, ToolOutput
 from tools.cohort import MIN_COHORT
 from reports.format import fmt_value, markdown_table
-from tools.portfolio import KIDX, Positions, resolve_metric, resolve_segment, load_positions
+from tools.positions import KIDX, Positions, load_positions, resolve_metric, resolve_segment
+from tools.rounding import rounded
 from tools.workspace import Workspace
 
 MAX_NOTE = 300
@@ -216,8 +217,8 @@ def _metric_practices(ws, pos, rows, key, profile, shown, labels, anonymise) -> 
                   for i in top[order][:shown]]
     lead = pr.profile_medians(profile.loc[profile.index.intersection(pos.ids[rows])], pd.Index(pos.ids[top]))
     comparison = [ProfileComparison(field=f, label=BY_KEY[f].label if f in BY_KEY else CONTACT_FIELDS[f],
-                                    top_performers_median=_f(lead.at[f, "leaders"]),
-                                    portfolio_median=_f(lead.at[f, "portfolio"]), ratio=_f(lead.at[f, "ratio"], 2))
+                                    top_performers_median=rounded(lead.at[f, "leaders"], 4),
+                                    portfolio_median=rounded(lead.at[f, "portfolio"], 4), ratio=rounded(lead.at[f, "ratio"], 2))
                   for f in lead.index] if len(top) else []
     common = pr.common_notes([n.text for ns in notes.values() for n in ns if n.recorded_for == key], limit=5)
     return MetricPractices(metric=key, label=meta.label, category=meta.category, top_performers=len(top),
@@ -247,7 +248,7 @@ def _performer(pos, i, key, profile, notes, labels, anonymise) -> TopPerformer:
     prof = profile.loc[cid] if cid in profile.index else pd.Series(dtype="float64")
     return TopPerformer(label=labels[cid], segment=str(pos.group[i]), value=float(pos.values[i, KIDX[key]]),
                         percentile=round(float(pos.cohort_pct[i, KIDX[key]]), 2),
-                        profile={k: _f(v) for k, v in prof.items()}, notes=notes)
+                        profile={k: rounded(v, 4) for k, v in prof.items()}, notes=notes)
 
 
 def _letters(n: int) -> str:
@@ -258,10 +259,6 @@ def _letters(n: int) -> str:
         n, r = divmod(n - 1, 26)
         s = chr(65 + r) + s
     return s
-
-
-def _f(x, nd: int = 4) -> float | None:
-    return None if x is None or x != x else round(float(x), nd)
 
 
 TOOL = Tool("find_best_practices", FindBestPracticesInput, FindBestPracticesOutput, find_best_practices)

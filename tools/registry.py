@@ -9,7 +9,8 @@ from tools.base import Tool
 
 
 def _build() -> dict[str, Tool]:
-    from tools import benchmark_sets, cohort, compare, goals, ingest, portfolio, practices, recommend, report, roi
+    from tools import (benchmark_sets, cohort, compare, goals, history, ingest, portfolio, portfolio_success, practices,
+                       recommend, report, roi)
 
     tools = [
         ingest.TOOL,
@@ -18,10 +19,10 @@ def _build() -> dict[str, Tool]:
         compare.TOOL,
         goals.TOOL,
         roi.TOOL,
-        roi.PORTFOLIO_TOOL,
+        portfolio_success.TOOL,
         report.TOOL,
         portfolio.TOOL,
-        portfolio.HISTORY_TOOL,
+        history.TOOL,
         practices.TOOL,
         recommend.TOOL,
     ]

@@ -189,7 +189,7 @@ def _portfolio(ws: Workspace, inp: DraftReportInput):
         portfolio = compare_portfolio(ws, ComparePortfolioInput(benchmark=inp.benchmark))
     except ImportError:
         pass
-    from tools.roi import PortfolioSuccessInput, portfolio_success
+    from tools.portfolio_success import PortfolioSuccessInput, portfolio_success
     success = portfolio_success(ws, PortfolioSuccessInput(limit=100, as_of=inp.as_of))
     return portfolio, success
 

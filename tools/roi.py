@@ -1,4 +1,4 @@
-"""compute_roi (one account's goals, value delivered and ROI) and portfolio_success (the whole book).
+"""compute_roi: one account's goals, value delivered and ROI (the whole book: portfolio_success).
 
 Definitions in :mod:`analytics.goals`. ROI compares the annualised value delivered (the sum
 of the goals' annual values) with the annual investment (the account's ARR unless given), so
@@ -12,7 +12,6 @@ until then it is listed as pending and left out of the total and the ROI.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Literal
 
 import numpy as np
@@ -20,72 +19,21 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from analytics import goals as ag
-from analytics.catalog import BY_KEY, LOWER, segment_for
+from analytics.catalog import BY_KEY, LOWER
 from analytics.percentiles import ordinal
 from tools.base import Tool, ToolError, ToolInput, ToolOutput
 from tools.data import customers_frame, latest_metrics
 from reports.format import fmt_value
-from tools.goal_views import GoalView, MeasurementView, MilestoneView, goal_frame, goal_views, milestone_views
+from tools.goal_views import (GoalView, MeasurementView, MilestoneView, account_table, goal_frame, goal_views,
+                              milestone_views)
 from tools.resolve import resolve_customer
+from tools.rounding import rounded
+from tools.success_periods import PeriodInfo, parse_period, period_values
 from tools.workspace import Workspace
 
 MISSING_NOTE = "Some metrics missing data: showing what is available"
 LOWER_KEYS = {k for k, m in BY_KEY.items() if m.direction == LOWER}
 
-
-# ---- periods -------------------------------------------------------------------------------
-
-class PeriodInfo(BaseModel):
-    label: str
-    start: str
-    end: str = Field(description="the evaluation date: the period's end, or the as-of date if earlier")
-
-
-def _quarter(year: int, q: int) -> tuple[dt.date, dt.date]:
-    start = dt.date(year, 3 * q - 2, 1)
-    end = dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)
-    return start, end
-
-
-def parse_period(text: str | None, as_of: dt.date, contract_start: dt.date | None) -> PeriodInfo:
-    """'2026-Q3', '2026', 'this_quarter', 'last_quarter' or None (contract to date)."""
-    norm = (text or "").strip().lower().replace(" ", "_")
-    if norm in ("", "contract", "contract_to_date", "all"):
-        start = min(contract_start or as_of, as_of)
-        return PeriodInfo(label="contract to date", start=start.isoformat(), end=as_of.isoformat())
-    q_now = (as_of.month - 1) // 3 + 1
-    if norm in ("this_quarter", "qtd", "current_quarter"):
-        year, q = as_of.year, q_now
-    elif norm in ("last_quarter", "previous_quarter"):
-        year, q = (as_of.year, q_now - 1) if q_now > 1 else (as_of.year - 1, 4)
-    elif m := re.fullmatch(r"(\d{4})-?q([1-4])|q([1-4])[-_]?(\d{4})", norm):
-        year, q = (int(m.group(1)), int(m.group(2))) if m.group(1) else (int(m.group(4)), int(m.group(3)))
-    elif re.fullmatch(r"\d{4}", norm):
-        start, end = dt.date(int(norm), 1, 1), dt.date(int(norm), 12, 31)
-        return _bounded(norm, start, end, as_of)
-    else:
-        raise ToolError(f"Unknown period '{text}'.", suggestions=["2026-Q3", "2026", "this_quarter",
-                                                                  "last_quarter", "omit for contract to date"])
-    start, end = _quarter(year, q)
-    return _bounded(f"{year}-Q{q}", start, end, as_of)
-
-
-def _bounded(label: str, start: dt.date, end: dt.date, as_of: dt.date) -> PeriodInfo:
-    if start > as_of:
-        raise ToolError(f"Period {label} starts after the as-of date {as_of}: nothing measured yet.")
-    return PeriodInfo(label=label, start=start.isoformat(), end=min(end, as_of).isoformat())
-
-
-def _period_values(frame: pd.DataFrame, period: PeriodInfo) -> np.ndarray:
-    start = np.datetime64(period.start, "D")
-    end = np.datetime64(period.end, "D")
-    goal_start = pd.to_datetime(frame["start_date"], errors="coerce").to_numpy("datetime64[D]")
-    begin = np.where(np.isnat(goal_start) | (goal_start < start), start, goal_start)
-    days = np.clip((end - begin).astype("float64") + 1, 0, None)
-    return frame["annual_value"].astype("float64").fillna(0.0).to_numpy() * days / 365.0
-
-
-# ---- compute_roi ---------------------------------------------------------------------------
 
 class ComputeRoiInput(ToolInput):
     customer: str = Field(description="account name as the user wrote it (fuzzy-matched)")
@@ -193,7 +141,7 @@ def _roi_goals(ws: Workspace, frame: pd.DataFrame, end: str) -> list[RoiGoal]:
     out = []
     for view, row in zip(goal_views(frame), frame.to_dict("records")):
         points = [MeasurementView(date=p["date"], value=p["value"],
-                                  achievement_pct=_r1(ag.achievement_pct(row["baseline"], row["target"], p["value"])))
+                                  achievement_pct=rounded(ag.achievement_pct(row["baseline"], row["target"], p["value"]), 1))
                   for p in progress.get(view.id, [])]
         out.append(RoiGoal(**view.model_dump(), progress=points))
     return out
@@ -208,12 +156,12 @@ def _value_item(row: dict, annual: float, period_value: float) -> ValueItem:
 
 
 def _value(frame: pd.DataFrame, period: PeriodInfo) -> ValueDelivered:
-    pv = _period_values(frame, period)
+    pv = period_values(frame, period)
     items, pending = [], []
     for row, p in zip(frame.to_dict("records"), pv):
-        if _r1(row["annual_value"]) is not None:
+        if rounded(row["annual_value"], 1) is not None:
             items.append(_value_item(row, row["annual_value"], p))
-        elif _r1(row["pending_value"]) is not None:
+        elif rounded(row["pending_value"], 1) is not None:
             pending.append(_value_item(row, row["pending_value"], 0.0))
     by_type: dict[str, float] = {}
     for it in items:
@@ -243,26 +191,10 @@ def _signals(ws: Workspace, cust: dict, frame: pd.DataFrame, notes: list[str]) -
         signals = [f"{BY_KEY[k].label} {fmt_value(k, v)} is at the {ordinal(p)} percentile of "
                    f"{who} (median {fmt_value(k, med)})" for k, v, p, med in lag]
         actions = [ag.ACTIONS.get(k, ag.DEFAULT_ACTION) for k, *_ in lag] or [ag.DEFAULT_ACTION]
-        out.append(AtRiskGoal(goal=row["name"], achievement_pct=_r1(row["achievement_pct"]),
-                              elapsed_pct=_r1(row["elapsed_pct"]), target_date=row["target_date"],
+        out.append(AtRiskGoal(goal=row["name"], achievement_pct=rounded(row["achievement_pct"], 1),
+                              elapsed_pct=rounded(row["elapsed_pct"], 1), target_date=row["target_date"],
                               signals=signals, actions=actions))
     return out
-
-
-def _r1(x) -> float | None:
-    return None if x is None or x != x else round(float(x), 1)
-
-
-def account_table(ws: Workspace, as_of: dt.date, customers: pd.DataFrame,
-                  started_by: dt.date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Evaluated goals of the given accounts and their per-account roll-up (with ARR and ROI)."""
-    frame = goal_frame(ws, as_of, customer_ids=[int(i) for i in customers.index], started_by=started_by)
-    if frame.empty:
-        return frame, pd.DataFrame()
-    summary = ag.account_summary(frame).join(customers[["name", "segment", "arr"]])
-    arr = summary["arr"].where(summary["arr"] > 0)
-    summary["roi_multiplier"] = summary["value"] / arr
-    return frame, summary
 
 
 def _benchmark(ws, cust, period, mine: dict, peer_group: str) -> PeerComparison:
@@ -288,8 +220,8 @@ def _benchmark(ws, cust, period, mine: dict, peer_group: str) -> PeerComparison:
             values.loc[cust["id"]] = mine[key]  # the account as shown (e.g. with a given investment)
         p = ag.peer_percentile(values, np.nan if mine[key] is None else mine[key])
         enough = values.notna().sum() >= ag.MIN_PEERS
-        rows.append(PeerMetric(metric=key, value=_r1(mine[key]), percentile=_r1(p),
-                               peer_median=_r1(values.median()) if enough else None))
+        rows.append(PeerMetric(metric=key, value=rounded(mine[key], 1), percentile=rounded(p, 1),
+                               peer_median=rounded(values.median(), 1) if enough else None))
     return PeerComparison(peer_group=label, peers=n, shown=True, metrics=rows,
                           message=f"Compared with {n} {label}.")
 
@@ -338,10 +270,10 @@ def compute_roi(ws: Workspace, inp: ComputeRoiInput) -> ComputeRoiOutput:
     mine = {"success_score": score, "goal_achievement_rate": rate, "roi_multiplier": multiplier}
     return ComputeRoiOutput(
         customer=cust["name"], segment=cust.get("segment"), arr=cust.get("arr"), as_of=as_of.isoformat(),
-        period=period, goals=goals, status_counts=counts, success_score=_r1(score),
-        goal_achievement_rate=_r1(rate), value_delivered=value, investment=investment,
+        period=period, goals=goals, status_counts=counts, success_score=rounded(score, 1),
+        goal_achievement_rate=rounded(rate, 1), value_delivered=value, investment=investment,
         investment_source=None if investment is None else ("given" if inp.investment is not None else "arr"),
-        roi_multiplier=_r1(multiplier), net_roi_pct=_r1(net),
+        roi_multiplier=rounded(multiplier, 1), net_roi_pct=rounded(net, 1),
         at_risk=_signals(ws, cust, frame, notes) if len(frame) else [],
         milestones=milestone_views(ws, cust["id"]),
         benchmark=_benchmark(ws, cust, period, mine, inp.peer_group) if goals else PeerComparison(
@@ -349,142 +281,4 @@ def compute_roi(ws: Workspace, inp: ComputeRoiInput) -> ComputeRoiOutput:
         notes=notes)
 
 
-# ---- portfolio_success ---------------------------------------------------------------------
-
-class PortfolioSuccessInput(ToolInput):
-    segment: str | None = Field(None, description="Enterprise, Mid-Market or SMB; omit for the whole book")
-    limit: int = Field(10, ge=1, le=100, description="how many top performers and at-risk goals to list")
-    as_of: dt.date | None = Field(None, description="evaluation date, default today")
-
-
-class AccountSuccess(BaseModel):
-    customer: str
-    segment: str | None
-    arr: float | None
-    goals: int
-    achieved: int
-    on_track: int
-    at_risk: int
-    missed: int
-    not_started: int
-    success_score: float | None
-    value_delivered: float = Field(description="annualised dollars")
-    roi_multiplier: float | None
-
-
-class SegmentSuccess(BaseModel):
-    segment: str
-    accounts: int
-    goals: int
-    achieved: int
-    on_track: int
-    at_risk: int
-    missed: int
-    not_started: int
-    avg_success_score: float | None
-    avg_roi_multiplier: float | None
-    value_delivered: float
-
-
-class RiskGoal(BaseModel):
-    customer: str
-    segment: str | None
-    goal: str
-    arr_at_stake: float | None = Field(description="the account's ARR")
-    achievement_pct: float | None
-    elapsed_pct: float | None
-    target_date: str | None
-    owner: str | None
-
-
-class PortfolioSuccessOutput(ToolOutput):
-    as_of: str
-    segment: str | None
-    accounts_with_goals: int
-    accounts_without_goals: int
-    goals: int
-    status_counts: dict[str, int]
-    average_success_score: float | None
-    average_roi_multiplier: float | None = Field(description="mean of the accounts' ROI multipliers")
-    portfolio_roi_multiplier: float | None = Field(description="total value / total ARR of accounts with goals")
-    total_value_delivered: float
-    by_segment: list[SegmentSuccess]
-    accounts: list[AccountSuccess] = Field(description="every account with goals, by value delivered")
-    top_performers: list[AccountSuccess]
-    at_risk_goals: list[RiskGoal] = Field(description="at-risk goals, largest ARR at stake first")
-    status_rule: str = ag.STATUS_RULE
-    notes: list[str]
-
-    def to_markdown(self) -> str:
-        from reports.success_views import portfolio_success_markdown
-
-        return portfolio_success_markdown(self)
-
-    def summary_for_model(self) -> dict:
-        return self.model_dump(mode="json", exclude={"accounts", "status_rule"})
-
-
-def _account_rows(summary: pd.DataFrame) -> list[AccountSuccess]:
-    return [AccountSuccess(customer=r["name"], segment=r["segment"], arr=_r1(r["arr"]),
-                           **{s: int(r[s]) for s in ("goals", "achieved", "on_track", "at_risk", "missed",
-                                                     "not_started")},
-                           success_score=_r1(r["success_score"]), value_delivered=round(float(r["value"]), 2),
-                           roi_multiplier=_r1(r["roi_multiplier"])) for r in summary.to_dict("records")]
-
-
-def _segments(summary: pd.DataFrame) -> list[SegmentSuccess]:
-    out = []
-    for seg, g in summary.groupby(summary["segment"].fillna("Unknown"), sort=True):
-        out.append(SegmentSuccess(segment=seg, accounts=len(g), goals=int(g["goals"].sum()),
-                                  **{s: int(g[s].sum()) for s in ("achieved", "on_track", "at_risk", "missed",
-                                                                  "not_started")},
-                                  avg_success_score=_r1(g["success_score"].mean()),
-                                  avg_roi_multiplier=_r1(g["roi_multiplier"].mean()),
-                                  value_delivered=round(float(g["value"].sum()), 2)))
-    return out
-
-
-def portfolio_success(ws: Workspace, inp: PortfolioSuccessInput) -> PortfolioSuccessOutput:
-    """Goal success across the book of business (optionally one segment).
-
-    Use for "which goals are at risk?", "compare success rates across enterprise accounts",
-    "who delivers the most value?". Returns goals achieved / on track / at risk / missed /
-    not started per account and per segment, average success score and ROI, the top
-    performers by value delivered, and the at-risk goals across the book sorted by ARR at
-    stake (the account's ARR). This is the CSM's own portfolio, so accounts are named.
-    For one account's detail use compute_roi.
-    """
-    as_of = inp.as_of or ws.today()
-    customers = customers_frame(ws)
-    segment = None
-    if inp.segment:
-        segment = segment_for(inp.segment)
-        if segment is None or segment == "All":
-            raise ToolError(f"Unknown segment '{inp.segment}'.", suggestions=["Enterprise", "Mid-Market", "SMB"])
-        customers = customers[customers["segment"] == segment]
-    frame, summary = account_table(ws, as_of, customers)
-    notes = [] if len(summary) else ["No success goals defined for any account" + (f" in {segment}." if segment else ".")]
-    counts = {s: int((frame["status"] == s).sum()) if len(frame) else 0 for s in ag.STATUSES}
-    risk: list[RiskGoal] = []
-    if len(frame):
-        summary = summary.sort_values(["value", "name"], ascending=[False, True])
-        at = frame[frame["status"] == "at_risk"].join(customers[["arr", "segment"]], on="customer_id", rsuffix="_c")
-        at = at.sort_values(["arr", "customer", "name"], ascending=[False, True, True], na_position="last")
-        risk = [RiskGoal(customer=r["customer"], segment=r["segment"], goal=r["name"], arr_at_stake=_r1(r["arr"]),
-                         achievement_pct=_r1(r["achievement_pct"]), elapsed_pct=_r1(r["elapsed_pct"]),
-                         target_date=r["target_date"], owner=r["owner"]) for r in at.head(inp.limit).to_dict("records")]
-    accounts = _account_rows(summary) if len(summary) else []
-    with_arr = summary[summary["arr"] > 0] if len(summary) else summary
-    return PortfolioSuccessOutput(
-        as_of=as_of.isoformat(), segment=segment, accounts_with_goals=len(summary),
-        accounts_without_goals=len(customers) - len(summary), goals=len(frame), status_counts=counts,
-        average_success_score=_r1(summary["success_score"].mean()) if len(summary) else None,
-        average_roi_multiplier=_r1(with_arr["roi_multiplier"].mean()) if len(with_arr) else None,
-        portfolio_roi_multiplier=_r1(with_arr["value"].sum() / with_arr["arr"].sum()) if len(with_arr) else None,
-        total_value_delivered=round(float(summary["value"].sum()), 2) if len(summary) else 0.0,
-        by_segment=_segments(summary) if len(summary) else [], accounts=accounts,
-        top_performers=[a for a in accounts if a.value_delivered > 0][:inp.limit], at_risk_goals=risk, notes=notes)
-
-
 TOOL = Tool("compute_roi", ComputeRoiInput, ComputeRoiOutput, compute_roi)
-PORTFOLIO_TOOL = Tool("portfolio_success", PortfolioSuccessInput, PortfolioSuccessOutput, portfolio_success)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from agent.cli.output import print_json
+from agent.cli.output import print_json, show
 from tools.cohort import BuildCohortInput, build_cohort, criteria_from_where
 from tools.compare import CompareCustomerInput, compare_customer
 
@@ -76,12 +76,7 @@ def cmd_compare(args, ws) -> int:
 
 def cmd_cohort(args, ws) -> int:
     criteria = criteria_from_where(args.where)
-    out = build_cohort(ws, BuildCohortInput(**criteria.model_dump(), save_as=args.save))
-    if args.json:
-        print_json(out)
-    else:
-        print(out.to_markdown())
-    return 0
+    return show(build_cohort(ws, BuildCohortInput(**criteria.model_dump(), save_as=args.save)), args.json)
 
 
 def cmd_bench(args, ws) -> int:

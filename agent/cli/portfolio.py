@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from agent.cli.output import print_json
-from tools.portfolio import BenchmarkHistoryInput, ComparePortfolioInput, benchmark_history, compare_portfolio
+from agent.cli.output import show
+from tools.history import BenchmarkHistoryInput, benchmark_history
+from tools.portfolio import ComparePortfolioInput, compare_portfolio
 from tools.practices import FindBestPracticesInput, find_best_practices
 from tools.recommend import RecommendImprovementsInput, recommend_improvements
 
@@ -48,30 +49,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_history)
 
 
-def _show(out, as_json: bool) -> int:
-    if as_json:
-        print_json(out)
-    else:
-        print(out.to_markdown())
-    return 0
-
-
 def cmd_portfolio(args, ws) -> int:
-    return _show(compare_portfolio(ws, ComparePortfolioInput(benchmark=args.benchmark, segment=args.segment,
-                                                             metric=args.metric)), args.json)
+    return show(compare_portfolio(ws, ComparePortfolioInput(benchmark=args.benchmark, segment=args.segment,
+                                                            metric=args.metric)), args.json)
 
 
 def cmd_practices(args, ws) -> int:
-    return _show(find_best_practices(ws, FindBestPracticesInput(metric=args.metric, segment=args.segment,
-                                                                anonymise=not args.named)), args.json)
+    return show(find_best_practices(ws, FindBestPracticesInput(metric=args.metric, segment=args.segment,
+                                                               anonymise=not args.named)), args.json)
 
 
 def cmd_recommend(args, ws) -> int:
-    return _show(recommend_improvements(ws, RecommendImprovementsInput(
+    return show(recommend_improvements(ws, RecommendImprovementsInput(
         customer=args.customer, benchmark=args.benchmark, metric=args.metric, target_basis=args.basis,
         max_gaps=args.max_gaps, anonymise=not args.named)), args.json)
 
 
 def cmd_history(args, ws) -> int:
-    return _show(benchmark_history(ws, BenchmarkHistoryInput(customer=args.customer, periods=args.periods,
-                                                             benchmark=args.benchmark)), args.json)
+    return show(benchmark_history(ws, BenchmarkHistoryInput(customer=args.customer, periods=args.periods,
+                                                            benchmark=args.benchmark)), args.json)

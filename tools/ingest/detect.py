@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from analytics.catalog import metric_for, normalise_label
+from analytics.catalog import lookup_label, metric_for, normalise_label
 from tools.ingest.reader import Table
 
 KINDS = ("benchmarks", "portfolio", "history", "goals", "unknown")
@@ -65,10 +65,7 @@ def field_for(header: str) -> str | None:
     >>> field_for("Customer Name"), field_for("ARR ($)"), field_for("Sample Size")
     ('name', 'arr', 'sample_size')
     """
-    norm = normalise_label(header)
-    if norm in _FIELD_OF:
-        return _FIELD_OF[norm]
-    return _FIELD_OF.get(normalise_label(re.sub(r"\(.*?\)", "", header)))
+    return lookup_label(_FIELD_OF, header)
 
 
 def stat_for(label: str) -> tuple[str, float | None] | None:

@@ -34,8 +34,9 @@ from tools.ingest.benchmarks import UnreconciledMetric
 from tools.ingest.detect import field_for, metric_of_header
 from tools.ingest.problems import Problems
 from tools.ingest.reader import Table, read_table
-from tools.ingest.values import (REGION_MISSING, BadValue, Unreconciled, clean_text, is_formula, metric_column,
-                                 parse_date, parse_money, parse_period, unit_hint)
+from tools.ingest.metric_column import Unreconciled, metric_column, unit_hint
+from tools.ingest.values import (REGION_MISSING, BadValue, clean_text, is_formula, parse_date, parse_money,
+                                 parse_period)
 from tools.workspace import now_iso
 
 ACCOUNT_FIELDS = ("industry", "segment", "arr", "region", "contract_start", "csm")
@@ -134,15 +135,16 @@ def _account_rows(table: Table, cols: dict[str, int], probs: Problems, today: dt
     """One dict per data row: name, period and account attributes, validated."""
     now = current_period(today)
     out, seen, formulas = [], {}, []
-    parse = {"arr": lambda s: parse_money(s, decimal_comma=table.decimal_comma), "contract_start": parse_date,
-             "segment": _segment, "period": parse_period,
-             "region": lambda s: clean_text(s, missing=REGION_MISSING)}  # "NA" is North America
+    parsers = {"arr": lambda s: parse_money(s, decimal_comma=table.decimal_comma), "contract_start": parse_date,
+               "segment": _segment, "period": parse_period,
+               "region": lambda s: clean_text(s, missing=REGION_MISSING)}  # "NA" is North America
+    parse = {f: clean_text if f == "name" else _once_per_text(parsers.get(f, clean_text)) for f in cols}
     for i, cells in enumerate(table.rows):
         rownum = table.row_numbers[i]
         row: dict = {"_row": rownum, "_i": i, "_notes": []}
         for f, j in cols.items():
             try:
-                row[f] = parse.get(f, clean_text)(cells[j])
+                row[f] = parse[f](cells[j])
             except BadValue as exc:
                 probs.add(rownum, table.headers[j], cells[j], str(exc))
                 row[f] = None
@@ -173,6 +175,23 @@ def _account_rows(table: Table, cols: dict[str, int], probs: Problems, today: dt
         seen[ident] = rownum
         out.append(row)
     return out
+
+
+def _once_per_text(parse):
+    """``parse`` run once per distinct text: attributes repeat down a column ("SaaS", "EMEA")."""
+    seen: dict[str, tuple] = {}
+
+    def parse_once(text: str):
+        if text not in seen:
+            try:
+                seen[text] = (parse(text), None)
+            except BadValue as exc:
+                seen[text] = (None, str(exc))
+        value, problem = seen[text]
+        if problem is not None:
+            raise BadValue(problem)
+        return value
+    return parse_once
 
 
 def _segment(text: str) -> str | None:
@@ -238,10 +257,11 @@ def _write_portfolio(ws, accounts: dict[str, dict], existing: dict, rows: list[d
             [(*(v for f in fields for v in ((a.get(f), a.get("_derived")) if f == "segment" else (a.get(f),))),
               stamp, cid) for cid, a in old])
         ids = {r[1].casefold(): r[0] for r in db.execute("SELECT id, name FROM customers").fetchall()}
-        keyed = [(ids[row["name"].casefold()], row["period"], row["_i"]) for row in rows]
-        triples = [(cid, key, period, col[i]) for key, col in values.items()
-                   for cid, period, i in keyed if col[i] is not None]
-        triples.sort()  # primary-key order: far fewer B-tree page splits
+        keyed = sorted((ids[row["name"].casefold()], row["period"], row["_i"]) for row in rows)
+        columns = sorted(values.items())
+        triples = [(cid, key, period, col[i]) for cid, period, i in keyed
+                   for key, col in columns if col[i] is not None]
+        triples.sort()  # primary-key order (already, with one period): far fewer B-tree page splits
         _upsert_values(db, triples)
     return len(triples), len(new), len(old)
 

@@ -386,17 +386,23 @@ def _shape(records: list[list[str]], numbers: list[int], table: Table, probs: Pr
 
 
 def _header_index(records: list[list[str]]) -> int | None:
-    """The header is the first non-blank row, after up to MAX_TITLE_ROWS one-cell title rows."""
-    filled = [sum(1 for c in r if c.strip()) for r in records]
-    nonblank = [k for k, n in enumerate(filled) if n]
-    if not nonblank:
-        return None
-    first = nonblank[0]
-    if filled[first] > 1:
-        return first
-    for k in nonblank[1:MAX_TITLE_ROWS + 1]:
-        if filled[k] > 1:
+    """The header is the first non-blank row, after up to MAX_TITLE_ROWS one-cell title rows.
+
+    Reads only the leading rows: the body of a 10k-row file is never scanned here.
+    """
+    first, titles = None, 0
+    for k, record in enumerate(records):
+        filled = sum(1 for c in record if c.strip())
+        if not filled:
+            continue
+        if filled > 1:
             return k
+        if first is None:
+            first = k
+        else:
+            titles += 1
+            if titles == MAX_TITLE_ROWS:
+                break
     return first
 
 
