@@ -9,6 +9,8 @@ numbers and date of a goal.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -243,6 +245,41 @@ _KINDS = (("qbr", "qbr"), ("slide", "qbr"), ("deck", "qbr"), ("success", "succes
           ("all (?:my )?customers", "portfolio"), ("account", "account"), ("benchmark", "benchmark"))
 
 
+_MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                        "september", "october", "november", "december"), 1)}
+_MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_NATURAL_DATES = (re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I),
+                  re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(?:,?\s+(\d{{4}}))?\b", re.I))
+
+
+def _month(word: str) -> int:
+    return next(i for name, i in _MONTHS.items() if name.startswith(word.lower().rstrip(".")[:3]))
+
+
+def find_date(text: str, today: dt.date) -> tuple[str | None, str]:
+    """An ISO date in ``text`` ("2026-12-31", "June 30", "30 June 2027") and the text without it.
+
+    A day and month without a year mean the next such date on or after ``today``.
+    """
+    m = re.search(r"\b(\d{4}-\d{2}-\d{2})\b", text)
+    if m:
+        return m.group(1), text.replace(m.group(1), " ")
+    for i, pattern in enumerate(_NATURAL_DATES):
+        m = pattern.search(text)
+        if not m:
+            continue
+        month, day = (_month(m.group(1)), int(m.group(2))) if i == 0 else (_month(m.group(2)), int(m.group(1)))
+        try:
+            year = int(m.group(3)) if m.group(3) else today.year
+            date = dt.date(year, month, day)
+            if not m.group(3) and date < today:
+                date = dt.date(year + 1, month, day)
+        except ValueError:
+            return None, text
+        return date.isoformat(), text.replace(m.group(0), " ")
+    return None, text
+
+
 def extract(message: str, ws: Workspace, session: Session) -> Entities:
     e = Entities(text=message, lower=message.lower())
     ws_words = {w.lower() for col in ("industry", "region") for v in _ws_values(ws, col) for w in _tokens(v)}
@@ -257,8 +294,6 @@ def extract(message: str, ws: Workspace, session: Session) -> Entities:
             break
     e.report_format = next((f for w, f in _FORMATS if re.search(rf"\b{w}\b", e.lower)), None)
     e.report_kind = next((k for w, k in _KINDS if re.search(rf"\b{w}\b", e.lower)), None)
-    m = re.search(r"\b(\d{4}-\d{2}-\d{2})\b", message)
-    e.date = m.group(1) if m else None
-    no_dates = re.sub(r"\b\d{4}-\d{2}-\d{2}\b", " ", message)
+    e.date, no_dates = find_date(message, ws.today())
     e.numbers = [float(x.replace(",", "")) for x in re.findall(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?", no_dates)]
     return e

@@ -160,7 +160,7 @@ class Toolbox:
                 raise ToolError(f"Unknown tool '{name}'. Available tools: {', '.join(sorted(self.registry))}.")
             run.output = tool.run(self.ws, run.input)
         except ToolError as exc:
-            run.error = exc.message + (f" Options: {'; '.join(exc.suggestions)}."
+            run.error = exc.message + (f" Options: {'; '.join(exc.suggestions).rstrip('.')}."
                                        if exc.suggestions and "Did you mean" not in exc.message else "")
         except ValidationError as exc:
             run.error = f"Invalid input for {name}: " + "; ".join(

@@ -179,7 +179,7 @@ def _goal_input(customer: str, e: Entities) -> dict[str, Any]:
     inp: dict[str, Any] = {"action": action, "customer": customer}
     metric = e.metric
     m_from = re.search(r"from\s+\$?(-?\d[\d,]*(?:\.\d+)?)", low)
-    m_to = re.search(r"\bto\s+\$?(-?\d[\d,]*(?:\.\d+)?)", low)
+    m_to = re.search(r"\b(?:to|reach(?:es|ing)?|hit|get to)\s+(?:(?:reach|hit|get to)\s+)?\$?(-?\d[\d,]*(?:\.\d+)?)", low)
     if action == "measure":
         if e.numbers:
             inp["value"] = e.numbers[0]

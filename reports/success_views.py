@@ -100,10 +100,10 @@ def roi_markdown(out) -> str:
     return "\n".join(lines)
 
 
-def goals_markdown(out) -> str:
-    """manage_goals as Markdown: the message, alerts, and the goal(s) touched or listed."""
-    lines = [out.message]
-    lines += [f"**Alert:** {a}" for a in out.alerts]
+def goals_markdown(out, with_message: bool = True) -> str:
+    """manage_goals as Markdown: the message and alerts (unless the narrative already says
+    them), notes, and the goal(s) touched or listed."""
+    lines = [out.message] + [f"**Alert:** {a}" for a in out.alerts] if with_message else []
     lines += [f"_{n}_" for n in out.notes]
     goals = out.goals or ([out.goal] if out.goal else [])
     if goals:

@@ -79,7 +79,7 @@ class ManageGoalsOutput(ToolOutput):
     def to_markdown(self) -> str:
         from reports.success_views import goals_markdown
 
-        return goals_markdown(self)
+        return goals_markdown(self, with_message=False)  # the narrative states message and alerts
 
 
 _FIELDS = ("name", "description", "category", "metric", "baseline", "target", "unit", "direction",
