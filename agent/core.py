@@ -308,6 +308,10 @@ def actions_for(results: list[tuple[str, ToolOutput]], registry: dict[str, Tool]
             out += [_reports_per_customer(output),
                     _act("find_best_practices", "Generate best practice playbooks", metric=None),
                     _act("draft_report", "Export full analysis", customer=None, kind="portfolio", format="xlsx")]
+        elif name == "draft_report" and customer and getattr(output, "kind", None) in _FORMATS_OFFERED:
+            kind = output.kind  # the same report in the other formats, so "export that as PDF" is a click
+            out += [_act("draft_report", label, customer=customer, kind=kind, format=fmt)
+                    for fmt, label in _FORMATS_OFFERED[kind] if fmt != output.format]
         elif name == "compute_roi":
             out += [_act("draft_report", "Export success report (DOCX)", customer=customer, kind="success",
                          format="docx"),
@@ -322,6 +326,14 @@ def actions_for(results: list[tuple[str, ToolOutput]], registry: dict[str, Tool]
             seen.add(key)
             unique.append(a)
     return unique
+
+
+_FORMATS_OFFERED = {
+    "benchmark": (("docx", "Export report (DOCX)"), ("pdf", "Export PDF"), ("pptx", "Export slides (PPTX)")),
+    "account": (("docx", "Export report (DOCX)"), ("pdf", "Export PDF")),
+    "success": (("docx", "Export success report (DOCX)"), ("pdf", "Export PDF")),
+    "qbr": (("pdf", "Export PDF"),),
+}
 
 
 def _reports_per_customer(output: ToolOutput) -> ActionSpec | None:

@@ -179,3 +179,12 @@ def test_agent_bench_counts_calls_and_bytes(monkeypatch):
     assert first["model_calls"] == 2 and second["model_calls"] == 2
     assert first["bytes_sent"] > out["cached_prefix_bytes"] * 2
     assert 0 < first["tool_result_bytes"] <= 8000 and second["tools"] == ["compare_customer"] * 2
+
+
+async def test_report_answer_offers_the_other_formats(rws):
+    ans = await _offline(rws, "Create a benchmark report for Acme Corp to share with them")
+    labels = [a.label for a in ans.actions]
+    assert "Export PDF" in labels and "Export report (DOCX)" not in labels  # the DOCX is already there
+    pdf = next(a for a in ans.actions if a.label == "Export PDF")
+    assert pdf.payload == {"tool": "draft_report", "input": {"customer": "Acme Corp", "kind": "benchmark",
+                                                             "format": "pdf"}}
