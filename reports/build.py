@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analytics.percentiles import ordinal
-from reports import charts
-from reports.cells import (action_for, cols, mcell, metric_label, num, pcell, render, status_cell, text)
-from reports.model import (CUSTOMER_FACING, Bullets, Callout, Callouts, Figure, Paragraph, Report, Section,
-                           Series, Table)
+from reports.cells import action_for, and_join, cols, mcell, metric_label, pcell, render, status_cell, text
+from reports.model import (CUSTOMER_FACING, NARROW_IN, WIDE_IN, Bullets, Callout, Callouts, Figure, Paragraph,
+                           Report, Section, Series, Table, chart)
 from reports.format import fmt_value
 
 PERCENTILE_DEFINITION = (
@@ -104,8 +103,9 @@ def peer_figure(cmp, title: str = "Composite score: you vs anonymised peers") ->
     labels = [p.label for p in cmp.peers]
     values = [p.composite for p in cmp.peers]
     axis = "composite score (mean metric percentile, 0-100)"
-    png = charts.peer_bars(labels, values, [p.is_customer for p in cmp.peers], axis)
-    return Figure("peer_comparison", title, png, chart_type="barh", categories=labels, width_in=5.0,
+    highlight = [p.is_customer for p in cmp.peers]
+    png = chart("peer_bars", labels, values, highlight, axis)  # drawn when an exporter needs the PNG
+    return Figure("peer_comparison", title, png, chart_type="barh", categories=labels, width_in=NARROW_IN,
                   series=[Series("Composite score", values)], axis_title=axis,
                   caption=(f"Composite score (the mean of each account's metric percentiles, 0-100) of "
                            f"{len(labels) - 1} anonymised peers of similar size in the peer group, and you. "
@@ -119,9 +119,10 @@ def percentile_figure(cmp) -> Figure | None:
         return None
     labels = [m.label for m, _ in shown]
     values = [v[1] for _, v in shown]
-    png = charts.percentile_bars(labels, values, [v[3] for _, v in shown])
+    statuses = [v[3] for _, v in shown]
+    png = chart("percentile_bars", labels, values, statuses)
     return Figure("metric_percentiles", "Your percentile by metric", png, chart_type="barh", categories=labels,
-                  series=[Series("Percentile", values)], axis_title="percentile (0-100)", width_in=5.8,
+                  series=[Series("Percentile", values)], axis_title="percentile (0-100)", width_in=WIDE_IN,
                   caption="Your percentile per metric, as in the table above (against the industry benchmark where "
                           "it covers the metric, else the peer group). Higher is better for every metric; dashed "
                           "lines at the 25th, 75th and 90th, solid at the median.")
@@ -134,17 +135,28 @@ def metric_line(m, with_peer: bool = True) -> str:
     return bits + (f" ({where} median {fmt_value(m.metric, median)})" if with_peer and median is not None else "")
 
 
-def improvements(data: ReportData) -> list[dict]:
-    """Per gap: metric, current, target, stretch, action (recommend_improvements when available)."""
+def improvements(data: ReportData, limit: int | None = 5) -> list[dict]:
+    """Per gap, worst first: metric, current, target, stretch, reference, timeline, action (+ detail, owner).
+
+    From recommend_improvements when it ran (targets against the industry benchmark where it covers the
+    metric, as in the performance table), else from compare_customer's peer-group gaps.
+    """
     rec = data.recommend
-    if rec is not None and getattr(rec, "recommendations", None):
+    if rec is not None and getattr(rec, "improvements", None):
+        actions = {a.key: a for a in getattr(rec, "actions", None) or []}
         out = []
-        for r in rec.recommendations:
-            out.append({"metric": r.metric, "label": metric_label(r.metric), "current": r.current,
-                        "target": r.target, "stretch": getattr(r, "stretch", None),
-                        "timeline": getattr(r, "timeline", None),
-                        "action": (getattr(r, "actions", None) or [action_for(r.metric)])[0]})
-        return out
+        for r in rec.improvements:
+            if r.target_met or r.target is None:
+                continue
+            act = next((actions[k] for k in r.actions if k in actions), None)
+            out.append({"metric": r.metric, "label": r.label, "current": r.value, "target": r.target,
+                        "stretch": r.stretch, "reference": "industry" if r.reference == "benchmark" else "peer",
+                        "percentile": r.percentile_label,
+                        "timeline": f"{r.timeline_days} days" if r.timeline_days else None,
+                        "action": act.title if act else action_for(r.metric),
+                        "detail": act.description if act else "", "owner": act.owner if act else None,
+                        "start_week": act.start_week if act else None})
+        return out[:limit] if limit else out
     cmp = data.compare
     out = []
     for key in cmp.gaps:
@@ -153,33 +165,37 @@ def improvements(data: ReportData) -> list[dict]:
         target = m.cohort_median  # gaps are below the peer median: the first target is that median
         stretch = m.cohort_p25 if lower else m.cohort_p75
         out.append({"metric": key, "label": m.label, "current": m.value, "target": target, "stretch": stretch,
-                    "timeline": None, "action": action_for(key)})
-    return out
+                    "reference": "peer", "percentile": ordinal(m.percentile) if m.percentile is not None else None,
+                    "timeline": None, "action": action_for(key), "detail": "", "owner": None, "start_week": None})
+    return out[:limit] if limit else out
 
 
 def improvement_lines(items: list[dict]) -> list[str]:
     lines = []
     for it in items:
-        k = it["metric"]
-        target = f"reach {fmt_value(k, it['target'])} (peer median)" if it["target"] is not None else ""
-        stretch = f", stretch {fmt_value(k, it['stretch'])} (peer top quartile)" if it["stretch"] is not None else ""
+        k, ref = it["metric"], it.get("reference", "peer")
         when = f" within {it['timeline']}" if it.get("timeline") else ""
-        lines.append(f"{it['label']}: now {fmt_value(k, it['current'])}; {target}{stretch}{when}. "
+        target = f"target {fmt_value(k, it['target'])} ({ref} median){when}" if it["target"] is not None else ""
+        stretch = f", stretch {fmt_value(k, it['stretch'])} ({ref} top quartile)" if it["stretch"] is not None else ""
+        lines.append(f"{it['label']}: now {fmt_value(k, it['current'])}; {target}{stretch}. "
                      f"Recommended: {it['action']}.")
     return lines
 
 
-def methodology(cmp) -> Section:
+def methodology(cmp, rec=None) -> Section:
     b = cmp.benchmark
     bench = (f"Industry benchmark: {b.name}" + (f", source {b.source}" if b.source else "")
-             + (f", {b.year}" if b.year else "") + (f", sample size {b.sample_size:,} companies" if b.sample_size else "")
+             + (f", {b.year}" if b.year else "")
+             + (f", sample size {b.sample_size:,} companies" if b.sample_size else "")
              + (f" (segment: {b.segment})" if b.segment else "") + "."
              if b else "No industry benchmark set is loaded: percentiles are against the peer group only.")
     cohort = (f"Peer group: {cmp.cohort.description}, {cmp.cohort.size} accounts including yours. Peer groups "
               "of fewer than 10 accounts are never reported, and no individual peer is named or shown "
               "with its minimum or maximum.")
+    rules = getattr(rec, "rules", None) if rec is not None and getattr(rec, "improvements", None) else None
     return Section("methodology", "Methodology").add(
-        Paragraph(bench, "note"), Paragraph(cohort, "note"), Paragraph(PERCENTILE_DEFINITION, "note"))
+        Paragraph(bench, "note"), Paragraph(cohort, "note"), Paragraph(PERCENTILE_DEFINITION, "note"),
+        Paragraph("Targets and timelines. " + rules, "note") if rules else None)
 
 
 def title_meta(data: ReportData, cmp) -> list[tuple[str, str]]:
@@ -209,9 +225,10 @@ def build_benchmark(data: ReportData) -> Report:
     shown = [industry_view(m)[1] for m in cmp.metrics if m.value is not None]  # as in the table
     above = sum(1 for p in shown if p is not None and p >= 50)
     rated = sum(1 for p in shown if p is not None)
+    items = improvements(data)
     ctx = {"c": cmp, "above": above, "rated": rated,
            "strengths": [cmp.metric(k).label for k in cmp.strengths[:3]],
-           "gaps": [cmp.metric(k).label for k in cmp.gaps[:3]]}
+           "gaps": [it["label"] for it in items[:3]]}  # as in "Opportunities for improvement"
     summary = Section("summary", "Executive summary").add(
         Callouts([Callout("Overall percentile", ordinal(cmp.overall_percentile) if cmp.overall_percentile is not None
                           else "n/a", f"among {cmp.cohort.size} peer accounts"),
@@ -224,23 +241,50 @@ def build_benchmark(data: ReportData) -> Report:
     excel.add(Paragraph(data.narrative.get("strengths")) if data.narrative.get("strengths") else None)
     excel.add(Bullets([metric_line(cmp.metric(k)) for k in cmp.strengths]) if cmp.strengths else
               Paragraph("No metric is in the top quartile of the peer group yet."))
-    items = improvements(data)
     opp = Section("opportunities", "Opportunities for improvement")
     opp.add(Paragraph(data.narrative.get("opportunities")) if data.narrative.get("opportunities") else None)
     opp.add(Bullets(improvement_lines(items)) if items else
-            Paragraph("Every metric is at or above the peer median."))
+            Paragraph("Every metric is at or above the median."))
+    stretch = [] if items else _stretch_lines(data)
+    opp.add(Bullets(stretch) if stretch else None)
     peers = Section("peers", "Peer comparison").add(peer_figure(cmp), percentile_figure(cmp))
     steps = Section("next_steps", "Recommended next steps").add(
         Paragraph(data.narrative["next_steps"]) if data.narrative.get("next_steps") else
-        Bullets(_next_steps(items, cmp), numbered=True))
-    rep.sections = [summary, perf, excel, opp, peers, steps, methodology(cmp)]
+        Bullets(_next_steps(data, items, cmp), numbered=True))
+    rep.sections = [summary, perf, excel, opp, peers, steps, methodology(cmp, data.recommend)]
     return rep
 
 
-def _next_steps(items: list[dict], cmp) -> list[str]:
-    steps = [f"{it['action']} (to lift {it['label']})." for it in items[:3]]
+def _stretch_lines(data: ReportData, limit: int = 3) -> list[str]:
+    """recommend_improvements' stretch goals (targets already met) when there is no gap."""
+    rec = data.recommend
+    out = []
+    for r in (getattr(rec, "improvements", None) or [])[:limit] if rec is not None else []:
+        if r.target_met and r.stretch is not None:
+            ref = "industry" if r.reference == "benchmark" else "peer"
+            where = ordinal(r.stretch_percentile) if r.stretch_percentile else "top"
+            out.append(f"Stretch goal: {r.label} from {fmt_value(r.metric, r.value)} to "
+                       f"{fmt_value(r.metric, r.stretch)} ({ref} {where} percentile).")
+    return out
+
+
+def _next_steps(data: ReportData, items: list[dict], cmp, limit: int = 3) -> list[str]:
+    """The first actions of recommend_improvements' plan (else one per gap), then keep-and-review steps."""
+    rec = data.recommend
+    gaps = {it["metric"] for it in items}
+    actions = sorted((a for a in (getattr(rec, "actions", None) or []) if gaps & set(a.metrics)),
+                     key=lambda a: a.start_week) if rec is not None else []  # only actions serving a gap shown
+    if actions:
+        steps = [f"{a.title} (from week {a.start_week}; owner: {a.owner}): {a.description.rstrip('.')}. "
+                 f"Lifts {and_join([metric_label(k) for k in a.metrics])}." for a in actions[:limit]]
+    else:
+        steps = [f"{it['action']} (to lift {it['label']})." for it in items[:limit]]
+    if not items:
+        steps.append("Agree stretch targets at the top quartile for the one or two metrics that matter most to "
+                     "your team.")
     if cmp.strengths:
-        steps.append(f"Keep what works in {cmp.metric(cmp.strengths[0]).label} and share it across teams.")
+        steps.append(f"Keep doing what works for {cmp.metric(cmp.strengths[0]).label}, your strongest area, and "
+                     "share it across teams.")
     steps.append("Review progress against these benchmarks at the next business review.")
     return steps
 
@@ -259,42 +303,54 @@ def build_qbr(data: ReportData) -> Report:
         Paragraph(_one_recommendation(items), "lead"))
     bench.notes = slot(data, "talking_points", "qbr_benchmark_notes", lines=True, c=cmp, items=items,
                        strengths=[metric_line(cmp.metric(k)) for k in cmp.strengths[:3]])
-    from reports.build_success import goals_table, success_callouts
+    from reports.build_success import at_risk_lines, goals_table, qbr_success_callouts
 
     success = Section("success", "Success plan: goals and value")
     if roi is not None and roi.goals:
-        success.add(Callouts(success_callouts(roi)), goals_table(roi, compact=True))
+        success.add(Callouts(qbr_success_callouts(roi)), goals_table(roi, compact=True))
+        success.add(Bullets(at_risk_lines(roi, short=True)) if roi.at_risk else None)
     else:
         success.add(Paragraph("No success goals are recorded yet: let's agree two or three measurable goals "
                               "for next quarter."))
     success.notes = render("qbr_success_notes", lines=True, r=roi) if roi is not None else "No goals recorded yet."
-    steps = Section("next_steps", "Next steps").add(Bullets(_next_steps(items, cmp), numbered=True))
-    steps.notes = "Agree owners and dates for each step; confirm the date of the next review."
-    rep.sections = [bench, success, steps, methodology(cmp)]
+    steps = Section("next_steps", "Next steps").add(Bullets(_next_steps(data, items, cmp), numbered=True))
+    steps.notes = "Agree an owner and a date for each step; confirm the date of the next review."
+    rep.sections = [bench, success, steps, methodology(cmp, data.recommend)]
     rep.section("methodology").notes = "Back-up slide: how the comparison was made."
     return rep
 
 
 def _one_recommendation(items: list[dict]) -> str:
     if not items:
-        return "Every metric is at or above the peer median: keep the current plan."
+        return "Every metric is at or above the median: keep the current plan and agree stretch targets."
     it = items[0]
     k = it["metric"]
-    goal = f" to the peer median of {fmt_value(k, it['target'])}" if it["target"] is not None else ""
-    return f"Our recommendation: lift {it['label']} from {fmt_value(k, it['current'])}{goal}. {it['action']}."
+    goal = (f" to the {it.get('reference', 'peer')} median of {fmt_value(k, it['target'])}"
+            if it["target"] is not None else "")
+    when = f" within {it['timeline']}" if it.get("timeline") else ""
+    how = it["action"] + (f": {it['detail'][0].lower()}{it['detail'][1:].rstrip('.')}" if it.get("detail") else "")
+    return f"Our recommendation: lift {it['label']} from {fmt_value(k, it['current'])}{goal}{when}. {how}."
 
 
 def _qbr_callouts(cmp, roi) -> list[Callout]:
-    out = [Callout("Overall", ordinal(cmp.overall_percentile) + " percentile" if cmp.overall_percentile is not None
-                   else "n/a", f"among {cmp.cohort.size} peers")]
+    out = [Callout("Overall percentile", ordinal(cmp.overall_percentile) if cmp.overall_percentile is not None
+                   else "n/a", f"among {cmp.cohort.size} peer accounts")]
     if roi is not None and roi.roi_multiplier is not None:
         out.append(Callout("ROI", f"{roi.roi_multiplier:.1f}x", "value delivered / annual investment"))
     else:
         m = cmp.metric("roi")
         if m.value is not None:
-            out.append(Callout("ROI", fmt_value("roi", m.value), f"{ordinal(m.percentile)} percentile"))
-    for key, label in (("engagement_score", "Engagement"), ("adoption_score", "Adoption")):
+            out.append(Callout("ROI", fmt_value("roi", m.value), _where(m)))
+    for key, label in (("engagement_score", "Engagement score"), ("adoption_score", "Adoption score")):
         m = cmp.metric(key)
         if m.value is not None:
-            out.append(Callout(label, f"{fmt_value(key, m.value)} / 100", f"{ordinal(m.percentile)} percentile"))
+            out.append(Callout(label, f"{fmt_value(key, m.value)} / 100", _where(m)))
     return out
+
+
+def _where(m) -> str:
+    """'50th percentile vs industry' (as in the benchmark report's table), else the peer percentile."""
+    median, pct, label, _, industry = industry_view(m)
+    if pct is None:
+        return ""
+    return f"{label or ordinal(pct)} percentile vs {'industry' if industry else 'peers'}"

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from analytics.catalog import CATEGORIES
 from analytics.percentiles import ordinal
-from reports import charts
-from reports.build import (ReportData, improvements, metric_line, new_report, slot, title_meta)
+from reports.build import ReportData, improvements, new_report, slot, title_meta
 from reports.cells import cols, mcell, pcell, status_cell, text, unit_label
-from reports.model import Bullets, Callout, Callouts, Cell, Figure, Paragraph, Report, Section, Series, Table
+from reports.model import Bullets, Callout, Callouts, Cell, Figure, Paragraph, Report, Section, Series, Table, chart
 from reports.format import fmt_value
 
 HISTOGRAM_METRICS = ("health_score", "nps", "adoption_score", "net_revenue_retention")
 BOX_METRICS = ("health_score", "nps", "adoption_score", "engagement_score", "dau_mau", "time_to_value_days",
                "net_revenue_retention", "support_tickets_per_user")
 PROFILE_METRICS = ("stakeholders", "meetings_per_month", "training_hours", "support_tickets_per_user")
+
+
+def _peer_line(m) -> str:
+    """A strength or gap as the peer group sees it (these lists are by peer percentile), industry after."""
+    peer = (f"{ordinal(m.percentile)} percentile in the peer group (peer median {fmt_value(m.metric, m.cohort_median)})"
+            if m.percentile is not None else "no peer percentile")
+    industry = (f"; industry {m.benchmark_label or ordinal(m.benchmark_percentile)}, median "
+                f"{fmt_value(m.metric, m.benchmark_median)}" if m.benchmark_percentile is not None else "")
+    return f"{m.label}: {fmt_value(m.metric, m.value)}, {peer}{industry}"
 
 
 def _rank(m, size: int) -> Cell:
@@ -62,11 +70,11 @@ def _distribution(data: ReportData) -> list[Figure]:
              if values.get(k) and cmp.metric(k).value is not None]
     out = []
     if hist:
-        out.append(Figure("distribution", "Peer-group distribution", charts.histograms(hist),
+        out.append(Figure("distribution", "Peer-group distribution", chart("histograms", hist), width_in=5.6,
                           caption=f"Histogram of the latest values of the {cmp.cohort.size} accounts in the peer "
                                   "group; the line marks this account."))
     if boxes:
-        out.append(Figure("box_plots", "Where the account sits on key metrics", charts.box_plots(boxes),
+        out.append(Figure("box_plots", "Where the account sits on key metrics", chart("box_plots", boxes), width_in=5.6,
                           caption="Boxes span the peer group's P25 to P75 with the median; whiskers P10 to P90 "
                                   "(no peer minimum or maximum is shown); the diamond is this account."))
     return out
@@ -95,22 +103,27 @@ def _industry(cmp) -> Table | Paragraph:
     return Table("industry", cols("lrrrl", "Metric", "Account", "Industry median", "Industry percentile", "Status",
                                   widths=[2.2, 1.1, 1.3, 1.4, 1.6]), rows,
                  note=f"{b.name}: {b.source or 'source n/a'}, {b.year or 'year n/a'}, sample size "
-                      f"{b.sample_size if b.sample_size else 'n/a'}" + (f", segment {b.segment}" if b.segment else "") + ".")
+                      f"{b.sample_size if b.sample_size else 'n/a'}"
+                      + (f", segment {b.segment}" if b.segment else "") + ".")
 
 
 def _recommendations(data: ReportData) -> Table | Paragraph:
-    items = improvements(data)
+    items = improvements(data, limit=None)
     if not items:
-        return Paragraph("No metric is below the peer median.")
+        return Paragraph("No metric is below the median.")
     rows = []
     for i, it in enumerate(items, 1):
         k = it["metric"]
         rows.append([Cell(str(i), i, "0"), text(it["label"]), mcell(k, it["current"]), mcell(k, it["target"]),
-                     mcell(k, it["stretch"]), text(it.get("timeline") or "next 2 quarters"), text(it["action"])])
-    return Table("recommendations", cols("llrrrll", "#", "Metric", "Current", "Target", "Stretch", "Timeline",
-                                         "Action", widths=[0.4, 1.5, 0.9, 0.9, 0.9, 1.1, 3.4]), rows,
-                 note="Ordered by percentile, lowest first. Target: the peer median; stretch: the peer top "
-                      "quartile (P75, or P25 where lower is better).")
+                     mcell(k, it["stretch"]), text(it.get("reference", "peer").capitalize()),
+                     text(it.get("timeline") or "n/a"), text(it["action"])])
+    source = ("recommend_improvements: target the median of the reference the account is below (the industry "
+              "benchmark first), stretch its P75 (P25 where lower is better); timeline by the size of the gap."
+              if data.recommend is not None and getattr(data.recommend, "improvements", None) else
+              "Target: the peer median; stretch: the peer top quartile (P75, or P25 where lower is better).")
+    return Table("recommendations", cols("rlrrrlll", "#", "Metric", "Current", "Target", "Stretch", "Reference",
+                                         "Timeline", "Action", widths=[0.35, 1.55, 0.85, 0.85, 0.85, 0.9, 0.85, 2.6]),
+                 rows, note="Worst gap first. " + source)
 
 
 def _trend(data: ReportData) -> Figure | Paragraph:
@@ -120,7 +133,7 @@ def _trend(data: ReportData) -> Figure | Paragraph:
     periods = [p for p, _ in data.history]
     values = [v for _, v in data.history]
     return Figure("percentile_trend", "Overall percentile over time",
-                  charts.trend_line(periods, values, "overall percentile (0-100)"), chart_type="line",
+                  chart("trend_line", periods, values, "overall percentile (0-100)"), chart_type="line",
                   categories=periods, series=[Series("Overall percentile", values)],
                   caption="The account's overall percentile in its peer group at each stored comparison.")
 
@@ -130,8 +143,8 @@ def build_account(data: ReportData) -> Report:
     rep = new_report(data, f"Account Benchmarking: {cmp.customer}", cmp.customer,
                      ["compare_customer"] + (["recommend_improvements"] if data.recommend else []))
     rep.meta = title_meta(data, cmp) + [("Segment / industry", f"{cmp.segment or 'n/a'} / {cmp.industry or 'n/a'}")]
-    strengths = [metric_line(cmp.metric(k)) for k in cmp.strengths]
-    gaps = [metric_line(cmp.metric(k)) for k in cmp.gaps]
+    strengths = [_peer_line(cmp.metric(k)) for k in cmp.strengths]
+    gaps = [_peer_line(cmp.metric(k)) for k in cmp.gaps]
     rep.sections = [
         Section("summary", "Summary by dimension").add(
             Callouts([Callout("Overall percentile", ordinal(cmp.overall_percentile)

@@ -15,12 +15,21 @@ from analytics.goals import ACTIONS, DEFAULT_ACTION
 from analytics.percentiles import ordinal
 from analytics.units import unit_base
 from reports.model import Cell, Column
-from reports.format import fmt_money, fmt_value, status_label
+from reports.format import fmt_date, fmt_money, fmt_value, status_label
 
 TEMPLATES = Path(__file__).with_name("templates")
 _ENV = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
                    autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
 _ENV.filters["pct"] = lambda p: "n/a" if p is None else ordinal(p)
+
+
+def and_join(items: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    items = [str(x) for x in items]
+    return " and ".join(items) if len(items) <= 2 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+_ENV.filters["andjoin"] = and_join
 
 TONES = {"top_performer": "good", "above_median": "good", "below_median": "warn", "lagging": "bad",
          "achieved": "good", "on_track": "good", "at_risk": "bad", "missed": "bad", "not_started": "warn"}
@@ -42,7 +51,7 @@ MORE_ACTIONS = {
 }
 
 XL_FORMATS = {"percent": '0.0"%"', "ratio": "0.00", "score": "0", "days": '0" days"', "minutes": '0" min"',
-              "hours": '0" h"', "count": "0", "tickets": "0.00"}
+              "hours": '0" h"', "count": "General", "tickets": "0.00"}  # counts: 9 and 9.7, as in documents
 
 
 def render(template: str, *, lines: bool = False, **ctx) -> str:
@@ -76,14 +85,29 @@ def pcell(p: float | None, label: str | None = None) -> Cell:
     return Cell(label or ordinal(p), p, "0.0")
 
 
-def money(x: float | None) -> Cell:
-    return Cell(fmt_money(x), x if x is not None else "n/a", '"$"#,##0')
+def money(x: float | None, exact: bool = False) -> Cell:
+    """Dollars: '$1.3M' / '$96K', or '$1,314,600' when ``exact`` (rows that must add up to a total)."""
+    shown = ("n/a" if x is None else f"${x:,.0f}") if exact else fmt_money(x)
+    return Cell(shown, x if x is not None else "n/a", '"$"#,##0')
 
 
 def num(x: float | int | None, fmt: str = "0", text: str | None = None) -> Cell:
     if x is None:
         return Cell("n/a")
     return Cell(text if text is not None else f"{x:,}" if isinstance(x, int) else f"{x:,.1f}", x, fmt)
+
+
+def date_cell(d: object) -> Cell:
+    """A date: '31 Dec 2026' in documents, a real date (d mmm yyyy) in spreadsheets; text if not ISO."""
+    import datetime as dt
+
+    if d is None or d == "":
+        return Cell("n/a")
+    try:
+        day = d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10])
+    except ValueError:
+        return Cell(str(d))
+    return Cell(fmt_date(day.isoformat()), day, "d mmm yyyy")
 
 
 def text(s: object) -> Cell:
@@ -144,7 +168,13 @@ def fmt_goal(value: float | None, unit: str | None) -> str:
 def goal_cell(value: float | None, unit: str | None) -> Cell:
     if value is None:
         return Cell("n/a")
-    base, _ = _unit_parts(unit)
-    fmt = '"$"#,##0' if base == "dollars" else '0.0"%"' if base == "percent" else \
-        GOAL_UNITS.get(base or "", (None, "#,##0.##"))[1]
+    base, per = _unit_parts(unit)
+    if base == "dollars" or base == "percent" or base in GOAL_UNITS:
+        fmt = '"$"#,##0' if base == "dollars" else '0.0"%"' if base == "percent" else GOAL_UNITS[base][1]
+        if per:  # '$ / month' -> "$"#,##0" / month": the spreadsheet shows the unit the document shows
+            fmt = fmt[:-1] + per + '"' if fmt.endswith('"') else fmt + f'"{per}"'
+    elif unit and base not in ("score", "ratio"):  # '4 sponsor meetings / quarter'
+        fmt = 'General" ' + unit.replace('"', "") + '"'
+    else:
+        fmt = "General"
     return Cell(fmt_goal(value, unit), value, fmt)

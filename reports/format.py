@@ -43,6 +43,20 @@ def fmt_pct(p: float | None) -> str:
     return "n/a" if p is None or p != p else ordinal(p)
 
 
+def fmt_date(d: object) -> str:
+    """An ISO date as a reader writes it: '2026-12-31' -> '31 Dec 2026' (other text unchanged)."""
+    import datetime as dt
+
+    if d is None or d == "":
+        return "n/a"
+    text = str(d)
+    try:
+        day = dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return text
+    return f"{day.day} {day:%b %Y}"
+
+
 def fmt_money(x: float | None) -> str:
     if x is None or x != x:
         return "n/a"

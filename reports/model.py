@@ -3,7 +3,8 @@
 A :class:`Report` is a title block plus ordered :class:`Section` s; a section is a
 list of blocks (paragraphs, bullets, call-outs, tables, figures) and optional
 speaker notes (used by the PPTX exporter). Figures carry both the PNG (the same
-bytes in every format) and the chart data, so PPTX can draw a native chart.
+bytes in every format, drawn when an exporter first asks for it) and the chart data,
+so PPTX can draw a native chart without matplotlib.
 
 Every number in a table cell carries its display text (with its unit) and, for
 spreadsheets, its raw value and an Excel number format: numbers stay numbers.
@@ -11,7 +12,8 @@ spreadsheets, its raw value and an Excel number format: numbers stay numbers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -23,12 +25,12 @@ CUSTOMER_FACING = frozenset({"benchmark", "qbr", "success"})
 @dataclass
 class Cell:
     text: str
-    value: float | int | str | None = None  # raw value for spreadsheets (defaults to text)
+    value: float | int | str | dt.date | None = None  # raw value for spreadsheets (defaults to text)
     num_format: str | None = None           # Excel number format for a numeric value
     tone: str | None = None                 # "good" | "warn" | "bad" (status colouring)
 
     @property
-    def raw(self) -> float | int | str:
+    def raw(self) -> float | int | str | dt.date:
         return self.text if self.value is None else self.value
 
 
@@ -46,6 +48,7 @@ class Table:
     rows: list[list[Cell]]
     title: str | None = None
     note: str | None = None
+    total: bool = False   # the last row is a total (bold in every format)
 
     @property
     def headers(self) -> list[str]:
@@ -61,11 +64,26 @@ class Series:
     values: list[float | None]
 
 
+NARROW_IN = 5.2   # chart widths in inches: drawn at the width they are printed at, so 8 pt prints as 8 pt
+WIDE_IN = 6.0
+
+
+def chart(name: str, *args) -> Callable[[], bytes]:
+    """A function drawing ``reports.charts.<name>(*args)``: matplotlib is imported on the first draw only."""
+    def draw() -> bytes:
+        from reports import charts
+
+        return getattr(charts, name)(*args)
+    return draw
+
+
 @dataclass
 class Figure:
+    """A chart: its PNG (drawn on first use, so a native PPTX chart never starts matplotlib) and its data."""
+
     key: str
     title: str
-    png: bytes
+    draw: bytes | Callable[[], bytes] = field(repr=False)  # the PNG, or a function drawing it
     caption: str = ""
     chart_type: str | None = None          # "barh" | "bar" | "line" for a native PPTX chart
     categories: list[str] = field(default_factory=list)
@@ -73,6 +91,12 @@ class Figure:
     number_format: str = "0"
     axis_title: str = ""
     width_in: float = 6.3                  # width in documents (inches)
+
+    @property
+    def png(self) -> bytes:
+        if callable(self.draw):
+            self.draw = self.draw()
+        return self.draw
 
 
 @dataclass

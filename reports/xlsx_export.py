@@ -8,6 +8,7 @@ sheet is re-saved or exported to CSV. Numbers are written as numbers with a numb
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -54,12 +55,18 @@ def _write_table(ws, fmts: _Formats, t: Table, first_row: int = 0) -> None:
     for c, col in enumerate(t.columns):
         ws.write_string(first_row, c, escape(col.header), head)
     widths = [len(col.header) for col in t.columns]
+    last = first_row + len(t.rows)
     for r, row in enumerate(t.rows, first_row + 1):
         for c, (col, cell) in enumerate(zip(t.columns, row)):
             colour = {"font_color": TONES[cell.tone]} if cell.tone else {}
+            if t.total and r == last:
+                colour["bold"] = True
             if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
                 fmt = fmts.get(num_format=cell.num_format or "General", align="right", **colour)
                 ws.write_number(r, c, cell.value, fmt)
+            elif isinstance(cell.value, dt.date):
+                fmt = fmts.get(num_format=cell.num_format or "yyyy-mm-dd", align="right", **colour)
+                ws.write_datetime(r, c, dt.datetime.combine(cell.value, dt.time()), fmt)
             else:
                 fmt = fmts.get(align="right" if col.align == "r" else "left", **colour)
                 ws.write_string(r, c, escape(cell.text), fmt)
@@ -67,15 +74,29 @@ def _write_table(ws, fmts: _Formats, t: Table, first_row: int = 0) -> None:
     for c, w in enumerate(widths):
         ws.set_column(c, c, min(max(w + 2, 8), 62))
     ws.freeze_panes(first_row + 1, 0)
+    ws.repeat_rows(first_row)       # printing: the header on every page,
+    ws.set_landscape()              # landscape, all columns on one page width
+    ws.fit_to_pages(1, 0)
     if t.rows:
         ws.autofilter(first_row, 0, first_row + len(t.rows), len(t.columns) - 1)
     if t.note:
         ws.write_string(first_row + len(t.rows) + 2, 0, escape(t.note), fmts.get(italic=True, font_color="#666666"))
 
 
+SUMMARY_WIDTH = 90   # characters in column B of the Summary sheet
+
+
+def _wrapped(ws, r: int, text: str, fmt) -> None:
+    """A wrapped text cell with its row tall enough (row heights are not computed on open everywhere)."""
+    ws.write_string(r, 1, escape(text), fmt)
+    lines = sum(max(1, -(-len(part) // int(SUMMARY_WIDTH * 1.1))) for part in text.split("\n"))
+    if lines > 1:
+        ws.set_row(r, 15 * lines)
+
+
 def _summary(ws, fmts: _Formats, report: Report) -> None:
     ws.set_column(0, 0, 28)
-    ws.set_column(1, 1, 90)
+    ws.set_column(1, 1, SUMMARY_WIDTH)
     ws.write_string(0, 0, escape(report.title), fmts.get(bold=True, font_size=16, font_color="#1F3A5F"))
     r = 2
     for k, v in report.meta:
@@ -96,11 +117,11 @@ def _summary(ws, fmts: _Formats, report: Report) -> None:
                     ws.write_string(r, 1, escape(c.value + (f" ({c.detail})" if c.detail else "")), fmts.get())
                     r += 1
             elif isinstance(b, Paragraph):
-                ws.write_string(r, 1, escape(b.text), wrap)
+                _wrapped(ws, r, b.text, wrap)
                 r += 1
             elif isinstance(b, Bullets):
-                for item in b.items:
-                    ws.write_string(r, 1, escape("• " + item), wrap)
+                for i, item in enumerate(b.items, 1):
+                    _wrapped(ws, r, (f"{i}. " if b.numbered else "• ") + item, wrap)
                     r += 1
     ws.write_string(r + 1, 0, escape(report.footer), fmts.get(italic=True, font_color="#666666"))
 
