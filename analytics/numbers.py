@@ -74,6 +74,8 @@ class Figure:
         """(value, tolerance) pairs this figure may stand for, all as absolute values."""
         v, tol = abs(self.value), self.tolerance
         out = [(v, tol)]
+        if self.kind == "ordinal":
+            out.append((v + 0.5, 0.5 + 1e-9))   # "49th" is also 49.6 rounded down (percentiles.ordinal)
         if self.kind == "percent" or (self.kind == "plain" and v <= 100):
             out.append((v / 100, tol / 100))      # 42% <-> 0.42
         if self.kind == "plain" and v <= 1 and self.decimals:

@@ -158,12 +158,15 @@ def bound_label(percentile: float, bound: str) -> str:
 
 
 def ordinal(x: float) -> str:
-    """An English ordinal of a rounded percentile.
+    """An English ordinal of a percentile, rounded down.
 
-    >>> ordinal(1), ordinal(72.4), ordinal(13), ordinal(22)
-    ('1st', '72nd', '13th', '22nd')
+    Rounded down (within the status tolerance) so the label never crosses a status
+    band: 49.6 is "49th", below the median, not "50th" next to "below median".
+
+    >>> ordinal(1), ordinal(72.9), ordinal(13), ordinal(22), ordinal(49.6), ordinal(90 - 1e-12)
+    ('1st', '72nd', '13th', '22nd', '49th', '90th')
     """
-    n = int(round(x))
+    n = int(np.floor(x + TOLERANCE))
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 

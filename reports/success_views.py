@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from analytics.units import unit_base
 from analytics.goals import fmt_money
+from analytics.percentiles import ordinal
 from reports.format import markdown_table
 
 STATUS_LABELS = {"achieved": "achieved", "on_track": "on track", "at_risk": "**at risk**", "missed": "missed",
@@ -91,7 +92,7 @@ def roi_markdown(out) -> str:
     b = out.benchmark
     if b.shown:
         rows = [[PEER_LABELS[m.metric], _peer_value(m.metric, m.value), _peer_value(m.metric, m.peer_median),
-                 "n/a" if m.percentile is None else f"{m.percentile:.0f}th"] for m in b.metrics]
+                 "n/a" if m.percentile is None else ordinal(m.percentile)] for m in b.metrics]
         lines += ["", f"**Peers:** {b.message}", "",
                   markdown_table(["Measure", "Account", "Peer median", "Percentile"], rows, "lrrr")]
     elif out.goals:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from analytics.percentiles import ordinal
+
 import datetime as dt
 import json
 from pathlib import Path
@@ -146,11 +148,11 @@ def test_benchmark_table_equals_compare_customer(book):
     assert rows["NPS"][1:4] == [fmt_value("nps", nps.value), "+20", nps.benchmark_label]
     csat = cmp.metric("csat")  # not covered: peer-group figures, marked
     assert rows["CSAT"][1:4] == [fmt_value("csat", csat.value), fmt_value("csat", csat.cohort_median),
-                                 f"{round(csat.percentile)}" + rows["CSAT"][3][-2:]]
+                                 ordinal(csat.percentile)]
     assert len(rows) == sum(m.value is not None for m in cmp.metrics)
     # numbers are right-aligned
     assert table.rows[1].cells[1].paragraphs[0].alignment == 2  # WD_ALIGN_PARAGRAPH.RIGHT
-    assert "Overall percentile" in docx_text(out.path) and f"{round(cmp.overall_percentile)}" in docx_text(out.path)
+    assert "Overall percentile" in docx_text(out.path) and ordinal(cmp.overall_percentile) in docx_text(out.path)
 
 
 def test_benchmark_charts_embedded_everywhere(book):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from analytics.percentiles import ordinal
+
 import datetime as dt
 import json
 
@@ -141,7 +143,7 @@ def test_at_risk_goal_has_root_cause_signals_and_actions(book):
     r = risk[0]
     assert (r.achievement_pct, r.elapsed_pct) == (25.0, round(304 / 364 * 100, 1))
     p_act = percentileofscore([40.0] + [50.0 + 3 * i for i in range(1, 13)], 40.0, kind="mean")
-    assert r.signals[0] == f"User Activation 40.0% is at the {round(p_act)}th percentile of Enterprise peers " \
+    assert r.signals[0] == f"User Activation 40.0% is at the {ordinal(p_act)} percentile of Enterprise peers " \
                            "(median 68.0%)"
     assert any("Training Hours" in s for s in r.signals)
     assert r.actions[0] == "Run a user reactivation campaign for inactive seats"
