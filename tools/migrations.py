@@ -97,3 +97,23 @@ def m003_history_and_audit(db: Database) -> None:
         pk="id",
     )
     db["settings"].create({"key": str, "value": str}, pk="key")
+
+
+@migrations()
+def m004_metric_values_clustered(db: Database) -> None:
+    # metric_values rebuilt as a WITHOUT ROWID table clustered on its primary key, and the
+    # (metric, period) index dropped: an import then maintains one B-tree instead of three
+    # (rowid table, primary-key index, (metric, period) index), and a scan in key order
+    # needs no sort. The index served only the latest-period lookup, now one table scan
+    # (tools.data._period_range). Same columns, key and foreign key. Rows are copied in key
+    # order; a row with a NULL key column (no write path stores one, and a WITHOUT ROWID
+    # key cannot hold it) is left out rather than failing the migration.
+    db.execute("CREATE TABLE metric_values_new (customer_id INTEGER NOT NULL REFERENCES customers(id), "
+               "metric TEXT NOT NULL, period TEXT NOT NULL, value REAL, "
+               "PRIMARY KEY (customer_id, metric, period)) WITHOUT ROWID")
+    db.execute("INSERT INTO metric_values_new (customer_id, metric, period, value) "
+               "SELECT customer_id, metric, period, value FROM metric_values "
+               "WHERE customer_id IS NOT NULL AND metric IS NOT NULL AND period IS NOT NULL "
+               "ORDER BY customer_id, metric, period")
+    db.execute("DROP TABLE metric_values")  # drops its indexes too
+    db.execute("ALTER TABLE metric_values_new RENAME TO metric_values")

