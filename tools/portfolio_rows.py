@@ -154,4 +154,7 @@ def _pick(pct: np.ndarray, keep, best_first: bool, n: int = 3) -> list[list[str]
     with np.errstate(invalid="ignore"):
         ok = keep(np.take_along_axis(pct, order, axis=1))
     names = _KEY_ARRAY[order].tolist()
-    return [list(compress(r, oks)) for r, oks in zip(names, ok.tolist())]
+    if n > 1 and (ok[:, 1:] & ~ok[:, :-1]).any():  # not a prefix per row: pick cell by cell
+        return [list(compress(r, oks)) for r, oks in zip(names, ok.tolist())]
+    # A threshold on sorted values passes a prefix of each row: slice it.
+    return [r[:c] for r, c in zip(names, ok.sum(axis=1).tolist())]

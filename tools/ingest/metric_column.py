@@ -213,9 +213,12 @@ def _plain_column(metric: Metric, cells: list[str], factor: float, unit_note: st
     """:func:`metric_column` for the common column, every cell blank or a plain number ('12',
     '-0.5'), with the same rules as arrays; None for any other column (the cell-by-cell path)."""
     joined = "\n".join(cells)
-    if joined.count("\n") != len(cells) - 1 or not _PLAIN_LINES.fullmatch(joined):
+    if joined.count("\n") != len(cells) - 1 or not _plain_lines(joined):
         return None  # a cell with a line break, a % sign, a separator or a word
-    raw = np.array(list(map(float, (c or "nan" for c in cells))), dtype="float64").reshape(-1)
+    try:
+        raw = np.array(list(map(float, (c or "nan" for c in cells))), dtype="float64").reshape(-1)
+    except ValueError:
+        return None  # '1-2', '1.2.3', '+': not a number (the cell-by-cell path says why)
     at = np.flatnonzero(~np.isnan(raw))
     v = raw[at]
     fractions = bool(metric.is_percent and factor == 1.0 and v.size and (np.abs(v) <= 1).all()
@@ -229,6 +232,24 @@ def _plain_column(metric: Metric, cells: list[str], factor: float, unit_note: st
                        errors=[(i, range_text(metric)) for i in at[~ok].tolist()])
     out.notes = _notes(where or metric.label, unit_note, float(raw[at[0]]) if fractions else None)
     return out
+
+
+_PLAIN_BYTES = b"0123456789.+-\n"
+
+
+def _plain_lines(joined: str) -> bool:
+    """Whether the cells joined by line breaks *may* all be blank or plain numbers
+    (:data:`_PLAIN_LINES`), checked with string methods (several times faster than the regex).
+
+    Only ASCII digits, ``.``, ``+``, ``-`` and line breaks, and no ``.`` without a digit
+    before and after it. What passes and is not ``[+-]?\\d+(\\.\\d+)?`` (``1-2``, ``1.2.3``,
+    ``+``) fails ``float()``: the caller falls back to the cell-by-cell path then. So the
+    fast path reads exactly the cells :data:`_PLAIN_LINES` accepts, with ASCII digits.
+    """
+    if not joined.isascii() or joined.encode("ascii").translate(None, _PLAIN_BYTES):
+        return False
+    return not (joined.startswith(".") or joined.endswith(".") or "\n." in joined or ".\n" in joined
+                or "+." in joined or "-." in joined)
 
 
 def _bounds(metric: Metric) -> tuple[float, float]:

@@ -350,7 +350,8 @@ def _shape(records: list[list[str]], numbers: list[int], table: Table, probs: Pr
     kept_numbers: list[int] = []
     trailing_blank = False
     for rownum, record in body:
-        if not any(c.strip() for c in record):
+        cells = list(map(str.strip, record))  # each cell stripped once
+        if not any(cells):
             continue  # blank line or ",,,," row
         if len(kept_rows) >= max_rows:
             raise probs.fail(f"the file has more than {max_rows:,} data rows (the limit); split it",
@@ -361,14 +362,14 @@ def _shape(records: list[list[str]], numbers: list[int], table: Table, probs: Pr
                               "missing (no field from this column on)", rownum, column)
             continue
         extra = record[width:]
-        if any(c.strip() for c in extra):
-            k = next(k for k, c in enumerate(extra) if c.strip())
+        if any(cells[width:]):
+            k = next(k for k, c in enumerate(cells[width:]) if c)
             probs.add(rownum, f"#{width + k + 1}", extra[k],
                       f"no value after the last column '{header[width - 1] if width else ''}' (the row has "
                       f"{len(record)} fields, the header {width}: an unquoted delimiter inside a value?)")
             continue
         trailing_blank = trailing_blank or bool(extra)
-        row = [c.strip() for c in record[:width]]
+        row = cells[:width]
         row.extend([""] * (width - len(row)))
         kept_rows.append(row)
         kept_numbers.append(rownum)
