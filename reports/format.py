@@ -13,29 +13,19 @@ STATUS_LABELS = {
 }
 
 
+_UNIT_FORMATS = {"percent": "{:.1f}%", "ratio": "{:.2f}", "days": "{:.0f} days", "minutes": "{:.0f} min",
+                 "hours": "{:.0f} h", "tickets": "{:.2f}", "score": "{:.0f}"}
+_METRIC_FORMATS = {"nps": "{:+.0f}", "csat": "{:.1f} / 5"}
+
+
 def fmt_value(metric: str, value: float | None) -> str:
     """A metric value with its unit: '62%', '0.42', '+38', '14 days', '3.1 / 5'."""
     if value is None or value != value:
         return "n/a"
     unit = BY_KEY[metric].unit if metric in BY_KEY else ""
-    if metric == "nps":
-        return f"{value:+.0f}"
-    if metric == "csat":
-        return f"{value:.1f} / 5"
-    if unit == "percent":
-        return f"{value:.1f}%"
-    if unit == "ratio":
-        return f"{value:.2f}"
-    if unit == "days":
-        return f"{value:.0f} days"
-    if unit == "minutes":
-        return f"{value:.0f} min"
-    if unit == "hours":
-        return f"{value:.0f} h"
-    if unit == "tickets":
-        return f"{value:.2f}"
-    if unit == "score":
-        return f"{value:.0f}"
+    pattern = _METRIC_FORMATS.get(metric) or _UNIT_FORMATS.get(unit)
+    if pattern:
+        return pattern.format(value)
     return f"{value:.1f}" if value != int(value) else f"{value:.0f}"
 
 
