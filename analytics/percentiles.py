@@ -163,10 +163,14 @@ def ordinal(x: float) -> str:
     Rounded down (within the status tolerance) so the label never crosses a status
     band: 49.6 is "49th", below the median, not "50th" next to "below median".
 
-    >>> ordinal(1), ordinal(72.9), ordinal(13), ordinal(22), ordinal(49.6), ordinal(90 - 1e-12)
-    ('1st', '72nd', '13th', '22nd', '49th', '90th')
+    The lowest account of 96 sits at 0.52: it reads "1st", never "0th".
+
+    >>> ordinal(1), ordinal(72.9), ordinal(13), ordinal(22), ordinal(49.6), ordinal(90 - 1e-12), ordinal(0.52)
+    ('1st', '72nd', '13th', '22nd', '49th', '90th', '1st')
     """
     n = int(np.floor(x + TOLERANCE))
+    if n == 0 and x > 0:
+        n = 1
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 

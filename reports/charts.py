@@ -126,7 +126,7 @@ def percentile_bars(labels: list[str], percentiles: list[float], statuses: list[
         ax.axvline(q, color=MUTED if q == 50 else GRID, linewidth=1.0 if q == 50 else 0.7,
                    linestyle="-" if q == 50 else "--", zorder=0)
     for yi, p in zip(y, percentiles):
-        ax.text(p + 1, yi, f"{math.floor(p + 1e-9)}", va="center", fontsize=7.5, color=TEXT)  # as ordinal()
+        ax.text(p + 1, yi, f"{max(math.floor(p + 1e-9), 1 if p > 0 else 0)}", va="center", fontsize=7.5, color=TEXT)  # as ordinal()
     ax.set_xticks([0, 25, 50, 75, 90], ["0", "25", "50", "75", "90"])
     return _png(fig)
 
