@@ -122,6 +122,24 @@ def benchmark_percentile_codes(values: np.ndarray, points: dict[float, float],
     return pct, codes
 
 
+def tail_clipped_histogram(values: np.ndarray, bins: int = 8, lo_q: float = 10,
+                           hi_q: float = 90) -> tuple[list[float], list[int]]:
+    """Histogram whose outer edges are the P10 and P90 of ``values``: tails fall in the end bins.
+
+    The edges never reveal a peer's minimum or maximum (DESIGN §8); every value is counted.
+
+    >>> tail_clipped_histogram(np.arange(1.0, 21.0), bins=2)
+    ([2.9, 10.5, 18.1], [10, 10])
+    """
+    v = np.asarray(values, dtype="float64")
+    v = v[~np.isnan(v)]
+    lo, hi = np.percentile(v, [lo_q, hi_q])
+    if hi <= lo:
+        return [round(float(lo), 6), round(float(hi), 6)], [int(v.size)]
+    counts, edges = np.histogram(np.clip(v, lo, hi), bins=bins, range=(lo, hi))
+    return [round(float(e), 6) for e in edges], [int(c) for c in counts]
+
+
 def benchmark_percentiles(values: np.ndarray, points: dict[float, float],
                           higher_is_better: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Percentile against benchmark quantiles by piecewise-linear interpolation.

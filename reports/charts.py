@@ -166,6 +166,23 @@ def histograms(panels: list[tuple[str, list[float], float, str]]) -> bytes:
 
 
 @cached
+def binned_histograms(panels: list[tuple[str, list[float], list[int], float, str]]) -> bytes:
+    """(title, bin edges, counts, account value, its text) per panel: the peer group's spread with the
+    account marked. Drawn from counts, so no peer value (or min/max) reaches the chart."""
+    fig, axes = _grid(len(panels), 2, (3.2, 2.0), top_in=0.3, bottom_in=0.3, left=0.5, hspace=0.5, wspace=0.28)
+    for ax, (title, edges, counts, mine, mine_text) in zip(axes, panels):
+        ax.stairs(counts, edges, fill=True, color=PEER)
+        ax.axvline(mine, color=NAVY, linewidth=2)
+        ax.set_ylim(0, max(counts or [1]) * 1.3)
+        ax.annotate(f"this account: {mine_text}", (0.02, 0.98), xycoords="axes fraction", va="top", ha="left",
+                    fontsize=7.5, color=NAVY, fontweight="bold")
+        ax.set_title(title, fontsize=9, y=1.0, pad=4)
+        ax.set_ylabel("accounts", fontsize=7.5)
+        ax.tick_params(labelsize=7.5)
+    return _png(fig, GRID_DPI)
+
+
+@cached
 def box_plots(panels: list[tuple[str, list[float], float]]) -> bytes:
     """(title with unit, cohort values, account value): quartile box, whiskers P10-P90, account as a diamond."""
     fig, axes = _grid(len(panels), 4, (1.6, 2.05), top_in=0.45, bottom_in=0.1, left=0.4, hspace=0.55, wspace=0.6)

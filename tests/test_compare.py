@@ -141,3 +141,18 @@ def test_differencing_refused_within_a_session(small):
         compare_customer(ws, CompareCustomerInput(customer="Acme Corp", cohort_type="custom",
                                                   criteria=CohortCriteria(segment="Enterprise", arr_max=162_000)))
     assert "differs from one already shown" in err.value.message
+
+
+def test_gap_distributions_are_binned_without_min_or_max(small):
+    ws, ent = small
+    out = compare_customer(ws, CompareCustomerInput(customer="Acme Corp"))
+    latest = latest_metrics(ws).loc[ent]
+    assert [d.metric for d in out.distributions] == out.gaps[:4]
+    for d in out.distributions:
+        col = latest[d.metric].dropna()
+        assert sum(d.counts) == len(col) and len(d.edges) == len(d.counts) + 1
+        assert d.edges[0] == pytest.approx(np.percentile(col, 10), abs=1e-6)
+        assert d.edges[-1] == pytest.approx(np.percentile(col, 90), abs=1e-6)
+        assert col.min() not in d.edges and col.max() not in d.edges
+        assert d.value == latest.at[ent[0], d.metric]
+    assert "distributions" not in out.summary_for_model()

@@ -22,6 +22,7 @@ STRENGTH_AT = 75.0  # strengths: percentile >= 75 (top quartile of the cohort)
 GAP_BELOW = 50.0    # gaps: percentile below the cohort median
 MAX_LISTED = 5
 PEERS_SHOWN = 8
+DISTRIBUTIONS_SHOWN = 4  # histograms of the largest gaps, for the chat and reports
 
 
 class CompareCustomerInput(ToolInput):
@@ -63,6 +64,15 @@ class PeerPoint(BaseModel):
     is_customer: bool = False
 
 
+class Distribution(BaseModel):
+    """The peer group's spread on one metric, as counts per bin (an aggregate: no peer value or min/max)."""
+
+    metric: str
+    edges: list[float] = Field(description="bin edges from the peer group's P10 to P90; tails count in the end bins")
+    counts: list[int]
+    value: float = Field(description="this account's value")
+
+
 class CompareCustomerOutput(ToolOutput):
     customer: str
     segment: str | None
@@ -77,6 +87,8 @@ class CompareCustomerOutput(ToolOutput):
     strengths: list[str]
     gaps: list[str]
     peers: list[PeerPoint] = Field(default_factory=list, description="composite score of a few peers, anonymised")
+    distributions: list[Distribution] = Field(default_factory=list,
+                                              description="peer-group spread of the largest gaps (for charts)")
 
     def metric(self, key: str) -> MetricComparison:
         return next(m for m in self.metrics if m.metric == key)
@@ -132,6 +144,7 @@ def compare_customer(ws: Workspace, inp: CompareCustomerInput) -> CompareCustome
     metrics = [_metric_row(key, latest, pct, row["id"], bench, trends.get(key)) for key in KEYS]
     bench_pcts = [m.benchmark_percentile for m in metrics if m.benchmark_percentile is not None]
     mine = [m for m in metrics if m.percentile is not None]
+    gaps = [m.metric for m in sorted(mine, key=lambda m: m.percentile) if m.percentile < GAP_BELOW][:MAX_LISTED]
     return CompareCustomerOutput(
         customer=row["name"], segment=row["segment"], industry=row["industry"], arr=_f(row["arr"]),
         cohort=CohortInfo(type=inp.cohort_type, size=len(members), criteria=inp.criteria,
@@ -140,9 +153,14 @@ def compare_customer(ws: Workspace, inp: CompareCustomerInput) -> CompareCustome
         composite=rounded(composites.loc[row["id"]], 6), overall_percentile=rounded(overall.loc[row["id"]], 2),
         benchmark_composite=rounded(float(np.mean(bench_pcts)), 2) if bench_pcts else None,
         strengths=[m.metric for m in sorted(mine, key=lambda m: -m.percentile) if m.percentile >= STRENGTH_AT][:MAX_LISTED],
-        gaps=[m.metric for m in sorted(mine, key=lambda m: m.percentile) if m.percentile < GAP_BELOW][:MAX_LISTED],
-        peers=_peer_points(customers, composites, row["id"], inp.anonymise),
+        gaps=gaps, peers=_peer_points(customers, composites, row["id"], inp.anonymise),
+        distributions=[_distribution(k, latest, row["id"]) for k in gaps[:DISTRIBUTIONS_SHOWN]],
     )
+
+
+def _distribution(key: str, latest: pd.DataFrame, cid: int) -> Distribution:
+    edges, counts = pc.tail_clipped_histogram(latest[key].to_numpy(dtype="float64"))
+    return Distribution(metric=key, edges=edges, counts=counts, value=float(latest.at[cid, key]))
 
 
 def _cohort_members(ws: Workspace, customers: pd.DataFrame, account: pd.Series,

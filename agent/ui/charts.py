@@ -23,6 +23,8 @@ def charts_for(tool: str, output: Any) -> list[tuple[str, bytes]]:
             charts = [(f"{output.customer}: percentile within peer group", percentile_bars(output))]
             if getattr(output, "peers", None):
                 charts.append((f"{output.customer}: composite score vs peers", peer_bars(output)))
+            if getattr(output, "distributions", None):
+                charts.append((f"{output.customer}: peer-group distribution of the largest gaps", distributions(output)))
             return charts
         if tool == "compute_roi":
             return _goal_progress(output)
@@ -55,3 +57,13 @@ def peer_bars(output: Any) -> bytes:
     peers = list(output.peers)
     return charts.peer_bars([p.label for p in peers], [p.composite for p in peers], [p.is_customer for p in peers],
                             "composite score (mean of the metric percentiles, 0-100)")
+
+
+def distributions(output: Any) -> bytes:
+    """Peer-group spread (P10-P90 bins, tails in the end bins) of the largest gaps, the account marked."""
+    from reports import charts
+    from reports.format import fmt_value
+
+    panels = [(output.metric(d.metric).label, tuple(d.edges), tuple(d.counts), d.value,
+               fmt_value(d.metric, d.value)) for d in output.distributions]
+    return charts.binned_histograms(panels)
