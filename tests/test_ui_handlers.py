@@ -477,3 +477,14 @@ def test_each_user_gets_a_separate_workspace(ws, monkeypatch, tmp_path):
 
     assert downloadable(Forged, bob.reports_dir) == []
     assert downloadable(Forged, alice.reports_dir) == [secret.resolve()]
+
+
+def test_hash_command_reads_a_piped_password(monkeypatch, capsys):
+    import io
+
+    from agent.ui import auth
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret!\n"))
+    assert auth.main(["hash"]) == 0
+    hashed = capsys.readouterr().out.strip()
+    assert auth.verify_password("s3cret!", hashed) and not auth.verify_password("other", hashed)

@@ -135,8 +135,15 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m agent.ui.auth hash``: print a hash to put in PEERBENCH_USERS."""
     args = sys.argv[1:] if argv is None else argv
     if args[:1] != ["hash"]:
-        print("usage: python -m agent.ui.auth hash   (reads the password from the terminal)")
+        print("usage: python -m agent.ui.auth hash   (reads the password from the terminal, or one line on stdin)")
         return 2
+    if not sys.stdin.isatty():  # piped: one line, no echo to worry about
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            print("No password on standard input.", file=sys.stderr)
+            return 1
+        print(hash_password(password))
+        return 0
     password = getpass.getpass("Password: ")
     if password != getpass.getpass("Again: "):
         print("The passwords differ.", file=sys.stderr)
