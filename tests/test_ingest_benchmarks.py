@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_ingest_helpers import FIXTURES, fails, make_xlsx, problem_lines, snapshot, write
+from tests.ingest_helpers import FIXTURES, fails, make_xlsx, problem_lines, snapshot, write
 from tools.base import ToolError
 from tools.ingest import (TOOL, LoadBenchmarksInput, active_benchmark_set, benchmark_peers, benchmark_quantiles,
                           benchmark_set, benchmark_stats, list_benchmark_sets, load_benchmarks_file, load_file)

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from agent.cli import ingest as cli
-from tests.test_ingest_helpers import FIXTURES, write
+from tests.ingest_helpers import FIXTURES, write
 from tools.base import ToolError
 from tools.ingest import detect_kind, load_file, read_table
 from tools.ingest.detect import stat_for

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.test_ingest_helpers import FIXTURES, fails, make_xlsx, problem_lines, snapshot, write
+from tests.ingest_helpers import FIXTURES, fails, make_xlsx, problem_lines, snapshot, write
 from tools.ingest import ImportFailed, import_history, import_portfolio, load_file
 
 TODAY = dt.date(2026, 11, 5)

@@ -7,7 +7,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from tests.test_ingest_helpers import fails, make_xlsx, make_zip_bomb, problem_lines, snapshot, write
+from tests.ingest_helpers import fails, make_xlsx, make_zip_bomb, problem_lines, snapshot, write
 from tools.ingest import load_file, read_table
 from tools.ingest import reader as reader_mod
 

@@ -14,7 +14,7 @@ import pytest
 from sqlite_utils import Database
 
 from analytics.catalog import KEYS
-from tests.test_ingest_helpers import write
+from tests.ingest_helpers import write
 from tools import snapshots
 from tools.data import latest_metrics, latest_values
 from tools.ingest import ImportFailed, import_history, import_portfolio
