@@ -21,7 +21,7 @@ import anthropic
 
 from agent import narrative
 from analytics import numbers
-from agent.loop import LoopFault, LoopResult, Toolbox, ToolRun, run_loop, tool_schemas
+from agent.loop import LoopFault, Toolbox, ToolRun, run_loop, tool_schemas
 from agent.planner import Plan, plan
 from agent.session import Session, Settings, ToolCall
 from tools.base import Tool, ToolError, ToolOutput

@@ -21,7 +21,7 @@ from pydantic import Field
 from agent.cli.chat import message_events, sse, stream_response, text_block, tool_block
 from agent.core import NullEvents
 from agent.session import Session, Settings
-from tools.base import Tool, ToolError, ToolInput, ToolOutput
+from tools.base import Tool, ToolInput, ToolOutput
 from tools.resolve import resolve_customer
 from tools.workspace import now_iso
 

@@ -29,7 +29,7 @@ from rapidfuzz import process
 from analytics.catalog import BY_KEY, CATEGORIES, SEGMENTS, normalise_label
 from tools.base import Tool, ToolError, ToolInput, ToolOutput
 from tools.ingest.benchmark_shapes import ParsedBenchmarks, parse_benchmarks
-from tools.ingest.problems import Problems
+from tools.ingest.problems import Problems, summary_tail
 from tools.ingest.reader import Table, read_table
 from tools.workspace import now_iso
 
@@ -230,11 +230,7 @@ def _summary(out: LoadBenchmarksOutput) -> str:
         text += " Source: " + ", ".join(str(x) for x in (out.source, out.year) if x) + "."
     if out.unrecognised:
         text += f" Not recognised ({len(out.unrecognised)}): {', '.join(out.unrecognised[:10])}."
-    if out.unreconciled:
-        text += " Units not reconciled (not stored): " + ", ".join(u.name for u in out.unreconciled) + "."
-    if out.normalisations:
-        text += f" {len(out.normalisations)} normalisation{'s' * (len(out.normalisations) != 1)} applied."
-    return text
+    return text + summary_tail(out.unreconciled, out.normalisations, "not stored")
 
 
 def _owner(ws) -> str:

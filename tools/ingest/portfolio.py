@@ -36,7 +36,7 @@ from analytics.catalog import BY_KEY, KEYS, METRICS, SEGMENTS, segment_for, segm
 from tools.base import ToolOutput
 from tools.ingest.benchmarks import UnreconciledMetric
 from tools.ingest.detect import field_for, metric_of_header
-from tools.ingest.problems import Problems
+from tools.ingest.problems import Problems, summary_tail
 from tools.ingest.reader import Table, read_table
 from tools.ingest.metric_column import Unreconciled, metric_column, unit_hint
 from tools.ingest.values import (REGION_MISSING, BadValue, clean_text, is_formula, parse_date, parse_money,
@@ -329,11 +329,7 @@ def _portfolio_summary(out: ImportPortfolioOutput) -> str:
             f"{'s' * (len(out.metrics) != 1)} ({when}).")
     if out.unknown_columns:
         text += f" Columns not recognised (not imported): {', '.join(out.unknown_columns)}."
-    if out.unreconciled:
-        text += " Units not reconciled (not imported): " + ", ".join(u.name for u in out.unreconciled) + "."
-    if out.normalisations:
-        text += f" {len(out.normalisations)} normalisation{'s' * (len(out.normalisations) != 1)} applied."
-    return text
+    return text + summary_tail(out.unreconciled, out.normalisations, "not imported")
 
 
 def _dedupe(items: list[str]) -> list[str]:

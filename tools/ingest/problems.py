@@ -121,3 +121,13 @@ class Problems:
 
     def __len__(self) -> int:
         return self.total
+
+
+def summary_tail(unreconciled: list, normalisations: list[str], not_kept: str) -> str:
+    """The end every import summary shares: units not reconciled, normalisations applied."""
+    text = ""
+    if unreconciled:
+        text += f" Units not reconciled ({not_kept}): " + ", ".join(u.name for u in unreconciled) + "."
+    if normalisations:
+        text += f" {len(normalisations)} normalisation{'s' * (len(normalisations) != 1)} applied."
+    return text
