@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from typing import Literal
 
@@ -220,11 +219,6 @@ def build_cohort(ws: Workspace, inp: BuildCohortInput) -> BuildCohortOutput:
     return BuildCohortOutput(size=size, description=describe(criteria), criteria=criteria,
                              sufficient=sufficient, composition=composition(members) if sufficient else {},
                              saved_as=inp.save_as, message=message)
-
-
-def saved_cohorts(ws: Workspace) -> list[dict]:
-    return [{"name": r["name"], "size": r["size"], "criteria": json.loads(r["criteria_json"])}
-            for r in ws.query("SELECT * FROM cohorts ORDER BY name")]
 
 
 TOOL = Tool("build_cohort", BuildCohortInput, BuildCohortOutput, build_cohort)

@@ -38,6 +38,3 @@ def all_tools() -> dict[str, Tool]:
         _TOOLS = _build()
     return _TOOLS
 
-
-def get_tool(name: str) -> Tool:
-    return all_tools()[name]
