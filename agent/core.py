@@ -20,12 +20,12 @@ from typing import Any, Protocol
 import anthropic
 
 from agent import narrative
-from analytics import numbers
+from agent import numbers
 from agent.loop import LoopFault, Toolbox, ToolRun, run_loop, tool_schemas
 from agent.planner import Plan, plan
 from agent.session import Session, Settings, ToolCall
 from tools.base import Tool, ToolError, ToolOutput
-from tools.workspace import Workspace
+from tools.store.workspace import Workspace
 
 log = logging.getLogger("peerbench.agent")
 

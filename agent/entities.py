@@ -18,8 +18,8 @@ from typing import Any
 from agent.session import Session
 from analytics.catalog import METRICS, metric_for, segment_for
 from tools.base import ToolError
-from tools.resolve import resolve_name
-from tools.workspace import Workspace
+from tools.store.resolve import resolve_name
+from tools.store.workspace import Workspace
 
 # Words that are never part of a customer name (lower case).
 _STOP = set("""

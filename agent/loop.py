@@ -20,7 +20,7 @@ import anthropic
 from pydantic import ValidationError
 
 from tools.base import Tool, ToolError, ToolOutput
-from tools.workspace import Workspace, now_iso
+from tools.store.workspace import Workspace, now_iso
 
 CACHE = {"type": "ephemeral"}
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from agent.entities import Entities, extract
 from agent.session import Session, Settings, ToolCall
-from tools.workspace import Workspace
+from tools.store.workspace import Workspace
 
 MAX_CUSTOMERS = 3
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.workspace import Workspace
+from tools.store.workspace import Workspace
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from analytics.catalog import KEYS
-from tools.workspace import Workspace, now_iso
+from tools.store.workspace import Workspace, now_iso
 
 PERIODS = [f"2026-{m:02d}" for m in range(1, 11)]
 

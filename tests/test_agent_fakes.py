@@ -22,8 +22,8 @@ from agent.cli.chat import message_events, sse, stream_response, text_block, too
 from agent.core import NullEvents
 from agent.session import Session, Settings
 from tools.base import Tool, ToolInput, ToolOutput
-from tools.resolve import resolve_customer
-from tools.workspace import now_iso
+from tools.store.resolve import resolve_customer
+from tools.store.workspace import now_iso
 
 BASE = "http://claude.test"
 NAMES = ["Acme Corp", "TechCorp", "DataPro", "CloudMax"]

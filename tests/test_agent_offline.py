@@ -9,7 +9,7 @@ import pytest
 
 from agent.cli import main
 from agent.core import NullEvents, answer
-from analytics.numbers import check
+from agent.numbers import check
 from agent.session import Session, Settings
 from analytics.percentiles import ordinal
 from tests.factories import add_customers, add_quantile_benchmark
@@ -24,9 +24,9 @@ def registry() -> dict[str, Tool]:
     """The real tools that exist (explicit, so a test does not depend on what is registered globally)."""
     import importlib
     out = {}
-    for mod, attrs in (("tools.compare", ["TOOL"]), ("tools.cohort", ["TOOL"]), ("tools.goals", ["TOOL"]),
-                       ("tools.roi", ["TOOL"]), ("tools.portfolio_success", ["TOOL"]), ("tools.portfolio", ["TOOL"]), ("tools.history", ["TOOL"]),
-                       ("tools.report", ["TOOL"]), ("tools.practices", ["TOOL"]), ("tools.recommend", ["TOOL"])):
+    for mod, attrs in (("tools.compare.compare_customer", ["TOOL"]), ("tools.compare.cohorts", ["TOOL"]), ("tools.success.manage_goals", ["TOOL"]),
+                       ("tools.success.compute_roi", ["TOOL"]), ("tools.success.portfolio_success", ["TOOL"]), ("tools.portfolio.compare_portfolio", ["TOOL"]), ("tools.portfolio.benchmark_history", ["TOOL"]),
+                       ("tools.report.draft_report", ["TOOL"]), ("tools.playbooks.find_best_practices", ["TOOL"]), ("tools.playbooks.recommend_improvements", ["TOOL"])):
         try:
             m = importlib.import_module(mod)
         except ImportError:
@@ -51,7 +51,7 @@ async def _offline(ws, message, session=None, **kw):
 
 
 async def test_offline_compare_has_correct_figures(rws):
-    from tools.compare import CompareCustomerInput, compare_customer
+    from tools.compare.compare_customer import CompareCustomerInput, compare_customer
     ans = await _offline(rws, "How does acme compare to peers?")
     assert ans.mode == "offline" and ans.notices[0].startswith("Offline mode")
     (name, out), = ans.results

@@ -11,10 +11,10 @@ from scipy.stats import percentileofscore
 from agent.cli import main
 from tests.factories import add_customers, add_quantile_benchmark, set_metric
 from tools.base import ToolError
-from tools.cohort import BuildCohortInput, CohortCriteria, build_cohort
-from tools.compare import CompareCustomerInput, compare_customer
-from tools.data import latest_metrics
-from tools.resolve import resolve_customer
+from tools.compare.cohorts import BuildCohortInput, CohortCriteria, build_cohort
+from tools.compare.compare_customer import CompareCustomerInput, compare_customer
+from tools.store.frames import latest_metrics
+from tools.store.resolve import resolve_customer
 
 
 @pytest.fixture

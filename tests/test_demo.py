@@ -12,10 +12,10 @@ import pytest
 from scipy.stats import percentileofscore
 
 from analytics.catalog import BY_KEY, KEYS, SEGMENTS, segment_for_arr
-from tools.demo import build_demo
-from tools.demo_benchmarks import BENCHMARK_COLUMNS, BENCHMARK_PATH, sample_benchmark_rows
-from tools.demo_model import AS_OF, PERIODS
-from tools.workspace import Workspace
+from tools.demo.build import build_demo
+from tools.demo.benchmarks import BENCHMARK_COLUMNS, BENCHMARK_PATH, sample_benchmark_rows
+from tools.demo.model import AS_OF, PERIODS
+from tools.store.workspace import Workspace
 
 NAMED = ("Acme Corp", "TechCorp", "DataPro", "CloudMax", "OldCorp", "SmallBiz", "LegacyCo",
          "StartupXYZ", "BetaInc", "GrowthCo")
@@ -361,7 +361,7 @@ def test_benchmark_csv_shape():
 
 
 def test_benchmark_csv_is_the_generator_output():
-    """The committed file is exactly what ``python -m tools.demo`` writes (no hand edits)."""
+    """The committed file is exactly what ``python -m tools.demo.benchmarks`` writes (no hand edits)."""
     rows = read_benchmarks()
     expected = sample_benchmark_rows()
     for got, want in zip(rows, expected, strict=True):

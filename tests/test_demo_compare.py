@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from agent.cli import main
-from tools.compare import CompareCustomerInput, compare_customer
+from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 
 
 def test_acme_is_mid_pack_and_techcorp_leads(demo_ws):

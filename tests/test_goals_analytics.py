@@ -188,8 +188,8 @@ def test_lagging_drivers_flip_lower_is_better():
 def test_docstring_examples_run():
     import doctest
 
-    import tools.goals_import
+    import tools.ingest.goals
 
-    for module in (ag, tools.goals_import):
+    for module in (ag, tools.ingest.goals):
         result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
         assert result.failed == 0 and result.attempted > 0, module.__name__

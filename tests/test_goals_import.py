@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tools.goals_import import column_of, import_goals, looks_like_goals
+from tools.ingest.goals import column_of, import_goals, looks_like_goals
 from tools.ingest.problems import ImportFailed
 
 AS_OF = dt.date(2026, 11, 1)

@@ -60,7 +60,7 @@ def test_unknown_file_kind_explains_the_expected_shapes(ws, tmp_path):
 def test_goals_file_without_the_goals_importer(ws, tmp_path, monkeypatch):
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "tools.goals_import" else real(name, *a))
+                        lambda name, *a: None if name == "tools.ingest.goals" else real(name, *a))
     path = write(tmp_path, "goals.csv", "customer,goal,baseline,target\nAcme,Cut tickets,24,12\n")
     with pytest.raises(ToolError, match="goals import is not available yet"):
         load_file(ws, path)

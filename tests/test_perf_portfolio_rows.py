@@ -1,4 +1,4 @@
-"""Correctness of the vectorised strengths/gaps pick in tools.portfolio_rows (issue 3). No timings."""
+"""Correctness of the vectorised strengths/gaps pick in tools.portfolio.rows (issue 3). No timings."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from analytics.catalog import KEYS
-from tools import portfolio_rows as prw
+from tools.portfolio import rows as prw
 
 
 def _reference(pct, keep, best_first, n=3):

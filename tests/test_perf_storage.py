@@ -15,12 +15,12 @@ from sqlite_utils import Database
 
 from analytics.catalog import KEYS
 from tests.ingest_helpers import write
-from tools import snapshots
-from tools.data import latest_metrics, latest_values
+from tools.portfolio import snapshots
+from tools.store.frames import latest_metrics, latest_values
 from tools.ingest import ImportFailed, import_history, import_portfolio
 from tools.ingest.portfolio import VALUES_PER_STATEMENT, _upsert_values
-from tools.migrations import migrations
-from tools.workspace import Workspace
+from tools.store.migrations import migrations
+from tools.store.workspace import Workspace
 
 M004 = "m004_metric_values_clustered"
 
@@ -186,7 +186,7 @@ def test_history_import_still_upserts(ws, tmp_path):
 
 
 def _writer_json_rows(matrix: np.ndarray, decimals: int) -> list[str]:
-    """The JSON writer path of tools.snapshots._json_rows alone (every matrix used it before)."""
+    """The JSON writer path of tools.portfolio.snapshots._json_rows alone (every matrix used it before)."""
     if len(matrix) == 0:
         return []
     text = pd.DataFrame(np.round(matrix, decimals)).to_json(orient="values", double_precision=decimals)

@@ -6,7 +6,7 @@ import pytest
 
 from agent.planner import plan
 from agent.session import Session, Settings, ToolCall
-from tools.workspace import now_iso
+from tools.store.workspace import now_iso
 
 NAMES = [("Acme Corp", "Enterprise", "SaaS", "North America"), ("TechCorp", "Enterprise", "FinTech", "EMEA"),
          ("DataPro", "Mid-Market", "SaaS", "EMEA"), ("DataSync", "Mid-Market", "Healthcare", "APAC"),

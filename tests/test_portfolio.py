@@ -12,11 +12,11 @@ from agent.cli import main
 from analytics.catalog import BY_KEY, KEYS
 from tests.factories import add_customers, add_quantile_benchmark, set_metric
 from tools.base import ToolError
-from tools.compare import CompareCustomerInput, compare_customer
-from tools.data import latest_metrics
-from tools.portfolio import ComparePortfolioInput, compare_portfolio
-from tools.snapshots import snapshot_metrics
-from tools.workspace import now_iso
+from tools.compare.compare_customer import CompareCustomerInput, compare_customer
+from tools.store.frames import latest_metrics
+from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
+from tools.portfolio.snapshots import snapshot_metrics
+from tools.store.workspace import now_iso
 
 ENT = {"nps": {25: 20.0, 50: 40.0, 75: 60.0, 90: 70.0},
        "time_to_value_days": {10: 20.0, 25: 30.0, 50: 45.0, 75: 60.0, 90: 80.0},
@@ -185,8 +185,8 @@ def test_raw_peer_benchmark_matches_scipy(ws):
     for r in below.rows():
         assert r["percentile"] == pytest.approx(100 - percentileofscore(ttv_vals, r["value"], kind="mean"), abs=0.01)
         assert r["benchmark_p25"] == pytest.approx(np.percentile(ttv_vals, 75), abs=1e-4)  # lower is better
-    from tools.benchmark_lookup import benchmark_for_account, find_set
-    from tools.benchmark_lookup import benchmark_refs
+    from tools.benchmarks.lookup import benchmark_for_account, find_set
+    from tools.benchmarks.lookup import benchmark_refs
 
     ref = benchmark_refs(ws, find_set(ws, None), ["Enterprise"])["Enterprise"]
     single = benchmark_for_account(ws, None, "Enterprise")
@@ -263,7 +263,7 @@ def test_cli_portfolio_json_is_the_output_model(book, capsys):
                 "run_id", "notes"):
         assert key in data
     assert data["accounts"] == 32 and data["metrics"][0]["metric"] == "health_score"
-    from tools.portfolio import ComparePortfolioOutput
+    from tools.portfolio.compare_portfolio import ComparePortfolioOutput
     again = ComparePortfolioOutput.model_validate(data)  # the JSON is the output model, round trip
     assert again.below_benchmark[1].rows() == [dict(r) for r in again.below_benchmark[1].rows()]
     assert main(["--db", str(ws.path), "portfolio", "--segment", "ent", "--metric", "NPS Score"]) == 0
@@ -272,8 +272,8 @@ def test_cli_portfolio_json_is_the_output_model(book, capsys):
 
 
 def test_benchmark_refs_agree_with_benchmark_for_account(book):
-    from tools.benchmark_lookup import benchmark_for_account, find_set
-    from tools.benchmark_lookup import benchmark_refs
+    from tools.benchmarks.lookup import benchmark_for_account, find_set
+    from tools.benchmarks.lookup import benchmark_refs
 
     ws, *_ = book
     refs = benchmark_refs(ws, find_set(ws, None), ["Enterprise", "SMB", "(no segment)"])

@@ -15,12 +15,12 @@ from pptx.util import Inches
 from pypdf import PdfReader
 
 from tests.factories import add_customers, add_quantile_benchmark
-from tools.compare import CompareCustomerInput, compare_customer
+from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 from reports.format import fmt_value
-from tools.goals import ManageGoalsInput, manage_goals
-from tools.report import DraftReportInput, draft_report, list_reports
-from tools.roi import ComputeRoiInput, compute_roi
-from tools.workspace import Workspace
+from tools.success.manage_goals import ManageGoalsInput, manage_goals
+from tools.report.draft_report import DraftReportInput, draft_report, list_reports
+from tools.success.compute_roi import ComputeRoiInput, compute_roi
+from tools.store.workspace import Workspace
 
 NAMES = ["Acme Corp", "Globex Industries", "Initech", "Umbrella Health", "Hooli", "Vandelay Imports",
          "Stark Logistics", "Wayne Analytics", "Soylent Foods", "Tyrell Systems", "Cyberdyne Labs",

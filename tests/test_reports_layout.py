@@ -17,17 +17,17 @@ from pptx import Presentation
 from pptx.util import Emu, Pt
 from pypdf import PdfReader
 
-from reports.build import ReportData, build
-from reports.cells import render
+from tools.report.build import ReportData, build
+from tools.report.cells import render
 from reports.format import fmt_value
 from reports.layout import estimate, fit_widths
 from reports.model import Cell, Column, Figure, Report, Section, Table
 from reports.pdf_export import render_pdf
 from reports.pptx_export import text_height, write_pptx
 from tests.test_reports import AS_OF, book  # noqa: F401  (the shared workspace fixture)
-from tools.compare import CompareCustomerInput, compare_customer
-from tools.recommend import RecommendImprovementsInput, recommend_improvements
-from tools.roi import ComputeRoiInput, compute_roi
+from tools.compare.compare_customer import CompareCustomerInput, compare_customer
+from tools.playbooks.recommend_improvements import RecommendImprovementsInput, recommend_improvements
+from tools.success.compute_roi import ComputeRoiInput, compute_roi
 
 PT_PER_MM = 72 / 25.4
 
@@ -200,7 +200,7 @@ def test_improvements_follow_recommend_improvements_output():
     """The report reads the tool's real output (improvements + actions), skipping targets already met."""
     from types import SimpleNamespace as NS
 
-    from reports.build import improvements
+    from tools.report.build import improvements
 
     action = NS(key="training_programme", title="Role-based training programme", description="Run sessions.",
                 owner="CSM", start_week=3, metrics=["training_hours"])

@@ -11,9 +11,9 @@ import pytest
 from agent.cli import main
 from reports.xlsx_export import escape
 from tests.factories import add_customers, add_quantile_benchmark
-from tools.compare import CompareCustomerInput, compare_customer
-from tools.portfolio import ComparePortfolioInput, compare_portfolio
-from tools.report import DraftReportInput, draft_report
+from tools.compare.compare_customer import CompareCustomerInput, compare_customer
+from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
+from tools.report.draft_report import DraftReportInput, draft_report
 
 EVIL = '=HYPERLINK("http://x","y")'
 

@@ -11,10 +11,10 @@ import pytest
 from scipy.stats import percentileofscore
 
 from tools.base import ToolError
-from tools.portfolio_success import TOOL as PORTFOLIO_TOOL
-from tools.portfolio_success import PortfolioSuccessInput, portfolio_success
-from tools.roi import TOOL, ComputeRoiInput, compute_roi
-from tools.success_periods import parse_period
+from tools.success.portfolio_success import TOOL as PORTFOLIO_TOOL
+from tools.success.portfolio_success import PortfolioSuccessInput, portfolio_success
+from tools.success.compute_roi import TOOL, ComputeRoiInput, compute_roi
+from tools.success.periods import parse_period
 
 AS_OF = dt.date(2026, 11, 1)
 YEAR = ("2026-01-01", "2026-12-31")
@@ -288,10 +288,10 @@ def test_account_without_segment_is_compared_with_all_accounts(book):
 
 
 def test_large_books_are_filtered_in_pandas_with_the_same_result(book, monkeypatch):
-    import tools.goal_views
+    import tools.success.goals
 
     before = portfolio_success(book, PortfolioSuccessInput(as_of=AS_OF)).model_dump()
     one = roi(book).model_dump()
-    monkeypatch.setattr(tools.goal_views, "_MAX_SQL_IDS", 1)
+    monkeypatch.setattr(tools.success.goals, "_MAX_SQL_IDS", 1)
     assert portfolio_success(book, PortfolioSuccessInput(as_of=AS_OF)).model_dump() == before
     assert roi(book).model_dump() == one

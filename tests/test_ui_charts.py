@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agent.ui.charts import charts_for
-from tools.compare import CompareCustomerInput, compare_customer
+from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 
 
 def test_account_comparison_has_three_inline_charts(demo_ws):

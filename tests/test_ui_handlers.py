@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from agent.cli import main as cli
-from tools.compare import CompareCustomerInput, compare_customer
+from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 from reports.format import fmt_pct
-from tools.workspace import Workspace
+from tools.store.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "saas_industry_benchmarks_2026.csv"

@@ -9,22 +9,27 @@ from tools.base import Tool
 
 
 def _build() -> dict[str, Tool]:
-    from tools import (benchmark_sets, cohort, compare, goals, history, ingest, portfolio, portfolio_success, practices,
-                       recommend, report, roi)
+    from tools.benchmarks import list_benchmarks
+    from tools.compare import cohorts, compare_customer
+    from tools.ingest import benchmarks as load_benchmarks
+    from tools.playbooks import find_best_practices, recommend_improvements
+    from tools.portfolio import benchmark_history, compare_portfolio
+    from tools.report import draft_report
+    from tools.success import compute_roi, manage_goals, portfolio_success
 
     tools = [
-        ingest.TOOL,
-        benchmark_sets.TOOL,
-        cohort.TOOL,
-        compare.TOOL,
-        goals.TOOL,
-        roi.TOOL,
+        load_benchmarks.TOOL,
+        list_benchmarks.TOOL,
+        cohorts.TOOL,
+        compare_customer.TOOL,
+        manage_goals.TOOL,
+        compute_roi.TOOL,
         portfolio_success.TOOL,
-        report.TOOL,
-        portfolio.TOOL,
-        history.TOOL,
-        practices.TOOL,
-        recommend.TOOL,
+        draft_report.TOOL,
+        compare_portfolio.TOOL,
+        benchmark_history.TOOL,
+        find_best_practices.TOOL,
+        recommend_improvements.TOOL,
     ]
     return {t.name: t for t in tools}
 
@@ -37,4 +42,3 @@ def all_tools() -> dict[str, Tool]:
     if _TOOLS is None:
         _TOOLS = _build()
     return _TOOLS
-

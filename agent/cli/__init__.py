@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tools.workspace import Workspace
+    from tools.store.workspace import Workspace
 
     args = build_parser().parse_args(argv)
     ws = Workspace(args.db or os.environ.get("PEERBENCH_DB") or None)

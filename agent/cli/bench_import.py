@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from analytics.catalog import BY_KEY, KEYS, SEGMENTS
-from tools.workspace import Workspace
+from tools.store.workspace import Workspace
 
 SEGMENT_ARR = {"Enterprise": (100_001, 900_000), "Mid-Market": (25_000, 100_000), "SMB": (3_000, 24_999)}
 
@@ -61,7 +61,7 @@ def run_import_bench(n_accounts: int = 10_000, n_peers: int = 500) -> dict[str, 
     """Time: portfolio import, benchmark load, compare_portfolio (first and second run)."""
     from tools.ingest.benchmarks import load_benchmarks_file
     from tools.ingest.portfolio import import_portfolio
-    from tools.portfolio import ComparePortfolioInput, compare_portfolio
+    from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
 
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="peerbench-bench-") as tmp:

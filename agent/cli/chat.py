@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tools.workspace import Workspace
+from tools.store.workspace import Workspace
 
 EXAMPLE_QUESTIONS = (
     "How does Acme Corp compare to peers?",
@@ -237,7 +237,7 @@ def agent_bench(questions: tuple[str, ...] = EXAMPLE_QUESTIONS, *, quiet: bool =
 
 
 def _demo(ws: Workspace) -> None:
-    from tools.demo import build_demo
+    from tools.demo.build import build_demo
 
     build_demo(ws, seed=42, n_accounts=320, replace=True)
     try:

@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from agent.cli.output import print_json, show
-from tools.cohort import BuildCohortInput, build_cohort, criteria_from_where
-from tools.compare import CompareCustomerInput, compare_customer
+from tools.compare.cohorts import BuildCohortInput, build_cohort, criteria_from_where
+from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 SAMPLE_BENCHMARKS = DATA_DIR / "saas_industry_benchmarks_2026.csv"
@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_demo(args, ws) -> int:
-    from tools.demo import build_demo
+    from tools.demo.build import build_demo
     from tools.ingest.benchmarks import LoadBenchmarksInput, load_benchmarks
 
     counts = build_demo(ws, seed=args.seed, n_accounts=args.accounts, replace=args.replace)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from agent.cli.output import print_json
 from reports.format import markdown_table
-from tools.report import DraftReportInput, draft_report, list_reports
+from tools.report.draft_report import DraftReportInput, draft_report, list_reports
 
 DEFAULT_FORMAT = {"benchmark": "pdf", "account": "pdf", "success": "pdf", "qbr": "pptx", "portfolio": "xlsx"}
 

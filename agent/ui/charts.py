@@ -4,7 +4,7 @@ Chat images show no caption, so each chart here carries its own title. For an
 account comparison: the account's percentile within its peer group per metric
 (the table's "Peer percentile" column, coloured by status) and its composite score
 among a few anonymised peers of similar size ("You" marked). For a success result:
-the report module's goal-progress figure (``reports.build_success``), so chat and
+the report module's goal-progress figure (``tools.report.success``), so chat and
 exports show the same picture. The drawing is ``reports.charts``', so chat and documents show the same charts.
 Charts only draw figures the tools computed; a failing chart never breaks an answer.
 """
@@ -35,7 +35,7 @@ def charts_for(tool: str, output: Any) -> list[tuple[str, bytes]]:
 
 def _goal_progress(output: Any) -> list[tuple[str, bytes]]:
     try:
-        from reports.build_success import progress_figure
+        from tools.report.success import progress_figure
     except ImportError:
         return []
     figure = progress_figure(output)

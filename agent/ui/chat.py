@@ -30,7 +30,7 @@ from agent.ui.render import compose_text, elements_for, explain
 from agent.ui.settings import Prefs, agent_settings, initial_prefs, panel, parse
 from agent.ui.uploads import UploadRejected, stage_files
 from tools.base import ToolError
-from tools.workspace import Workspace, default_db_path
+from tools.store.workspace import Workspace, default_db_path
 
 log = logging.getLogger(__name__)
 logging.getLogger("fontTools").setLevel(logging.WARNING)  # the PDF export's font subsetting chatter
@@ -72,7 +72,7 @@ def warm_up_in_background() -> None:
     """Import the heavy modules (pandas, scipy, matplotlib, the SDK) while nobody waits."""
     def warm() -> None:
         try:
-            for name in ("agent.core", "tools.registry", "reports.build", "reports.build_success"):
+            for name in ("agent.core", "tools.registry", "tools.report.build", "tools.report.success"):
                 importlib.import_module(name)
             importlib.import_module("tools.registry").all_tools()
         except Exception:

@@ -14,7 +14,7 @@ import chainlit as cl
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from agent.session import Settings
-from tools.workspace import Workspace
+from tools.store.workspace import Workspace
 
 ACTIVE = "(active set)"
 COHORT_TYPES = {"segment": "Same segment", "industry": "Same industry", "size": "Similar size (ARR band)",

@@ -31,7 +31,7 @@ from tools.base import Tool, ToolError, ToolInput, ToolOutput
 from tools.ingest.benchmark_shapes import ParsedBenchmarks, parse_benchmarks
 from tools.ingest.problems import Problems, summary_tail
 from tools.ingest.reader import Table, read_table
-from tools.workspace import now_iso
+from tools.store.workspace import now_iso
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 _INDUSTRY_WORDS = {"saas": "SaaS", "fintech": "Fintech", "healthcare": "Healthcare", "ecommerce": "E-commerce",

@@ -40,9 +40,9 @@ def load_file(ws, path: str | Path, kind: str | None = None, name: str | None = 
     if kind == "history":
         return import_history(ws, path, sheet, table=table)
     if kind == "goals":
-        if importlib.util.find_spec("tools.goals_import") is None:
+        if importlib.util.find_spec("tools.ingest.goals") is None:
             raise ToolError(f"{table.file} looks like a goals file; goals import is not available yet.")
-        goals_import = importlib.import_module("tools.goals_import")
+        goals_import = importlib.import_module("tools.ingest.goals")
         extra = {"display_name": display_name} if display_name else {}
         return goals_import.import_goals(ws, path, sheet, **extra)
     raise ToolError(

@@ -41,7 +41,7 @@ from tools.ingest.reader import Table, read_table
 from tools.ingest.metric_column import Unreconciled, metric_column, unit_hint
 from tools.ingest.values import (REGION_MISSING, BadValue, clean_text, is_formula, parse_date, parse_money,
                                  parse_period)
-from tools.workspace import now_iso
+from tools.store.workspace import now_iso
 
 ACCOUNT_FIELDS = ("industry", "segment", "arr", "region", "contract_start", "csm")
 PORTFOLIO_FIELDS = ("name", "period", *ACCOUNT_FIELDS)

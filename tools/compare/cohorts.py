@@ -1,0 +1,224 @@
+"""Peer groups: select a cohort by criteria, describe it, save it (build_cohort tool)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from analytics.catalog import segment_for
+from analytics.privacy import MIN_COHORT, differencing_conflict
+from tools.base import Tool, ToolError, ToolInput, ToolOutput
+from tools.store.frames import customers_frame
+from tools.store.workspace import Workspace, now_iso
+
+CohortType = Literal["segment", "industry", "size", "region", "contract_age", "all", "custom"]
+CONTRACT_AGE_BANDS = ((0, 12, "under 1 year"), (12, 24, "1-2 years"), (24, 48, "2-4 years"),
+                      (48, 10_000, "over 4 years"))
+
+
+class CohortCriteria(BaseModel):
+    """Filters that define a peer group; every given field must match."""
+
+    model_config = ConfigDict(extra="forbid")
+    segment: str | None = Field(None, description="Enterprise, Mid-Market or SMB")
+    industry: str | None = Field(None, description="e.g. SaaS, FinTech, Healthcare")
+    region: str | None = Field(None, description="e.g. North America, EMEA, APAC, LATAM")
+    arr_min: float | None = Field(None, description="minimum ARR in dollars (inclusive)")
+    arr_max: float | None = Field(None, description="maximum ARR in dollars (exclusive)")
+    contract_age_min_months: int | None = None
+    contract_age_max_months: int | None = None
+    saved: str | None = Field(None, description="name of a saved cohort to start from")
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in self.model_dump().values())
+
+
+def parse_amount(text: str) -> float:
+    """'100000', '$100K', '1.5M' -> dollars."""
+    m = re.fullmatch(r"\s*\$?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([kKmM]?)\s*", text)
+    if not m:
+        raise ToolError(f"'{text}' is not an amount (expected e.g. 100000, $100K or 1.5M).")
+    scale = {"": 1, "k": 1e3, "m": 1e6}[m.group(2).lower()]
+    return float(m.group(1).replace(",", "")) * scale
+
+
+_WHERE_KEYS = {"segment", "industry", "region", "arr_min", "arr_max", "contract_age_min",
+               "contract_age_max", "cohort", "saved"}
+
+
+def criteria_from_where(pairs: list[str]) -> CohortCriteria:
+    """CLI ``--where key=value`` pairs -> criteria (arr_min accepts $100K)."""
+    data: dict = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip().lower()
+        if not sep or key not in _WHERE_KEYS:
+            raise ToolError(f"--where '{pair}': expected key=value with key one of "
+                            + ", ".join(sorted(_WHERE_KEYS)))
+        if key in ("arr_min", "arr_max"):
+            data[key] = parse_amount(value)
+        elif key.startswith("contract_age"):
+            data[key + "_months"] = int(value)
+        elif key in ("cohort", "saved"):
+            data["saved"] = value.strip()
+        else:
+            data[key] = value.strip()
+    return CohortCriteria(**data)
+
+
+def contract_age_months(contract_start: pd.Series, as_of: dt.date) -> pd.Series:
+    start = pd.to_datetime(contract_start, errors="coerce")
+    return (as_of.year - start.dt.year) * 12 + (as_of.month - start.dt.month)
+
+
+def _eq(series: pd.Series, value: str) -> pd.Series:
+    return series.fillna("").str.casefold() == value.strip().casefold()
+
+
+def criteria_mask(customers: pd.DataFrame, c: CohortCriteria, ws: Workspace | None = None,
+                  as_of: dt.date | None = None) -> pd.Series:
+    """Boolean mask over ``customers`` (from :func:`tools.store.frames.customers_frame`)."""
+    mask = pd.Series(True, index=customers.index)
+    if c.saved:
+        if ws is None:
+            raise ToolError("Saved cohorts need a workspace.")
+        mask &= criteria_mask(customers, saved_cohort(ws, c.saved), ws, as_of)
+    if c.segment:
+        mask &= _eq(customers["segment"], segment_for(c.segment) or c.segment)
+    if c.industry:
+        mask &= _eq(customers["industry"], c.industry)
+    if c.region:
+        mask &= _eq(customers["region"], c.region)
+    if c.arr_min is not None:
+        mask &= customers["arr"] >= c.arr_min
+    if c.arr_max is not None:
+        mask &= customers["arr"] < c.arr_max
+    if c.contract_age_min_months is not None or c.contract_age_max_months is not None:
+        age = contract_age_months(customers["contract_start"], as_of or dt.date.today())
+        if c.contract_age_min_months is not None:
+            mask &= age >= c.contract_age_min_months
+        if c.contract_age_max_months is not None:
+            mask &= age < c.contract_age_max_months
+    return mask.fillna(False)
+
+
+def peer_mask(customers: pd.DataFrame, account: pd.Series, cohort_type: str,
+              as_of: dt.date | None = None) -> pd.Series:
+    """The accounts like ``account`` by one dimension ("segment", "industry", ...)."""
+    if cohort_type in ("all", "custom"):
+        return pd.Series(True, index=customers.index)
+    if cohort_type == "size":
+        return customers["arr_band"] == account["arr_band"]
+    if cohort_type == "contract_age":
+        ages = contract_age_months(customers["contract_start"], as_of or dt.date.today())
+        mine = ages.loc[account.name]
+        for lo, hi, _ in CONTRACT_AGE_BANDS:
+            if lo <= mine < hi:
+                return (ages >= lo) & (ages < hi)
+        return ages == mine
+    column = {"segment": "segment", "industry": "industry", "region": "region"}[cohort_type]
+    return customers[column] == account[column]
+
+
+def describe(criteria: CohortCriteria, cohort_type: str | None = None, account: pd.Series | None = None) -> str:
+    """Plain words for a peer group: 'Enterprise SaaS accounts with ARR >= $100K'."""
+    parts = []
+    seg = criteria.segment or (account["segment"] if account is not None and cohort_type == "segment" else None)
+    ind = criteria.industry or (account["industry"] if account is not None and cohort_type == "industry" else None)
+    reg = criteria.region or (account["region"] if account is not None and cohort_type == "region" else None)
+    words = " ".join(w for w in (segment_for(seg) if seg else None, ind) if w)
+    parts.append(f"{words} accounts" if words else "accounts")
+    if reg:
+        parts.append(f"in {reg}")
+    if cohort_type == "size" and account is not None:
+        parts.append(f"with ARR {account['arr_band']}")
+    if criteria.arr_min is not None:
+        parts.append(f"with ARR >= ${criteria.arr_min:,.0f}")
+    if criteria.arr_max is not None:
+        parts.append(f"with ARR < ${criteria.arr_max:,.0f}")
+    if cohort_type == "contract_age":
+        parts.append("with a similar contract age")
+    if criteria.saved:
+        parts.append(f"in saved cohort '{criteria.saved}'")
+    return " ".join(parts)
+
+
+def guard_differencing(ws: Workspace, members) -> None:
+    """Refuse aggregates over a cohort within 10 accounts of one already shown in this session."""
+    current = frozenset(int(i) for i in members)
+    if differencing_conflict(current, ws.shown_cohorts) is not None:
+        raise ToolError(
+            f"This peer group differs from one already shown in this conversation by fewer than "
+            f"{MIN_COHORT} accounts; comparing the two could reveal individual accounts. "
+            "Use the earlier peer group, or change the criteria so the groups differ more.")
+    if current not in ws.shown_cohorts:
+        ws.shown_cohorts.append(current)
+
+
+def saved_cohort(ws: Workspace, name: str) -> CohortCriteria:
+    rows = ws.query("SELECT criteria_json FROM cohorts WHERE name = ? COLLATE NOCASE", (name,))
+    if not rows:
+        names = [r["name"] for r in ws.query("SELECT name FROM cohorts ORDER BY name")]
+        raise ToolError(f"No saved cohort named '{name}'.", suggestions=names)
+    return CohortCriteria.model_validate_json(rows[0]["criteria_json"])
+
+
+def composition(members: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Counts by segment, industry and ARR band (largest first)."""
+    return {col: {str(k): int(v) for k, v in members[col].value_counts().items()}
+            for col in ("segment", "industry", "arr_band")}
+
+
+class BuildCohortInput(ToolInput, CohortCriteria):
+    save_as: str | None = Field(None, description="save the peer group under this name for reuse")
+
+
+class BuildCohortOutput(ToolOutput):
+    size: int
+    description: str
+    criteria: CohortCriteria
+    sufficient: bool
+    composition: dict[str, dict[str, int]]
+    saved_as: str | None = None
+    message: str
+
+    def to_markdown(self) -> str:
+        lines = [f"**Peer group:** {self.description}: {self.size} accounts.", "", self.message]
+        for dim, counts in self.composition.items():
+            label = {"segment": "Segment", "industry": "Industry", "arr_band": "ARR band"}[dim]
+            lines.append(f"- {label}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        return "\n".join(lines)
+
+
+def build_cohort(ws: Workspace, inp: BuildCohortInput) -> BuildCohortOutput:
+    """Define a peer group of accounts and report how many match and their make-up.
+
+    Use when the user asks how many accounts are in a peer group, or wants to
+    save one ("Enterprise SaaS over $100K ARR"). Returns the member count, a
+    description and the composition by segment, industry and ARR band (hidden
+    when fewer than 10 accounts match, for anonymity). Optionally saves it.
+    """
+    criteria = CohortCriteria(**inp.model_dump(exclude={"save_as"}))
+    customers = customers_frame(ws)
+    members = customers[criteria_mask(customers, criteria, ws)]
+    size = int(len(members))
+    sufficient = size >= MIN_COHORT
+    if sufficient:
+        guard_differencing(ws, members.index)
+    message = ("Large enough to benchmark against." if sufficient else
+               f"Only {size} accounts match: peer aggregates need at least {MIN_COHORT} "
+               "(anonymity). Widen the criteria, e.g. drop the industry or lower the ARR floor.")
+    if inp.save_as:
+        with ws.write() as db:
+            db["cohorts"].upsert({"name": inp.save_as.strip(), "criteria_json": criteria.model_dump_json(),
+                                  "size": size, "created_at": now_iso()}, pk="name")
+    return BuildCohortOutput(size=size, description=describe(criteria), criteria=criteria,
+                             sufficient=sufficient, composition=composition(members) if sufficient else {},
+                             saved_as=inp.save_as, message=message)
+
+
+TOOL = Tool("build_cohort", BuildCohortInput, BuildCohortOutput, build_cohort)

@@ -1,0 +1,243 @@
+"""compare_customer: one account vs its peer cohort and vs a benchmark set."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from analytics import percentiles as pc
+from analytics.catalog import BY_KEY, KEYS
+from analytics.trends import WINDOW, classify_trends, window_slopes
+from tools.base import CatalogMetric, Tool, ToolError, ToolInput, ToolOutput, catalog_fields
+from tools.benchmarks.lookup import BenchmarkInfo, benchmark_for_account
+from tools.compare.cohorts import MIN_COHORT, CohortCriteria, CohortType, criteria_mask, describe, guard_differencing, peer_mask
+from tools.store.frames import customers_frame, latest_metrics, metric_history
+from reports.format import metric_table_markdown
+from tools.store.resolve import resolve_customer
+from tools.store.rounding import rounded
+from tools.store.workspace import Workspace
+
+STRENGTH_AT = 75.0  # strengths: percentile >= 75 (top quartile of the cohort)
+GAP_BELOW = 50.0    # gaps: percentile below the cohort median
+MAX_LISTED = 5
+PEERS_SHOWN = 8
+DISTRIBUTIONS_SHOWN = 4  # histograms of the largest gaps, for the chat and reports
+
+
+class CompareCustomerInput(ToolInput):
+    customer: str = Field(description="account name as the user wrote it (fuzzy-matched)")
+    cohort_type: CohortType = Field("segment", description="peer dimension: same segment, industry, "
+                                    "size (ARR band), region, contract_age, all accounts, or custom criteria only")
+    criteria: CohortCriteria | None = Field(None, description="extra filters narrowing the peer group")
+    benchmark: str | None = Field(None, description="benchmark set name; the active set when omitted")
+    anonymise: bool = Field(True, description="label peers Peer A, Peer B... (keep True for anything customer-facing)")
+
+
+class CohortInfo(BaseModel):
+    type: str
+    size: int
+    description: str
+    criteria: CohortCriteria | None = None
+
+
+class MetricComparison(CatalogMetric):
+    value: float | None
+    percentile: float | None
+    rank: int | None = Field(None, description="1 = best in the cohort")
+    cohort_p25: float | None
+    cohort_median: float | None
+    cohort_p75: float | None
+    cohort_p90: float | None
+    benchmark_median: float | None = None
+    benchmark_percentile: float | None = None
+    benchmark_bound: str | None = Field(None, description="'below' / 'above' when outside the known quantiles")
+    benchmark_label: str | None = None
+    status: str | None
+    benchmark_status: str | None = None
+    trend: str | None
+
+
+class PeerPoint(BaseModel):
+    label: str
+    composite: float
+    is_customer: bool = False
+
+
+class Distribution(BaseModel):
+    """The peer group's spread on one metric, as counts per bin (an aggregate: no peer value or min/max)."""
+
+    metric: str
+    edges: list[float] = Field(description="bin edges from the peer group's P10 to P90; tails count in the end bins")
+    counts: list[int]
+    value: float = Field(description="this account's value")
+
+
+class CompareCustomerOutput(ToolOutput):
+    customer: str
+    segment: str | None
+    industry: str | None
+    arr: float | None
+    cohort: CohortInfo
+    benchmark: BenchmarkInfo | None
+    metrics: list[MetricComparison]
+    composite: float | None
+    overall_percentile: float | None
+    benchmark_composite: float | None
+    strengths: list[str]
+    gaps: list[str]
+    peers: list[PeerPoint] = Field(default_factory=list, description="composite score of a few peers, anonymised")
+    distributions: list[Distribution] = Field(default_factory=list,
+                                              description="peer-group spread of the largest gaps (for charts)")
+
+    def metric(self, key: str) -> MetricComparison:
+        return next(m for m in self.metrics if m.metric == key)
+
+    def summary_for_model(self) -> dict:
+        rows = [[m.metric, m.value, rounded(m.percentile, 1), m.cohort_median, m.benchmark_median,
+                 m.benchmark_label, m.status, m.trend] for m in self.metrics if m.value is not None]
+        return {
+            "customer": self.customer, "segment": self.segment, "industry": self.industry,
+            "cohort": {"type": self.cohort.type, "size": self.cohort.size, "description": self.cohort.description},
+            "benchmark": self.benchmark.model_dump() if self.benchmark else None,
+            "overall_percentile": rounded(self.overall_percentile, 1), "composite": rounded(self.composite, 1),
+            "benchmark_composite": rounded(self.benchmark_composite, 1),
+            "columns": ["metric", "value", "percentile", "cohort_median", "benchmark_median",
+                        "benchmark_percentile", "status", "trend"],
+            "metrics": rows, "strengths": self.strengths, "gaps": self.gaps,
+        }
+
+    def to_markdown(self) -> str:
+        head = (f"**{self.customer}** vs {self.cohort.description} ({self.cohort.size} accounts)"
+                + (f" and {self.benchmark.label()}" if self.benchmark else ""))
+        overall = (f"Overall: **{pc.ordinal(self.overall_percentile)} percentile** among peers"
+                   if self.overall_percentile is not None else "")
+        return "\n\n".join(x for x in (head, overall, metric_table_markdown(self.metrics)) if x)
+
+
+def _f(x) -> float | None:
+    return None if x is None or x != x else float(x)
+
+
+def compare_customer(ws: Workspace, inp: CompareCustomerInput) -> CompareCustomerOutput:
+    """Compare one account with its peer group and the benchmark set, metric by metric.
+
+    Use for "How does Acme compare to peers?" and follow-ups that change the
+    peer group ("only Enterprise SaaS peers over $100K ARR" -> criteria). Returns
+    per metric the account's value, its percentile and rank in the cohort, the
+    cohort P25/median/P75/P90, the benchmark median and percentile, a status
+    (top_performer >= 90, above_median >= 50, below_median >= 25, lagging) and
+    a trend; plus the overall percentile, strengths and gaps. Peers are never
+    named. Fails when the peer group has fewer than 10 accounts.
+    """
+    row = resolve_customer(ws, inp.customer)
+    customers = customers_frame(ws)
+    account = customers.loc[row["id"]]
+    members = _cohort_members(ws, customers, account, inp)
+    latest = latest_metrics(ws).reindex(members)
+    directions = {k: BY_KEY[k].higher_is_better for k in KEYS}
+    pct = pc.frame_percentiles(latest, directions)
+    composites = pc.composite_scores(pct)
+    overall = pc.overall_percentiles(composites)
+    bench = benchmark_for_account(ws, inp.benchmark, account["segment"])
+    trends = _trends(ws, row["id"], latest)
+    metrics = [_metric_row(key, latest, pct, row["id"], bench, trends.get(key)) for key in KEYS]
+    bench_pcts = [m.benchmark_percentile for m in metrics if m.benchmark_percentile is not None]
+    mine = [m for m in metrics if m.percentile is not None]
+    gaps = [m.metric for m in sorted(mine, key=lambda m: m.percentile) if m.percentile < GAP_BELOW][:MAX_LISTED]
+    return CompareCustomerOutput(
+        customer=row["name"], segment=row["segment"], industry=row["industry"], arr=_f(row["arr"]),
+        cohort=CohortInfo(type=inp.cohort_type, size=len(members), criteria=inp.criteria,
+                          description=describe(inp.criteria or CohortCriteria(), inp.cohort_type, account)),
+        benchmark=bench.info if bench else None, metrics=metrics,
+        composite=rounded(composites.loc[row["id"]], 6), overall_percentile=rounded(overall.loc[row["id"]], 2),
+        benchmark_composite=rounded(float(np.mean(bench_pcts)), 2) if bench_pcts else None,
+        strengths=[m.metric for m in sorted(mine, key=lambda m: -m.percentile) if m.percentile >= STRENGTH_AT][:MAX_LISTED],
+        gaps=gaps, peers=_peer_points(customers, composites, row["id"], inp.anonymise),
+        distributions=[_distribution(k, latest, row["id"]) for k in gaps[:DISTRIBUTIONS_SHOWN]],
+    )
+
+
+def _distribution(key: str, latest: pd.DataFrame, cid: int) -> Distribution:
+    edges, counts = pc.tail_clipped_histogram(latest[key].to_numpy(dtype="float64"))
+    return Distribution(metric=key, edges=edges, counts=counts, value=float(latest.at[cid, key]))
+
+
+def _cohort_members(ws: Workspace, customers: pd.DataFrame, account: pd.Series,
+                    inp: CompareCustomerInput) -> pd.Index:
+    mask = peer_mask(customers, account, inp.cohort_type)
+    if inp.criteria is not None and not inp.criteria.is_empty():
+        mask &= criteria_mask(customers, inp.criteria, ws)
+    elif inp.cohort_type == "custom":
+        raise ToolError("A custom peer group needs criteria (segment, industry, ARR range, ...).")
+    mask.loc[account.name] = True  # the account is always part of its own cohort
+    size = int(mask.sum())
+    if size < MIN_COHORT:
+        raise ToolError(
+            f"The peer group ({describe(inp.criteria or CohortCriteria(), inp.cohort_type, account)}) has "
+            f"only {size} accounts including {account['name']}; at least {MIN_COHORT} are needed so no "
+            "peer can be singled out. Try a wider group: cohort_type 'segment' or 'all', or fewer criteria.",
+            suggestions=["cohort_type=segment", "cohort_type=all"])
+    members = customers.index[mask.to_numpy()]
+    guard_differencing(ws, members)
+    return members
+
+
+def _metric_row(key, latest, pct, cid, bench, trend) -> MetricComparison:
+    meta = BY_KEY[key]
+    col = latest[key].to_numpy(dtype="float64")
+    value = _f(latest.at[cid, key])
+    q = pc.cohort_quantiles(col)
+    p = _f(pct.at[cid, key])
+    rank = None
+    if value is not None:
+        better = col > value if meta.higher_is_better else col < value
+        rank = int(np.nansum(better)) + 1
+    b_median = b_pct = None
+    b_bound = b_label = None
+    if bench is not None:
+        b_median, b_pct, b_bound = bench.position(key, value, meta.higher_is_better)
+        if b_pct is not None:
+            b_label = pc.bound_label(b_pct, b_bound or "")
+    return MetricComparison(
+        **catalog_fields(key), value=value, percentile=rounded(p, 2), rank=rank, cohort_p25=rounded(q[25], 4),
+        cohort_median=rounded(q[50], 4), cohort_p75=rounded(q[75], 4), cohort_p90=rounded(q[90], 4), benchmark_median=b_median,
+        benchmark_percentile=rounded(b_pct, 2), benchmark_bound=b_bound or None, benchmark_label=b_label,
+        status=pc.status_for(p) if p is not None else None,
+        benchmark_status=pc.status_for(b_pct) if b_pct is not None else None, trend=trend,
+    )
+
+
+def _trends(ws: Workspace, cid: int, latest: pd.DataFrame) -> dict[str, str | None]:
+    """Each metric's trend over the last WINDOW periods, scaled by the cohort IQR."""
+    hist = metric_history(ws, [int(cid)])
+    if hist.empty:
+        return {}
+    wide = hist.pivot(index="metric", columns="period", values="value")
+    wide = wide.iloc[:, -WINDOW:]
+    slopes = window_slopes(wide.to_numpy())
+    out = {}
+    for key, slope in zip(wide.index, slopes):
+        if key not in BY_KEY:
+            continue
+        q = pc.cohort_quantiles(latest[key].to_numpy(dtype="float64"), (25, 75))
+        out[key] = classify_trends(np.array([slope]), q[75] - q[25], BY_KEY[key].higher_is_better)[0]
+    return out
+
+
+def _peer_points(customers: pd.DataFrame, composites: pd.Series, cid: int, anonymise: bool) -> list[PeerPoint]:
+    """A handful of peers nearest the account by ARR, labelled Peer A, B, ... when anonymised."""
+    peers = composites.drop(index=cid).dropna()
+    if peers.empty:
+        return []
+    arr = customers["arr"].reindex(peers.index)
+    nearest = (arr - customers.at[cid, "arr"]).abs().sort_values(kind="stable").index[:PEERS_SHOWN]
+    chosen = peers.loc[nearest].sort_values(ascending=False)
+    points = [PeerPoint(label=(f"Peer {chr(65 + i)}" if anonymise else str(customers.at[pid, "name"])),
+                        composite=round(float(v), 1)) for i, (pid, v) in enumerate(chosen.items())]
+    you = PeerPoint(label="You" if anonymise else str(customers.at[cid, "name"]),
+                    composite=round(float(composites.loc[cid]), 1), is_customer=True)
+    return sorted(points + [you], key=lambda p: -p.composite)
+
+
+TOOL = Tool("compare_customer", CompareCustomerInput, CompareCustomerOutput, compare_customer)

@@ -1,0 +1,1 @@
+"""The deterministic demo workspace and the sample benchmark file."""

@@ -1,0 +1,1 @@
+"""The whole book: compare_portfolio, positions, snapshots and benchmark_history."""

@@ -1,0 +1,187 @@
+"""benchmark_history: an account's benchmark position over time, monthly and at each stored run.
+
+The monthly position is recomputed from metric history, so a history exists
+before the first compare_portfolio snapshot.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from analytics import percentiles as pc
+from analytics import practices as pr
+from analytics.catalog import KEYS
+from reports.format import markdown_table
+from tools.base import Tool, ToolInput, ToolOutput
+from tools.benchmarks.lookup import BenchmarkInfo, BenchmarkRef, benchmark_refs, find_set
+from tools.compare.cohorts import MIN_COHORT
+from tools.store.frames import NO_SEGMENT, customers_table, history_cube, peer_groups
+from tools.portfolio.positions import DIRECTIONS, row_means
+from tools.store.rounding import rounded
+from tools.store.workspace import Workspace
+
+
+class BenchmarkHistoryInput(ToolInput):
+    customer: str = Field(description="account name as the user wrote it (fuzzy-matched)")
+    periods: int = Field(12, ge=2, le=36, description="months of recomputed history (most recent last)")
+    benchmark: str | None = Field(None, description="benchmark set for the monthly benchmark composite; "
+                                  "the active set when omitted")
+
+
+class HistoryPoint(BaseModel):
+    period: str
+    cohort_size: int = Field(description="peer-group accounts with data in that month")
+    overall_percentile: float | None = Field(None, description="percentile of the composite among the peer group")
+    composite: float | None = Field(None, description="mean of the account's metric percentiles among peers")
+    benchmark_composite: float | None = Field(None, description="mean benchmark percentile (current benchmark set)")
+    metrics: int = Field(0, description="metrics with a value")
+
+
+class SnapshotPoint(BaseModel):
+    run_id: str
+    taken_at: str
+    period: str | None
+    benchmark_set: str | None
+    cohort: str | None
+    overall_percentile: float | None
+    composite: float | None
+    benchmark_composite: float | None
+
+
+class BenchmarkHistoryOutput(ToolOutput):
+    customer: str
+    segment: str | None
+    benchmark: BenchmarkInfo | None
+    monthly: list[HistoryPoint] = Field(description="recomputed from metric history, oldest first")
+    snapshots: list[SnapshotPoint] = Field(description="stored compare_portfolio runs, oldest first")
+    change: str | None = None
+    notes: list[str] = Field(default_factory=list)
+
+    def summary_for_model(self) -> dict:
+        return {"customer": self.customer, "segment": self.segment,
+                "benchmark": self.benchmark.name if self.benchmark else None, "change": self.change,
+                "monthly [period, cohort_size, overall_percentile, benchmark_composite]":
+                    [[h.period, h.cohort_size, h.overall_percentile, h.benchmark_composite] for h in self.monthly],
+                "snapshots [taken_at, period, overall_percentile, benchmark_composite] (changes only)":
+                    [[s.taken_at, s.period, s.overall_percentile, s.benchmark_composite]
+                     for s in distinct_snapshots(self.snapshots)[-12:]],
+                "snapshot_count": len(self.snapshots), "notes": self.notes}
+
+    def to_markdown(self) -> str:
+        return history_markdown(self)
+
+
+def benchmark_history(ws: Workspace, inp: BenchmarkHistoryInput) -> BenchmarkHistoryOutput:
+    """An account's benchmark position over time: monthly, and at each stored portfolio run.
+
+    Use for "How has Acme's position changed?", "Is Acme improving against
+    peers?" or a trend over the last months. Monthly points are recomputed from
+    metric history for each of the last ``periods`` months: the account's overall
+    percentile among its segment peers (from each month's latest values), its
+    composite, and its mean percentile against the current benchmark set.
+    Snapshot points are the stored compare_portfolio runs. Peer groups under 10
+    accounts in a month get no percentile for that month.
+    """
+    from tools.store.resolve import resolve_customer
+
+    row = resolve_customer(ws, inp.customer)
+    customers = customers_table(ws)
+    group = row["segment"] or NO_SEGMENT
+    members = customers.index[peer_groups(customers["segment"]) == group].to_numpy()
+    periods, cube = history_cube(ws, members)
+    bset = find_set(ws, inp.benchmark)
+    ref = benchmark_refs(ws, bset, [group])[group] if bset else None
+    me = int(np.flatnonzero(members == row["id"])[0])
+    monthly = [_month_point(periods[t], cube[:, :, t], me, ref) for t in range(max(0, len(periods) - inp.periods),
+                                                                              len(periods))]
+    snaps = [SnapshotPoint(**r) for r in ws.query(
+        "SELECT run_id, taken_at, period, benchmark_set, cohort, overall_percentile, composite, benchmark_composite "
+        "FROM snapshots WHERE customer_id = ? ORDER BY taken_at, id", (row["id"],))]
+    notes = []
+    if len(members) < MIN_COHORT:
+        notes.append(f"{group} has only {len(members)} accounts: no peer percentiles for fewer than {MIN_COHORT}.")
+    if not snaps:
+        notes.append("No stored portfolio runs yet: run compare_portfolio to start recording snapshots.")
+    return BenchmarkHistoryOutput(customer=row["name"], segment=row["segment"], benchmark=ref.info if ref else None,
+                                  monthly=monthly, snapshots=snaps, change=_change(monthly, group), notes=notes)
+
+
+def _month_point(period: str, values: np.ndarray, me: int, ref: BenchmarkRef | None) -> HistoryPoint:
+    present = ~np.isnan(values).all(axis=1)
+    point = HistoryPoint(period=period, cohort_size=int(present.sum()), metrics=int((~np.isnan(values[me])).sum()))
+    if ref is not None:
+        point.benchmark_composite = rounded(row_means(_bench_row(values[me], ref)[None, :])[0], 2)
+    if point.cohort_size < MIN_COHORT or not present[me]:
+        return point
+    pct = np.column_stack([pc.group_percentiles(values[:, j], None, DIRECTIONS[k]) for j, k in enumerate(KEYS)])
+    composite = row_means(pct)
+    overall = pc.group_percentiles(np.round(composite, 9))
+    point.composite, point.overall_percentile = rounded(composite[me], 2), rounded(overall[me], 2)
+    return point
+
+
+def _bench_row(values: np.ndarray, ref: BenchmarkRef) -> np.ndarray:
+    out = np.full(len(KEYS), np.nan)
+    for j, k in enumerate(KEYS):
+        if ref.peers.get(k) is not None:
+            out[j] = pr.peer_percentiles(values[j:j + 1], ref.peers[k], DIRECTIONS[k])[0]
+        elif ref.quantiles.get(k):
+            out[j] = pc.benchmark_percentiles(values[j:j + 1], ref.quantiles[k], DIRECTIONS[k])[0][0]
+    return out
+
+
+def _change(monthly: list[HistoryPoint], group: str) -> str | None:
+    known = [h for h in monthly if h.overall_percentile is not None]
+    if len(known) < 2:
+        return None
+    a, b = known[0], known[-1]
+    delta = b.overall_percentile - a.overall_percentile
+    trend = "up" if delta >= 5 else "down" if delta <= -5 else "about level"
+    text = (f"Overall percentile among {group} peers: {pc.ordinal(a.overall_percentile)} in {a.period}, "
+            f"{pc.ordinal(b.overall_percentile)} in {b.period} ({trend}, {delta:+.0f} points)")
+    if a.benchmark_composite is not None and b.benchmark_composite is not None:
+        text += (f"; mean benchmark percentile {a.benchmark_composite:.0f} -> {b.benchmark_composite:.0f}")
+    return text + "."
+
+
+def distinct_snapshots(snaps: list[SnapshotPoint]) -> list[SnapshotPoint]:
+    """Snapshots whose position differs from the previous one (repeated runs on the same data collapse)."""
+    out: list[SnapshotPoint] = []
+    for s in snaps:
+        key = (s.period, s.benchmark_set, s.cohort, s.overall_percentile, s.benchmark_composite)
+        if not out or key != (out[-1].period, out[-1].benchmark_set, out[-1].cohort, out[-1].overall_percentile,
+                              out[-1].benchmark_composite):
+            out.append(s)
+    return out
+
+
+_SPARK = "▁▂▃▄▅▆▇█"
+
+
+def history_markdown(out: BenchmarkHistoryOutput) -> str:
+    parts = [f"**{out.customer}**: benchmark position over time ({out.segment or NO_SEGMENT} peers"
+             + (f", {out.benchmark.label()}" if out.benchmark else "") + ")"]
+    if out.change:
+        parts.append(out.change)
+    known = [h.overall_percentile for h in out.monthly if h.overall_percentile is not None]
+    if known:
+        parts.append("Overall percentile: " + "".join(_SPARK[min(7, int(p // 12.5))] for p in known))
+    rows = [[h.period, h.cohort_size, pc.ordinal(h.overall_percentile) if h.overall_percentile is not None else "n/a",
+             "n/a" if h.composite is None else f"{h.composite:.1f}",
+             "n/a" if h.benchmark_composite is None else f"{h.benchmark_composite:.1f}"] for h in out.monthly]
+    parts.append(markdown_table(["Month", "Peers", "Overall (peers)", "Composite", "Benchmark composite"], rows,
+                                "lrrrr"))
+    if out.snapshots:
+        distinct = distinct_snapshots(out.snapshots)
+        snap = [[s.taken_at[:16].replace("T", " "), s.period or "", s.benchmark_set or "none",
+                 pc.ordinal(s.overall_percentile) if s.overall_percentile is not None else "n/a",
+                 "n/a" if s.benchmark_composite is None else f"{s.benchmark_composite:.1f}"] for s in distinct[-12:]]
+        parts.append(f"Stored portfolio runs: {len(out.snapshots)} ({len(distinct)} distinct positions; repeated runs "
+                     f"on unchanged data collapsed, last {min(12, len(distinct))} shown)\n\n" + markdown_table(
+            ["Taken at (UTC)", "Data month", "Benchmark", "Overall (peers)", "Benchmark composite"], snap, "lllrr"))
+    parts.extend(f"_{n}_" for n in out.notes)
+    return "\n\n".join(parts)
+
+
+TOOL = Tool("benchmark_history", BenchmarkHistoryInput, BenchmarkHistoryOutput, benchmark_history)

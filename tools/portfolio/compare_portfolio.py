@@ -1,0 +1,105 @@
+"""compare_portfolio: the whole book against the benchmark and within its peer groups.
+
+Each account is placed against the benchmark set's rows for its segment
+(falling back to the set's "All" rows) and ranked within its segment
+(:mod:`tools.portfolio.positions`); the figures are built in :mod:`tools.portfolio.rows`.
+Each run is stored in ``snapshots`` (:mod:`tools.portfolio.snapshots`) so position over
+time can be shown (:mod:`tools.portfolio.benchmark_history`).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import numpy as np
+
+from analytics import practices as pr
+from analytics.catalog import KEYS
+from tools.base import Tool
+from tools.benchmarks.lookup import BenchmarkInfo
+from tools.compare.cohorts import MIN_COHORT
+from tools.portfolio.models import CategoryPosition, ComparePortfolioInput, ComparePortfolioOutput
+from tools.portfolio.rows import below_benchmark, metric_row, peer_group, top_performers
+from tools.portfolio.positions import Positions, load_positions, resolve_metric, resolve_segment, seg_order
+from tools.portfolio.snapshots import write_snapshot
+from tools.store.workspace import Workspace, now_iso
+
+ANONYMITY_NOTE = ("Internal view: account names are shown. For anything customer-facing, name no other "
+                  "customer (use Peer A, Peer B, ...) and show no aggregate of fewer than 10 accounts.")
+
+
+def compare_portfolio(ws: Workspace, inp: ComparePortfolioInput) -> ComparePortfolioOutput:
+    """Compare every account in the portfolio with the benchmark set and within its peer group.
+
+    Use for "Compare my customers against these benchmarks", "Who is below
+    benchmark?", "Who are my top performers?" or a segment's ranking. Each
+    account is placed against the benchmark rows for its segment (falling back
+    to the set's "All" rows) and ranked within its segment. Returns the
+    "Portfolio vs Benchmarks" table (per metric: portfolio average, benchmark
+    median, the average's percentile against the benchmark, status), per metric
+    the top performers (>= P90) and the accounts below benchmark (< P25, with
+    the gap to the benchmark median in the metric's unit), each segment's
+    ranking (overall rank, strengths, gaps; best and weakest shown) and a
+    one-line summary by category. Account names are shown (internal view): never
+    name other customers in customer-facing text. Peer groups under 10 accounts
+    get no peer figures. Each run is stored for benchmark_history.
+    """
+    pos = load_positions(ws, inp.benchmark)
+    seg = resolve_segment(pos, inp.segment)
+    metric = resolve_metric(inp.metric)
+    rows = pos.rows_of(seg)
+    everything = [metric_row(pos, rows, k) for k in KEYS]
+    keys = [metric] if metric else list(KEYS)
+    metrics = [m for m in everything if m.metric in keys]
+    tops = [top_performers(pos, rows, k) for k in keys]
+    below = [below_benchmark(pos, rows, k) for k in keys]
+    for m, t, b in zip(metrics, tops, below):
+        m.top_performers, m.below_p25 = t.count, b.count
+    present = pos.groups_in(rows)
+    cats = pr.category_positions({m.metric: m.percentile for m in everything if m.percentile is not None})
+    run_id, taken_at = uuid.uuid4().hex, now_iso()
+    write_snapshot(ws, pos, rows, run_id, taken_at)
+    return ComparePortfolioOutput(
+        accounts=len(rows), segment=seg, metric=metric, period=pos.period, benchmark=_info(pos, present),
+        benchmark_segments={g: (pos.refs[g].info.segment if pos.refs.get(g) else None) for g in present},
+        summary=_summary(pos, rows, cats),
+        categories=[CategoryPosition(category=c, mean_percentile=round(p, 1), position=w) for c, (p, w) in cats.items()],
+        metrics=metrics, top_performers=tops, below_benchmark=below,
+        peer_groups=[peer_group(pos, g) for g in present], run_id=run_id, taken_at=taken_at,
+        notes=_notes(pos, rows, present))
+
+
+def _info(pos: Positions, present: list[str]) -> BenchmarkInfo | None:
+    refs = [pos.refs[g] for g in present if pos.refs.get(g) is not None]
+    if not refs:
+        return None
+    info = refs[0].info.model_copy()
+    info.segment = ", ".join(sorted({r.info.segment for r in refs if r.info.segment}, key=seg_order)) or None
+    return info
+
+
+def _summary(pos: Positions, rows: np.ndarray, cats: dict) -> str:
+    if pos.bset is None:
+        return (f"{len(rows)} accounts ranked within their segments; no benchmark set is loaded "
+                "(attach a benchmark file to compare against the industry).")
+    if not cats:
+        return f"{len(rows)} accounts; no portfolio figure against benchmark '{pos.bset['name']}' (see notes)."
+    return f"{len(rows)} accounts vs benchmark '{pos.bset['name']}'. " + pr.category_sentence(cats)
+
+
+def _notes(pos: Positions, rows: np.ndarray, present: list[str]) -> list[str]:
+    notes = [ANONYMITY_NOTE]
+    if len(rows) < MIN_COHORT:
+        notes.append(f"Only {len(rows)} accounts selected: no portfolio aggregates for fewer than {MIN_COHORT}.")
+    for g in present:
+        ref = pos.refs.get(g)
+        if pos.bset is None:
+            break
+        if ref is None or ref.info.segment is None:
+            notes.append(f"The benchmark has no rows for {g} and no 'All' rows: {g} accounts are ranked among peers only.")
+        elif ref.info.segment == "All" and g != "All":
+            notes.append(f"The benchmark has no {g} rows: {g} accounts are compared with its 'All' rows.")
+    return notes
+
+
+TOOL = Tool("compare_portfolio", ComparePortfolioInput, ComparePortfolioOutput, compare_portfolio)

@@ -1,0 +1,171 @@
+"""Every account's position at once: within its peer group (segment) and against the benchmark.
+
+Shared by compare_portfolio, find_best_practices and recommend_improvements.
+Every account is ranked in one pass (:func:`analytics.portfolio.rank_portfolio`):
+within its peer group and against the benchmark set's rows for its segment,
+falling back to the set's "All" rows. Peer groups under 10 accounts get no peer
+figures (no percentile, rank or aggregate); their accounts are still placed
+against the benchmark, which is external data, not a peer aggregate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics import percentiles as pc
+from analytics import practices as pr
+from analytics.catalog import BY_KEY, KEYS, metric_for, segment_for
+from analytics.portfolio import rank_portfolio
+from tools.base import ToolError
+from tools.benchmarks.lookup import BenchmarkRef, benchmark_refs, find_set
+from tools.compare.cohorts import MIN_COHORT
+from tools.store.frames import NO_SEGMENT, customers_table, latest_values, peer_groups
+from tools.store.workspace import Workspace
+
+DIRECTIONS = {k: BY_KEY[k].higher_is_better for k in KEYS}
+KIDX = {k: j for j, k in enumerate(KEYS)}
+SEGMENT_ORDER = {"Enterprise": 0, "Mid-Market": 1, "SMB": 2}
+_BOUND_NAMES = np.array(["below", "", "above"], dtype=object)
+
+
+def seg_order(g: str) -> tuple:
+    return (SEGMENT_ORDER.get(g, 3), g)
+
+
+def bound_names(codes: np.ndarray) -> np.ndarray:
+    """int8 bound codes (percentiles.BELOW / INSIDE / ABOVE) -> "below" / "" / "above"."""
+    return _BOUND_NAMES[np.asarray(codes, dtype=np.int64) - pc.BELOW]
+
+
+@dataclass
+class Positions:
+    """Every account's cohort and benchmark position, row i = ``ids[i]``, column j = ``KEYS[j]``."""
+
+    customers: pd.DataFrame       # customers_table() + "group" (segment or NO_SEGMENT)
+    ids: np.ndarray
+    names: np.ndarray
+    group: np.ndarray             # peer group (segment) name per account
+    gcode: np.ndarray             # its index in ``gnames``
+    gnames: list[str]
+    values: np.ndarray
+    cohort_pct: np.ndarray        # NaN in peer groups under MIN_COHORT
+    bench_pct: np.ndarray
+    bench_bound: np.ndarray       # "below" / "" / "above"
+    composite: np.ndarray
+    overall: np.ndarray
+    bench_composite: np.ndarray
+    sizes: dict[str, int]
+    refs: dict[str, BenchmarkRef | None]              # peer group -> benchmark rows used
+    points: dict[str, dict[str, dict[float, float]]]  # peer group -> metric -> {p: value}
+    bset: dict | None
+    period: str | None
+
+    def sufficient(self, group: str) -> bool:
+        """A peer group of 10+ accounts; accounts without a segment have no peer group (as in compare_customer)."""
+        return group != NO_SEGMENT and self.sizes.get(group, 0) >= MIN_COHORT
+
+    def rows_of(self, group: str | None = None) -> np.ndarray:
+        return np.arange(len(self.ids)) if group is None else np.flatnonzero(self.gcode == self.gnames.index(group))
+
+    def groups_in(self, rows: np.ndarray) -> list[str]:
+        return [self.gnames[i] for i in np.unique(self.gcode[rows])]
+
+    def frame(self, matrix: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame(matrix, index=pd.Index(self.ids, name="customer_id"), columns=list(KEYS))
+
+
+def benchmark_points(ref: BenchmarkRef | None) -> dict[str, dict[float, float]]:
+    if ref is None:
+        return {}
+    if ref.peers:
+        return {m: pr.peer_quantiles(v) for m, v in ref.peers.items() if v.size}
+    return {m: dict(p) for m, p in ref.quantiles.items() if len(p)}
+
+
+def load_positions(ws: Workspace, benchmark: str | None = None) -> Positions:
+    """Rank the whole workspace within segments and against the (active or named) benchmark."""
+    customers = customers_table(ws)
+    if customers.empty:
+        raise ToolError("The workspace has no customers yet: run `peerbench demo` or import a portfolio file.")
+    group = peer_groups(customers["segment"])
+    customers["group"] = group
+    ids = customers.index.to_numpy()
+    values, period = latest_values(ws, ids)
+    names = sorted(set(group), key=seg_order)
+    codes = pd.Index(names).get_indexer(group)
+    bset = find_set(ws, benchmark)
+    refs = benchmark_refs(ws, bset, names) if bset else {}
+    quantiles = {m: {i: refs[g].quantiles[m] for i, g in enumerate(names) if refs.get(g) and m in refs[g].quantiles}
+                 for m in KEYS}
+    ranking = rank_portfolio(pd.DataFrame(values, columns=list(KEYS)), codes, DIRECTIONS, quantiles)
+    bench_pct = _with_peer_percentiles(ranking.bench_pct.to_numpy(dtype="float64").copy(), values, codes, names, refs)
+    counts = np.bincount(codes, minlength=len(names))
+    small = (counts[codes] < MIN_COHORT) | (group == NO_SEGMENT)  # no peer figures for these accounts
+    cohort, composite, overall = (_blanked(s, small) for s in (ranking.cohort_pct, ranking.composite, ranking.overall))
+    return Positions(customers, ids, customers["name"].to_numpy(dtype=object), group, codes, names, values,
+                     cohort, bench_pct, bound_names(ranking.bench_bound.to_numpy()), composite, overall,
+                     row_means(bench_pct), {g: int(n) for g, n in zip(names, counts)},
+                     refs, {g: benchmark_points(r) for g, r in refs.items()}, bset, period)
+
+
+def _with_peer_percentiles(bench_pct: np.ndarray, values: np.ndarray, codes: np.ndarray, names: list[str],
+                           refs: dict[str, BenchmarkRef]) -> np.ndarray:
+    """Raw peer rows: the benchmark percentile is percentileofscore over the peers (DESIGN §4)."""
+    for i, g in enumerate(names):
+        ref = refs.get(g)
+        for m, peers in (ref.peers.items() if ref is not None else ()):
+            if m in KIDX:
+                rows = codes == i
+                bench_pct[rows, KIDX[m]] = pr.peer_percentiles(values[rows, KIDX[m]], peers, DIRECTIONS[m])
+    return bench_pct
+
+
+def _blanked(figures, rows: np.ndarray) -> np.ndarray:
+    out = np.asarray(figures, dtype="float64").copy()
+    out[rows] = np.nan
+    return out
+
+
+def row_means(matrix: np.ndarray) -> np.ndarray:
+    """Mean of each row's non-missing cells; NaN for an empty row (no warning)."""
+    has = ~np.isnan(matrix)
+    n = has.sum(axis=1)
+    total = np.where(has, matrix, 0.0).sum(axis=1)
+    return np.divide(total, n, out=np.full(n.shape, np.nan), where=n > 0)
+
+
+def group_ranks(composite: np.ndarray, gcode: np.ndarray) -> np.ndarray:
+    """Rank within the group by composite, 1 = best; ties share the better rank; NaN unranked."""
+    out = np.full(composite.shape, np.nan)
+    comp = np.round(np.asarray(composite, dtype="float64"), 9)
+    for g in np.unique(gcode):
+        rows = np.flatnonzero((gcode == g) & ~np.isnan(comp))
+        desc = np.sort(-comp[rows])
+        out[rows] = np.searchsorted(desc, -comp[rows], "left") + 1
+    return out
+
+
+def resolve_segment(pos: Positions, segment: str | None) -> str | None:
+    """A segment as the user wrote it ('ent', 'Mid Market') -> the peer group name; None for all."""
+    if not segment:
+        return None
+    seg = segment_for(segment) or segment.strip()
+    if seg == "All":
+        return None
+    known = {g.casefold(): g for g in pos.sizes}
+    if seg.casefold() not in known:
+        raise ToolError(f"No accounts in segment '{segment}'.", suggestions=sorted(pos.sizes, key=seg_order))
+    return known[seg.casefold()]
+
+
+def resolve_metric(metric: str | None) -> str | None:
+    """A metric key or name ('NPS Score', 'DAU/MAU') -> its catalog key; ToolError if unknown."""
+    if not metric:
+        return None
+    m = BY_KEY.get(metric) or metric_for(metric)
+    if m is None:
+        raise ToolError(f"'{metric}' is not a metric in the catalog.", suggestions=list(KEYS))
+    return m.key

@@ -1,0 +1,160 @@
+"""The figures of a portfolio comparison: per metric, the portfolio row, its top performers and the
+accounts below benchmark; per peer group, its ranking. All from one :class:`tools.portfolio.positions.Positions`.
+
+The portfolio row of a metric compares the portfolio average with the benchmark
+rows of the accounts' segments. When the accounts use more than one benchmark
+segment, the benchmark is their mix: each quantile is the average of the
+segments' quantiles weighted by the portfolio's accounts per segment (quantile
+averaging); ``benchmark_basis`` says "mix: Enterprise 102, SMB 96".
+"""
+
+from __future__ import annotations
+
+from itertools import compress
+
+import numpy as np
+
+from analytics import percentiles as pc
+from analytics import practices as pr
+from analytics.catalog import BY_KEY, KEYS
+from tools.base import catalog_fields
+from tools.compare.cohorts import MIN_COHORT
+from tools.compare.compare_customer import GAP_BELOW, STRENGTH_AT
+from tools.store.frames import NO_SEGMENT
+from tools.portfolio.models import BelowBenchmark, GroupAccounts, PeerGroup, PortfolioMetric, TopPerformers
+from tools.portfolio.positions import DIRECTIONS, KIDX, Positions, group_ranks, seg_order
+from tools.store.rounding import rounded, rounded_list
+
+
+def metric_row(pos: Positions, rows: np.ndarray, key: str) -> PortfolioMetric:
+    meta, j = BY_KEY[key], KIDX[key]
+    vals = pos.values[rows, j]
+    has = ~np.isnan(vals)
+    row = PortfolioMetric(**catalog_fields(key), accounts=int(has.sum()))
+    if len(rows) < MIN_COHORT or not has.any():  # no aggregate of fewer than 10 accounts
+        return row
+    avg = float(vals[has].mean())
+    row.portfolio_average, row.portfolio_median = rounded(avg, 4), rounded(np.median(vals[has]), 4)
+    counts = np.bincount(pos.gcode[rows][has], minlength=len(pos.gnames))
+    parts = [(pos.refs[g], pos.points[g][key], int(n)) for g, n in zip(pos.gnames, counts)
+             if n and pos.refs.get(g) is not None and key in pos.points.get(g, {})]
+    if not parts:
+        return row
+    by_segment: dict[str, list] = {}
+    for ref, pts, n in parts:
+        by_segment.setdefault(ref.info.segment, [ref, pts, 0])[2] += n
+    if len(by_segment) == 1:
+        basis, (ref, points, _) = next(iter(by_segment.items()))
+        if ref.peers:  # raw peer rows: percentileofscore over the peers
+            pct, bound = float(pr.peer_percentiles(np.array([avg]), ref.peers[key], meta.higher_is_better)[0]), ""
+        else:
+            pct, bound = _interp(avg, points, meta.higher_is_better)
+    else:
+        points = pr.mix_quantiles([p for _, p, _ in by_segment.values()], [n for *_, n in by_segment.values()])
+        basis = "mix: " + ", ".join(f"{s} {n}" for s, (_, _, n) in sorted(by_segment.items(), key=lambda kv: seg_order(kv[0])))
+        pct, bound = _interp(avg, points, meta.higher_is_better)
+    row.benchmark_median, row.benchmark_basis = rounded(pr.value_at(points, 50.0), 4), basis
+    if pct == pct:
+        row.percentile, row.bound = rounded(pct, 2), bound or None
+        row.percentile_label, row.status = pc.bound_label(pct, bound), pc.status_for(pct)
+    return row
+
+
+def _interp(value: float, points: dict[float, float], higher: bool) -> tuple[float, str]:
+    p, b = pc.benchmark_percentiles(np.array([value]), points, higher)
+    return float(p[0]), str(b[0])
+
+
+_ORDINALS = np.array([pc.ordinal(i) for i in range(101)], dtype=object)
+
+
+def _labels(pct: np.ndarray, bound: np.ndarray) -> list[str]:
+    """Vectorised :func:`percentiles.bound_label`: '63rd', '<25th', '>90th', 'n/a'."""
+    out = np.full(pct.shape, "n/a", dtype=object)
+    ok = ~np.isnan(pct)
+    prefix = np.where(bound[ok] == "below", "<", np.where(bound[ok] == "above", ">", "")).astype(object)
+    out[ok] = prefix + _ORDINALS[np.clip(np.rint(pct[ok]), 0, 100).astype(np.int64)]
+    return out.tolist()
+
+
+def _level(pos: Positions, group: str, key: str, percentile: float) -> float:
+    pts = pos.points.get(group, {}).get(key)
+    x = pr.value_at(pts, percentile, DIRECTIONS[key]) if pts else None
+    return np.nan if x is None else x
+
+
+def top_performers(pos: Positions, rows: np.ndarray, key: str) -> TopPerformers:
+    j = KIDX[key]
+    bench, cohort = pos.bench_pct[rows, j], pos.cohort_pct[rows, j]
+    use_b = ~np.isnan(bench)
+    pct = np.where(use_b, bench, cohort)
+    bound = np.where(use_b, pos.bench_bound[rows, j], "")
+    sel = np.flatnonzero(pr.top_mask(pct))
+    vals = pos.values[rows, j]
+    good = vals if DIRECTIONS[key] else -vals
+    sel = sel[np.lexsort((pos.names[rows][sel], -good[sel], -pct[sel]))]
+    at = rows[sel]
+    return TopPerformers.model_construct(metric=key, label=BY_KEY[key].label, count=len(sel), customer=pos.names[at].tolist(),
+                         segment=pos.group[at].tolist(), value=vals[sel].tolist(),
+                         percentile=np.round(pct[sel], 2).tolist(), percentile_label=_labels(pct[sel], bound[sel]),
+                         basis=np.where(use_b[sel], "benchmark", "peers").tolist())
+
+
+def below_benchmark(pos: Positions, rows: np.ndarray, key: str) -> BelowBenchmark:
+    j, higher = KIDX[key], DIRECTIONS[key]
+    pct, bound, vals = pos.bench_pct[rows, j], pos.bench_bound[rows, j], pos.values[rows, j]
+    sel = np.flatnonzero(pr.below_mask(pct, bound))
+    codes = pos.gcode[rows][sel]
+    levels = np.array([[_level(pos, g, key, 25.0), _level(pos, g, key, 50.0)] for g in pos.gnames],
+                      dtype="float64").reshape(-1, 2)
+    p25, med = levels[codes, 0], levels[codes, 1]
+    gap_med, gap_p25 = pr.shortfall(vals[sel], med, higher), pr.shortfall(vals[sel], p25, higher)
+    order = np.lexsort((pos.names[rows][sel], -np.nan_to_num(gap_med), pct[sel]))
+    sel, p25, med, gap_med, gap_p25 = sel[order], p25[order], med[order], gap_med[order], gap_p25[order]
+    at = rows[sel]
+    return BelowBenchmark.model_construct(metric=key, label=BY_KEY[key].label, count=len(sel), customer=pos.names[at].tolist(),
+                          segment=pos.group[at].tolist(), value=vals[sel].tolist(),
+                          percentile=np.round(pct[sel], 2).tolist(), percentile_label=_labels(pct[sel], bound[sel]),
+                          benchmark_p25=rounded_list(p25, 4), benchmark_median=rounded_list(med, 4),
+                          gap_to_median=rounded_list(gap_med, 4), gap_to_p25=rounded_list(gap_p25, 4))
+
+
+def peer_group(pos: Positions, group: str) -> PeerGroup:
+    rows = pos.rows_of(group)
+    ref = pos.refs.get(group)
+    out = PeerGroup(segment=group, size=len(rows), sufficient=pos.sufficient(group),
+                    benchmark_segment=ref.info.segment if ref else None)
+    if not out.sufficient:
+        out.note = ("Accounts without a segment have no peer group: no peer ranks or aggregates. "
+                    if group == NO_SEGMENT else
+                    f"Only {len(rows)} accounts in {group}: no peer ranks or aggregates for fewer than "
+                    f"{MIN_COHORT} (anonymity). ") + "Each account is still placed against the benchmark."
+        return out
+    out.metrics = [metric_row(pos, rows, k) for k in KEYS]
+    ranks = group_ranks(pos.composite[rows], pos.gcode[rows])
+    order = rows[np.lexsort((pos.names[rows], np.nan_to_num(ranks, nan=np.inf)))]
+    ranks = group_ranks(pos.composite[order], pos.gcode[order])
+    pct = pos.cohort_pct[order]
+    out.accounts = GroupAccounts.model_construct(
+        customer=pos.names[order].tolist(), rank=[None if x != x else int(x) for x in ranks.tolist()],
+        overall_percentile=rounded_list(pos.overall[order], 2), composite=rounded_list(pos.composite[order], 2),
+        benchmark_composite=rounded_list(pos.bench_composite[order], 2),
+        strengths=_pick(pct, lambda p: p >= STRENGTH_AT - pc.TOLERANCE, best_first=True),
+        gaps=_pick(pct, lambda p: p < GAP_BELOW - pc.TOLERANCE, best_first=False))
+    return out
+
+
+_KEY_ARRAY = np.array(KEYS, dtype=object)
+
+
+def _pick(pct: np.ndarray, keep, best_first: bool, n: int = 3) -> list[list[str]]:
+    """Per row, up to n metric keys passing ``keep``, best (or worst) first."""
+    filled = np.where(np.isnan(pct), -np.inf if best_first else np.inf, pct)
+    order = np.argsort(-filled if best_first else filled, axis=1, kind="stable")[:, :n]
+    with np.errstate(invalid="ignore"):
+        ok = keep(np.take_along_axis(pct, order, axis=1))
+    names = _KEY_ARRAY[order].tolist()
+    if n > 1 and (ok[:, 1:] & ~ok[:, :-1]).any():  # not a prefix per row: pick cell by cell
+        return [list(compress(r, oks)) for r, oks in zip(names, ok.tolist())]
+    # A threshold on sorted values passes a prefix of each row: slice it.
+    return [r[:c] for r, c in zip(names, ok.sum(axis=1).tolist())]

@@ -1,0 +1,180 @@
+"""Table cells and prose helpers shared by the report builders.
+
+Display text comes from :mod:`reports.format` (units on every figure); the raw value and an
+Excel number format ride along so spreadsheets keep numbers as numbers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from analytics.catalog import BY_KEY
+from analytics.goals import ACTIONS, DEFAULT_ACTION
+from analytics.percentiles import ordinal
+from analytics.units import unit_base
+from reports.model import Cell, Column
+from reports.format import fmt_date, fmt_money, fmt_value, status_label
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "prompts" / "report"
+_ENV = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
+                   autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+_ENV.filters["pct"] = lambda p: "n/a" if p is None else ordinal(p)
+
+
+def and_join(items: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    items = [str(x) for x in items]
+    return " and ".join(items) if len(items) <= 2 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+_ENV.filters["andjoin"] = and_join
+
+TONES = {"top_performer": "good", "above_median": "good", "below_median": "warn", "lagging": "bad",
+         "achieved": "good", "on_track": "good", "at_risk": "bad", "missed": "bad", "not_started": "warn"}
+GOAL_STATUS = {"achieved": "✓ Achieved", "on_track": "● On track", "at_risk": "▼ At risk",
+               "missed": "✗ Missed", "not_started": "○ Not started", "unknown": "n/a"}
+
+# Candidate actions for metrics analytics.goals has none for (text only, no figures).
+MORE_ACTIONS = {
+    "health_score": "Run a joint account health review and agree a plan for the weakest drivers",
+    "nps": "Close the loop with detractors and share the fixes made from their feedback",
+    "engagement_score": "Launch a quarterly engagement plan: office hours, newsletters and champion events",
+    "session_minutes": "Embed the product in weekly workflows with templates and saved views",
+    "roi": "Document the outcomes delivered and tie them to the customer's business case",
+    "outcomes_achieved": "Review each success goal with its owner and remove blockers",
+    "expansion_rate": "Identify teams with similar use cases and build an expansion proposal",
+    "renewal_rate": "Start the renewal conversation early with a value review",
+    "net_revenue_retention": "Pair a value review with an expansion plan for under-served teams",
+    "user_activation": ACTIONS.get("user_activation", DEFAULT_ACTION),
+}
+
+XL_FORMATS = {"percent": '0.0"%"', "ratio": "0.00", "score": "0", "days": '0" days"', "minutes": '0" min"',
+              "hours": '0" h"', "count": "General", "tickets": "0.00"}  # counts: 9 and 9.7, as in documents
+
+
+def render(template: str, *, lines: bool = False, **ctx) -> str:
+    """A prose slot from ``prompts/report/<template>.j2`` (StrictUndefined: a missing value fails).
+
+    One paragraph (whitespace collapsed) unless ``lines``: then one line per bullet.
+    """
+    out = _ENV.get_template(f"{template}.j2").render(**ctx).strip()
+    return "\n".join(x.strip() for x in out.splitlines() if x.strip()) if lines else " ".join(out.split())
+
+
+def action_for(metric: str) -> str:
+    return ACTIONS.get(metric) or MORE_ACTIONS.get(metric) or DEFAULT_ACTION
+
+
+def xl_format(metric: str) -> str:
+    if metric == "nps":
+        return "+0;-0;0"
+    if metric == "csat":
+        return '0.0" / 5"'
+    return XL_FORMATS.get(BY_KEY[metric].unit if metric in BY_KEY else "", "0.0")
+
+
+def mcell(metric: str, value: float | None) -> Cell:
+    return Cell(fmt_value(metric, value), value if value is not None else "n/a", xl_format(metric))
+
+
+def pcell(p: float | None, label: str | None = None) -> Cell:
+    if p is None:
+        return Cell("n/a")
+    return Cell(label or ordinal(p), p, "0.0")
+
+
+def money(x: float | None, exact: bool = False) -> Cell:
+    """Dollars: '$1.3M' / '$96K', or '$1,314,600' when ``exact`` (rows that must add up to a total)."""
+    shown = ("n/a" if x is None else f"${x:,.0f}") if exact else fmt_money(x)
+    return Cell(shown, x if x is not None else "n/a", '"$"#,##0')
+
+
+def num(x: float | int | None, fmt: str = "0", text: str | None = None) -> Cell:
+    if x is None:
+        return Cell("n/a")
+    return Cell(text if text is not None else f"{x:,}" if isinstance(x, int) else f"{x:,.1f}", x, fmt)
+
+
+def date_cell(d: object) -> Cell:
+    """A date: '31 Dec 2026' in documents, a real date (d mmm yyyy) in spreadsheets; text if not ISO."""
+    import datetime as dt
+
+    if d is None or d == "":
+        return Cell("n/a")
+    try:
+        day = d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10])
+    except ValueError:
+        return Cell(str(d))
+    return Cell(fmt_date(day.isoformat()), day, "d mmm yyyy")
+
+
+def text(s: object) -> Cell:
+    return Cell("" if s is None else str(s))
+
+
+def status_cell(status: str | None) -> Cell:
+    return Cell(status_label(status), tone=TONES.get(status or ""))
+
+
+def goal_status_cell(status: str | None) -> Cell:
+    return Cell(GOAL_STATUS.get(status or "unknown", status or "n/a"), tone=TONES.get(status or ""))
+
+
+def cols(spec: str, *headers: str, widths: list[float] | None = None) -> list[Column]:
+    """Columns from an alignment string ('lrrl') and headers."""
+    widths = widths or [1.0] * len(headers)
+    return [Column(h, a, w) for h, a, w in zip(headers, spec, widths)]
+
+
+def metric_label(metric: str) -> str:
+    return BY_KEY[metric].label if metric in BY_KEY else metric
+
+
+def unit_label(metric: str) -> str:
+    return BY_KEY[metric].unit_label if metric in BY_KEY else ""
+
+
+GOAL_UNITS = {"percent": ("{:.1f}%", '0.0"%"'), "days": ("{:.0f} days", '0" days"'),
+              "hours": ("{:.1f} h", '0.0" h"'), "minutes": ("{:.0f} min", '0" min"'),
+              "weeks": ("{:.0f} weeks", '0" weeks"'), "months": ("{:.0f} months", '0" months"')}
+
+
+def _unit_parts(unit: str | None) -> tuple[str | None, str]:
+    """(canonical base, ' / per' suffix) of a free-text goal unit: '$ / month' -> ('dollars', ' / month')."""
+
+    if not unit:
+        return None, ""
+    per = unit.split("/", 1)[1].strip() if "/" in unit else ""
+    return unit_base(unit), (f" / {per}" if per else "")
+
+
+def fmt_goal(value: float | None, unit: str | None) -> str:
+    """A goal figure with its unit: '62.0%', '$22K / month', '14 days', '4 sponsor meetings / quarter'."""
+    if value is None or value != value:
+        return "n/a"
+    base, per = _unit_parts(unit)
+    if base == "dollars":
+        return fmt_money(value) + per
+    if base == "percent":
+        return f"{value:.1f}%"
+    if base in GOAL_UNITS:
+        return GOAL_UNITS[base][0].format(value) + per
+    shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+    return shown if base in ("score", "ratio", None) and not unit or base in ("score", "ratio") else f"{shown} {unit}"
+
+
+def goal_cell(value: float | None, unit: str | None) -> Cell:
+    if value is None:
+        return Cell("n/a")
+    base, per = _unit_parts(unit)
+    if base == "dollars" or base == "percent" or base in GOAL_UNITS:
+        fmt = '"$"#,##0' if base == "dollars" else '0.0"%"' if base == "percent" else GOAL_UNITS[base][1]
+        if per:  # '$ / month' -> "$"#,##0" / month": the spreadsheet shows the unit the document shows
+            fmt = fmt[:-1] + per + '"' if fmt.endswith('"') else fmt + f'"{per}"'
+    elif unit and base not in ("score", "ratio"):  # '4 sponsor meetings / quarter'
+        fmt = 'General" ' + unit.replace('"', "") + '"'
+    else:
+        fmt = "General"
+    return Cell(fmt_goal(value, unit), value, fmt)

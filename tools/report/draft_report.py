@@ -1,0 +1,247 @@
+"""draft_report: render a report from tool outputs to md/docx/pdf/pptx/xlsx in the workspace.
+
+The tool gathers the tool outputs a report kind needs (compare_customer, compute_roi,
+recommend_improvements, compare_portfolio, portfolio_success), hands them to
+:mod:`tools.report.build` for the one report model, and exports it. Files land in
+``ws.reports_dir`` under a program-made name (slug of the resolved account name, kind,
+timestamp, random token): user text never becomes a path. Each export gets a row in the
+``reports`` table; :func:`list_reports` lists them (``peerbench reports``).
+
+Prose slots given by Claude (``narrative``) are kept only when every figure in them is
+found in the tool outputs (the agent's numbers check); otherwise the template prose is used
+and the slot is reported in ``narrative_rejected``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+import time
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from tools.base import Tool, ToolError, ToolInput, ToolOutput
+from tools.compare.cohorts import CohortType, peer_mask
+from tools.compare.compare_customer import CompareCustomerInput, compare_customer
+from tools.store.frames import customers_frame, latest_metrics
+from tools.store.resolve import resolve_customer
+from tools.store.workspace import Workspace, now_iso
+
+Kind = Literal["benchmark", "account", "success", "qbr", "portfolio"]
+Format = Literal["md", "docx", "pdf", "pptx", "xlsx"]
+HISTOGRAM_METRICS = ("health_score", "nps", "adoption_score", "net_revenue_retention")
+
+
+class Narrative(ToolInput):
+    """Prose slots written by Claude; a slot left out (or failing the numbers check) uses the template."""
+
+    executive_summary: str | None = Field(None, description="2-4 sentences: overall position, strengths, gaps")
+    strengths: str | None = Field(None, description="one short paragraph introducing the strengths")
+    opportunities: str | None = Field(None, description="one short paragraph introducing the improvement areas")
+    next_steps: str | None = Field(None, description="recommended next steps (replaces the generated list)")
+    talking_points: str | None = Field(None, description="QBR speaker notes for the benchmark slide")
+
+
+class DraftReportInput(ToolInput):
+    customer: str | None = Field(None, description="account name as the user wrote it (fuzzy-matched); "
+                                 "omit only for kind 'portfolio'")
+    kind: Kind = Field("benchmark", description="benchmark: customer-facing benchmark report; account: internal "
+                       "account benchmarking (richer, not for customers); success: goals, value and ROI report "
+                       "(customer-shareable); qbr: customer QBR slide deck; portfolio: the book of business workbook")
+    format: Format = Field("md", description="md (shown in chat), docx, pdf, pptx (slides), xlsx (workbook)")
+    csm_name: str | None = Field(None, description="'Prepared by' name; default the CSM name setting")
+    narrative: Narrative | None = Field(None, description="optional prose slots; quote only figures from tool "
+                                        "results (checked), template text is used otherwise")
+    benchmark: str | None = Field(None, description="benchmark set name; the active set when omitted")
+    cohort_type: CohortType = Field("segment", description="peer group dimension (as compare_customer)")
+    period: str | None = Field(None, description="success/qbr: goal period ('2026-Q3', 'this_quarter'); "
+                               "contract to date when omitted")
+    as_of: dt.date | None = Field(None, description="evaluation date for goals, default today")
+
+
+class DraftReportOutput(ToolOutput):
+    report_id: int
+    path: str = Field(description="the saved file in the workspace's report folder")
+    file_name: str
+    kind: str
+    format: str
+    customer: str | None
+    customer_facing: bool
+    title: str
+    sections: list[str]
+    charts: list[str] = Field(description="figure titles; the same PNGs in every format")
+    figures_source: list[str] = Field(description="tools whose outputs every figure comes from")
+    narrative_used: list[str] = Field(default_factory=list)
+    narrative_rejected: dict[str, list[str]] = Field(default_factory=dict,
+                                                     description="slot -> figures not found in tool outputs")
+    seconds: float
+    markdown: str = Field(description="the report as Markdown, for the chat")
+
+    def summary_for_model(self) -> dict:
+        data = self.model_dump(mode="json", exclude={"markdown", "path"})
+        data["note"] = "The file is offered to the user as a download; do not repeat the whole report."
+        return data
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "account"
+
+
+def _prepared_by(ws: Workspace, inp: DraftReportInput, cust: dict | None) -> str:
+    return (inp.csm_name or ws.get_setting("csm_name") or os.environ.get("PEERBENCH_CSM_NAME")
+            or (cust or {}).get("csm") or "Customer Success team").strip()
+
+
+def _check_narrative(narrative: dict[str, str], sources: list) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Keep slots whose figures all come from the tool outputs (agent.numbers when present)."""
+    narrative = {k: v for k, v in narrative.items() if v and v.strip()}
+    if not narrative:
+        return {}, {}
+    try:
+        from agent.numbers import check  # the same rule the chat answer passes
+    except ImportError:  # pragma: no cover - agent package absent
+        def check(text, _sources):
+            return re.findall(r"\d", text)
+    dumps = [s.model_dump(mode="json") for s in sources if s is not None]
+    kept, rejected = {}, {}
+    for key, text in narrative.items():
+        bad = check(text, dumps)
+        if bad:
+            rejected[key] = [getattr(f, "text", str(f)) for f in bad]
+        else:
+            kept[key] = text
+    return kept, rejected
+
+
+def _cohort_values(ws: Workspace, cust: dict, cohort_type: str) -> dict[str, list[float]]:
+    """Latest values of the peer group (account included) for the internal distribution charts."""
+    customers = customers_frame(ws)
+    account = customers.loc[cust["id"]]
+    mask = peer_mask(customers, account, cohort_type)
+    mask.loc[cust["id"]] = True
+    latest = latest_metrics(ws).reindex(customers.index[mask.to_numpy()])
+    return {k: latest[k].dropna().tolist() for k in latest.columns}
+
+
+def _history(ws: Workspace, customer_id: int) -> list[tuple[str, float]]:
+    """The account's overall percentile per period from stored comparison snapshots (latest run per period)."""
+    rows = ws.query("SELECT period, overall_percentile FROM snapshots WHERE customer_id = ? AND "
+                    "overall_percentile IS NOT NULL ORDER BY period, taken_at, id", (customer_id,))
+    return list({r["period"]: float(r["overall_percentile"]) for r in rows if r["period"]}.items())
+
+
+def _optional(fn, *args):
+    try:
+        return fn(*args)
+    except ToolError:
+        return None
+
+
+def _roi(ws, inp, name):
+    from tools.success.compute_roi import ComputeRoiInput, compute_roi
+    return compute_roi(ws, ComputeRoiInput(customer=name, period=inp.period, as_of=inp.as_of))
+
+
+def _recommend(ws, inp, name):
+    try:
+        from tools.playbooks.recommend_improvements import RecommendImprovementsInput, recommend_improvements
+    except ImportError:
+        return None
+    return _optional(lambda: recommend_improvements(ws, RecommendImprovementsInput(
+        customer=name, benchmark=inp.benchmark)))
+
+
+def _gather(ws: Workspace, inp: DraftReportInput):
+    from tools.report.build import ReportData
+
+    cust = resolve_customer(ws, inp.customer) if inp.customer else None
+    if cust is None and inp.kind != "portfolio":
+        raise ToolError(f"A {inp.kind} report needs a customer name.")
+    data = ReportData(kind=inp.kind, date=f"{dt.date.today():%d %B %Y}".lstrip("0"),
+                      prepared_by=_prepared_by(ws, inp, cust), max_rows=None if inp.format == "xlsx" else 30)
+    if inp.kind == "portfolio":
+        data.portfolio, data.success = _portfolio(ws, inp)
+        return cust, data
+    compare = lambda: compare_customer(ws, CompareCustomerInput(  # noqa: E731
+        customer=cust["name"], cohort_type=inp.cohort_type, benchmark=inp.benchmark, anonymise=True))
+    if inp.kind in ("benchmark", "account", "qbr"):
+        data.compare = compare()
+        data.recommend = _recommend(ws, inp, cust["name"])
+    if inp.kind == "success":
+        data.roi = _roi(ws, inp, cust["name"])
+        data.compare = _optional(compare)
+    if inp.kind == "qbr":
+        data.roi = _optional(_roi, ws, inp, cust["name"])
+    if inp.kind == "account":
+        data.cohort_values = _cohort_values(ws, cust, inp.cohort_type)
+        data.history = _history(ws, cust["id"])
+    return cust, data
+
+
+def _portfolio(ws: Workspace, inp: DraftReportInput):
+    portfolio = success = None
+    try:
+        from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
+        portfolio = compare_portfolio(ws, ComparePortfolioInput(benchmark=inp.benchmark))
+    except ImportError:
+        pass
+    from tools.success.portfolio_success import PortfolioSuccessInput, portfolio_success
+    success = portfolio_success(ws, PortfolioSuccessInput(limit=100, as_of=inp.as_of))
+    return portfolio, success
+
+
+def _export(report, fmt: str, stem: Path) -> Path:
+    from reports import export
+    return export.write(report, fmt, stem)
+
+
+def draft_report(ws: Workspace, inp: DraftReportInput) -> DraftReportOutput:
+    """Write a report file (and its Markdown for chat) from tool results.
+
+    Use when the user asks for a report, an export, a document, slides or a workbook:
+    "export Acme's benchmark report as PDF", "make a QBR slide for TechCorp", "give me the
+    portfolio workbook". Kinds: benchmark (customer-facing benchmark report), account
+    (internal account benchmarking), success (goals, value and ROI; customer-shareable),
+    qbr (customer QBR deck, pptx), portfolio (book of business, xlsx). Customer-facing kinds
+    never name another customer. Every figure comes from compare_customer, compute_roi,
+    recommend_improvements or compare_portfolio; optional ``narrative`` slots are used only
+    when their figures match those results. Returns the saved file and the Markdown.
+    """
+    from tools.report.build import build
+    from reports.markdown import to_markdown
+
+    t0 = time.perf_counter()
+    cust, data = _gather(ws, inp)
+    slots = inp.narrative.model_dump(exclude_none=True) if inp.narrative else {}
+    data.narrative, rejected = _check_narrative(slots, [data.compare, data.roi, data.recommend,
+                                                                      data.portfolio, data.success])
+    report = build(data)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = _slug(cust["name"]) if cust else "portfolio"
+    stem = ws.reports_dir / f"{name}_{inp.kind}_{stamp}_{secrets.token_hex(3)}"
+    path = _export(report, inp.format, stem)
+    bench = data.compare.benchmark.name if data.compare is not None and data.compare.benchmark else (inp.benchmark or "")
+    with ws.write() as db:
+        rid = db["reports"].insert({"customer_id": cust["id"] if cust else None, "kind": inp.kind,
+                                    "format": inp.format, "path": str(path), "created_at": now_iso(),
+                                    "benchmark_set": bench, "owner": ""}).last_pk
+    return DraftReportOutput(
+        report_id=rid, path=str(path), file_name=path.name, kind=inp.kind, format=inp.format,
+        customer=cust["name"] if cust else None, customer_facing=report.customer_facing, title=report.title,
+        sections=[s.heading for s in report.sections], charts=[f.title for f in report.figures()],
+        figures_source=report.sources, narrative_used=sorted(data.narrative), narrative_rejected=rejected,
+        seconds=round(time.perf_counter() - t0, 3), markdown=to_markdown(report))
+
+
+def list_reports(ws: Workspace, limit: int = 50) -> list[dict]:
+    """Saved reports, newest first: id, created_at, customer, kind, format, path, benchmark_set."""
+    return ws.query(
+        "SELECT r.id, r.created_at, c.name AS customer, r.kind, r.format, r.path, r.benchmark_set "
+        "FROM reports r LEFT JOIN customers c ON c.id = r.customer_id ORDER BY r.id DESC LIMIT ?", (limit,))
+
+
+TOOL = Tool("draft_report", DraftReportInput, DraftReportOutput, draft_report)

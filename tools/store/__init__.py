@@ -1,0 +1,1 @@
+"""The workspace: the SQLite file, its migrations, reads into frames, name resolution."""

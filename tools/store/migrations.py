@@ -1,0 +1,119 @@
+"""Workspace schema: every table, created by migrations registered in one place.
+
+Add a new ``@migrations()`` function for any schema change; never edit an applied one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("peerbench")
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    db["customers"].create(
+        {"id": int, "name": str, "industry": str, "segment": str, "arr": float, "region": str,
+         "contract_start": str, "csm": str, "created_at": str, "updated_at": str},
+        pk="id", not_null={"name"},
+    )
+    db.execute("CREATE UNIQUE INDEX idx_customers_name ON customers(name COLLATE NOCASE)")
+    db["metric_values"].create(
+        {"customer_id": int, "metric": str, "period": str, "value": float},
+        pk=("customer_id", "metric", "period"), foreign_keys=[("customer_id", "customers", "id")],
+    )
+    db["metric_values"].create_index(["metric", "period"])
+    db["benchmark_sets"].create(
+        {"id": int, "name": str, "source": str, "year": int, "file_name": str, "checksum": str,
+         "kind": str, "industry": str, "sample_size": int, "loaded_at": str, "active": int,
+         "owner": str, "summary_json": str},
+        pk="id", not_null={"name"}, defaults={"active": 0, "owner": ""},
+    )
+    db.execute("CREATE UNIQUE INDEX idx_benchmark_sets_name ON benchmark_sets(owner, name)")
+    # One row per (metric, segment, stat). quantile is 10/25/50/75/90 for percentile points,
+    # NULL for the mean and for labelled reference points ("best in class").
+    db["benchmark_rows"].create(
+        {"set_id": int, "metric": str, "segment": str, "stat": str, "quantile": float,
+         "value": float, "sample_size": int, "source": str, "year": int},
+        pk=("set_id", "metric", "segment", "stat"), foreign_keys=[("set_id", "benchmark_sets", "id")],
+    )
+    # Raw peer rows (benchmarks given as one row per peer company), long form.
+    db["benchmark_peers"].create(
+        {"set_id": int, "peer": str, "segment": str, "metric": str, "value": float},
+        pk=("set_id", "peer", "metric"), foreign_keys=[("set_id", "benchmark_sets", "id")],
+    )
+    db["cohorts"].create(
+        {"name": str, "criteria_json": str, "size": int, "created_at": str}, pk="name")
+    db["practices"].create(
+        {"id": int, "customer_id": int, "metric": str, "note": str, "created_at": str},
+        pk="id", foreign_keys=[("customer_id", "customers", "id")],
+    )
+    db["stakeholders"].create(
+        {"id": int, "customer_id": int, "name": str, "title": str, "role": str, "engagement": str},
+        pk="id", foreign_keys=[("customer_id", "customers", "id")],
+    )
+
+
+@migrations()
+def m002_goals(db: Database) -> None:
+    db["goals"].create(
+        {"id": int, "customer_id": int, "name": str, "description": str, "category": str,
+         "metric": str, "baseline": float, "target": float, "unit": str, "direction": str,
+         "start_date": str, "target_date": str, "owner": str, "weight": float,
+         "value_type": str, "value_inputs_json": str, "value_amount": float,
+         "created_at": str, "updated_at": str},
+        pk="id", foreign_keys=[("customer_id", "customers", "id")], defaults={"weight": 1.0},
+    )
+    db["goal_measurements"].create(
+        {"id": int, "goal_id": int, "date": str, "value": float},
+        pk="id", foreign_keys=[("goal_id", "goals", "id")],
+    )
+    db["milestones"].create(
+        {"id": int, "customer_id": int, "goal_id": int, "name": str, "date": str,
+         "description": str, "done": int},
+        pk="id", foreign_keys=[("customer_id", "customers", "id")], defaults={"done": 0},
+    )
+
+
+@migrations()
+def m003_history_and_audit(db: Database) -> None:
+    # One row per account per compare_portfolio / compare_customer run: position over time.
+    db["snapshots"].create(
+        {"id": int, "run_id": str, "taken_at": str, "period": str, "customer_id": int,
+         "benchmark_set": str, "cohort": str, "overall_percentile": float,
+         "composite": float, "benchmark_composite": float, "metrics_json": str},
+        pk="id", foreign_keys=[("customer_id", "customers", "id")],
+    )
+    db["snapshots"].create_index(["customer_id", "taken_at"])
+    db["reports"].create(
+        {"id": int, "customer_id": int, "kind": str, "format": str, "path": str,
+         "created_at": str, "benchmark_set": str, "owner": str},
+        pk="id", defaults={"owner": ""},
+    )
+    db["tool_calls"].create(
+        {"id": int, "at": str, "session": str, "name": str, "input_json": str,
+         "output_bytes": int, "error": str, "duration_ms": float},
+        pk="id",
+    )
+    db["settings"].create({"key": str, "value": str}, pk="key")
+
+
+@migrations()
+def m004_metric_values_clustered(db: Database) -> None:
+    # metric_values rebuilt as a WITHOUT ROWID table clustered on its primary key, and the
+    # (metric, period) index dropped: an import then maintains one B-tree instead of three
+    # (rowid table, primary-key index, (metric, period) index), and a scan in key order
+    # needs no sort. The index served only the latest-period lookup, now one table scan
+    # (tools.store.frames._period_range). Same columns, key and foreign key. Rows are copied in key
+    # order; a row with a NULL key column (no write path stores one, and a WITHOUT ROWID
+    # key cannot hold it) is left out rather than failing the migration.
+    db.execute("CREATE TABLE metric_values_new (customer_id INTEGER NOT NULL REFERENCES customers(id), "
+               "metric TEXT NOT NULL, period TEXT NOT NULL, value REAL, "
+               "PRIMARY KEY (customer_id, metric, period)) WITHOUT ROWID")
+    db.execute("INSERT INTO metric_values_new (customer_id, metric, period, value) "
+               "SELECT customer_id, metric, period, value FROM metric_values "
+               "WHERE customer_id IS NOT NULL AND metric IS NOT NULL AND period IS NOT NULL "
+               "ORDER BY customer_id, metric, period")
+    db.execute("DROP TABLE metric_values")  # drops its indexes too
+    db.execute("ALTER TABLE metric_values_new RENAME TO metric_values")

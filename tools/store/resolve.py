@@ -1,0 +1,62 @@
+"""Resolve a customer name as a person types it: "acme" -> "Acme Corp"."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process, utils
+
+from tools.base import ToolError
+from tools.store.workspace import Workspace
+
+FIELDS = "id, name, industry, segment, arr, region, contract_start, csm"
+ACCEPT = 85.0  # a fuzzy score this high, clearly ahead of the next, is taken as meant
+MARGIN = 5.0
+
+
+def _norm(text: str) -> str:
+    return utils.default_process(text)
+
+
+def close_matches(names: list[str], query: str, limit: int = 5) -> list[str]:
+    hits = process.extract(query, names, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit)
+    return [name for name, score, _ in hits if score >= 60]
+
+
+def resolve_name(names: list[str], query: str) -> str:
+    """The one name ``query`` means, or ToolError with close matches.
+
+    Exact (case-insensitive) wins, then a unique word-prefix match ("acme" ->
+    "Acme Corp"), then a fuzzy match clearly ahead of the rest.
+    """
+    q = _norm(query)
+    if not q:
+        raise ToolError("No customer name given.")
+    by_norm = {_norm(n): n for n in names}
+    if q in by_norm:
+        return by_norm[q]
+    prefixed = [n for n in names if _norm(n).startswith(q + " ") or _norm(n).startswith(q)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    hits = process.extract(query, names, scorer=fuzz.WRatio, processor=utils.default_process, limit=3)
+    if hits and hits[0][1] >= ACCEPT and (len(hits) == 1 or hits[0][1] - hits[1][1] >= MARGIN) and not prefixed:
+        return hits[0][0]
+    options = prefixed[:5] or close_matches(names, query)
+    if options:
+        raise ToolError(f"'{query}' matches more than one customer or none exactly. Did you mean: "
+                        + ", ".join(options) + "?", suggestions=options)
+    raise ToolError(f"No customer named '{query}' in this workspace.", suggestions=[])
+
+
+def customer_names(ws: Workspace) -> list[str]:
+    return [r["name"] for r in ws.query("SELECT name FROM customers ORDER BY name")]
+
+
+def resolve_customer(ws: Workspace, name: str) -> dict:
+    """The customer row (id, name, industry, segment, arr, region, contract_start, csm)."""
+    rows = ws.query(f"SELECT {FIELDS} FROM customers WHERE name = ? COLLATE NOCASE", (name.strip(),))
+    if rows:
+        return rows[0]
+    names = customer_names(ws)
+    if not names:
+        raise ToolError("The workspace has no customers yet: run `peerbench demo` or load a portfolio file.")
+    match = resolve_name(names, name)
+    return ws.query(f"SELECT {FIELDS} FROM customers WHERE name = ?", (match,))[0]

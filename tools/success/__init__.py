@@ -1,0 +1,1 @@
+"""Success goals, value and ROI: manage_goals, compute_roi, portfolio_success."""

@@ -1,0 +1,154 @@
+"""portfolio_success: goal success across the book of business (definitions in :mod:`analytics.goals`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from analytics import goals as ag
+from analytics.catalog import segment_for
+from tools.base import Tool, ToolError, ToolInput, ToolOutput
+from tools.store.frames import customers_frame
+from tools.success.goals import account_table
+from tools.store.rounding import rounded
+from tools.store.workspace import Workspace
+
+
+class PortfolioSuccessInput(ToolInput):
+    segment: str | None = Field(None, description="Enterprise, Mid-Market or SMB; omit for the whole book")
+    limit: int = Field(10, ge=1, le=100, description="how many top performers and at-risk goals to list")
+    as_of: dt.date | None = Field(None, description="evaluation date, default today")
+
+
+class AccountSuccess(BaseModel):
+    customer: str
+    segment: str | None
+    arr: float | None
+    goals: int
+    achieved: int
+    on_track: int
+    at_risk: int
+    missed: int
+    not_started: int
+    success_score: float | None
+    value_delivered: float = Field(description="annualised dollars")
+    roi_multiplier: float | None
+
+
+class SegmentSuccess(BaseModel):
+    segment: str
+    accounts: int
+    goals: int
+    achieved: int
+    on_track: int
+    at_risk: int
+    missed: int
+    not_started: int
+    avg_success_score: float | None
+    avg_roi_multiplier: float | None
+    value_delivered: float
+
+
+class RiskGoal(BaseModel):
+    customer: str
+    segment: str | None
+    goal: str
+    arr_at_stake: float | None = Field(description="the account's ARR")
+    achievement_pct: float | None
+    elapsed_pct: float | None
+    target_date: str | None
+    owner: str | None
+
+
+class PortfolioSuccessOutput(ToolOutput):
+    as_of: str
+    segment: str | None
+    accounts_with_goals: int
+    accounts_without_goals: int
+    goals: int
+    status_counts: dict[str, int]
+    average_success_score: float | None
+    average_roi_multiplier: float | None = Field(description="mean of the accounts' ROI multipliers")
+    portfolio_roi_multiplier: float | None = Field(description="total value / total ARR of accounts with goals")
+    total_value_delivered: float
+    by_segment: list[SegmentSuccess]
+    accounts: list[AccountSuccess] = Field(description="every account with goals, by value delivered")
+    top_performers: list[AccountSuccess]
+    at_risk_goals: list[RiskGoal] = Field(description="at-risk goals, largest ARR at stake first")
+    status_rule: str = ag.STATUS_RULE
+    notes: list[str]
+
+    def to_markdown(self) -> str:
+        from tools.success.views import portfolio_success_markdown
+
+        return portfolio_success_markdown(self)
+
+    def summary_for_model(self) -> dict:
+        return self.model_dump(mode="json", exclude={"accounts", "status_rule"})
+
+
+def _account_rows(summary: pd.DataFrame) -> list[AccountSuccess]:
+    return [AccountSuccess(customer=r["name"], segment=r["segment"], arr=rounded(r["arr"], 1),
+                           **{s: int(r[s]) for s in ("goals", "achieved", "on_track", "at_risk", "missed",
+                                                     "not_started")},
+                           success_score=rounded(r["success_score"], 1), value_delivered=round(float(r["value"]), 2),
+                           roi_multiplier=rounded(r["roi_multiplier"], 1)) for r in summary.to_dict("records")]
+
+
+def _segments(summary: pd.DataFrame) -> list[SegmentSuccess]:
+    out = []
+    for seg, g in summary.groupby(summary["segment"].fillna("Unknown"), sort=True):
+        out.append(SegmentSuccess(segment=seg, accounts=len(g), goals=int(g["goals"].sum()),
+                                  **{s: int(g[s].sum()) for s in ("achieved", "on_track", "at_risk", "missed",
+                                                                  "not_started")},
+                                  avg_success_score=rounded(g["success_score"].mean(), 1),
+                                  avg_roi_multiplier=rounded(g["roi_multiplier"].mean(), 1),
+                                  value_delivered=round(float(g["value"].sum()), 2)))
+    return out
+
+
+def portfolio_success(ws: Workspace, inp: PortfolioSuccessInput) -> PortfolioSuccessOutput:
+    """Goal success across the book of business (optionally one segment).
+
+    Use for "which goals are at risk?", "compare success rates across enterprise accounts",
+    "who delivers the most value?". Returns goals achieved / on track / at risk / missed /
+    not started per account and per segment, average success score and ROI, the top
+    performers by value delivered, and the at-risk goals across the book sorted by ARR at
+    stake (the account's ARR). This is the CSM's own portfolio, so accounts are named.
+    For one account's detail use compute_roi.
+    """
+    as_of = inp.as_of or ws.today()
+    customers = customers_frame(ws)
+    segment = None
+    if inp.segment:
+        segment = segment_for(inp.segment)
+        if segment is None or segment == "All":
+            raise ToolError(f"Unknown segment '{inp.segment}'.", suggestions=["Enterprise", "Mid-Market", "SMB"])
+        customers = customers[customers["segment"] == segment]
+    frame, summary = account_table(ws, as_of, customers)
+    notes = [] if len(summary) else ["No success goals defined for any account" + (f" in {segment}." if segment else ".")]
+    counts = {s: int((frame["status"] == s).sum()) if len(frame) else 0 for s in ag.STATUSES}
+    risk: list[RiskGoal] = []
+    if len(frame):
+        summary = summary.sort_values(["value", "name"], ascending=[False, True])
+        at = frame[frame["status"] == "at_risk"].join(customers[["arr", "segment"]], on="customer_id", rsuffix="_c")
+        at = at.sort_values(["arr", "customer", "name"], ascending=[False, True, True], na_position="last")
+        risk = [RiskGoal(customer=r["customer"], segment=r["segment"], goal=r["name"], arr_at_stake=rounded(r["arr"], 1),
+                         achievement_pct=rounded(r["achievement_pct"], 1), elapsed_pct=rounded(r["elapsed_pct"], 1),
+                         target_date=r["target_date"], owner=r["owner"]) for r in at.head(inp.limit).to_dict("records")]
+    accounts = _account_rows(summary) if len(summary) else []
+    with_arr = summary[summary["arr"] > 0] if len(summary) else summary
+    return PortfolioSuccessOutput(
+        as_of=as_of.isoformat(), segment=segment, accounts_with_goals=len(summary),
+        accounts_without_goals=len(customers) - len(summary), goals=len(frame), status_counts=counts,
+        average_success_score=rounded(summary["success_score"].mean(), 1) if len(summary) else None,
+        average_roi_multiplier=rounded(with_arr["roi_multiplier"].mean(), 1) if len(with_arr) else None,
+        portfolio_roi_multiplier=rounded(with_arr["value"].sum() / with_arr["arr"].sum(), 1) if len(with_arr) else None,
+        total_value_delivered=round(float(summary["value"].sum()), 2) if len(summary) else 0.0,
+        by_segment=_segments(summary) if len(summary) else [], accounts=accounts,
+        top_performers=[a for a in accounts if a.value_delivered > 0][:inp.limit], at_risk_goals=risk, notes=notes)
+
+
+TOOL = Tool("portfolio_success", PortfolioSuccessInput, PortfolioSuccessOutput, portfolio_success)
