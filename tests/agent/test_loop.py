@@ -9,7 +9,7 @@ import logging
 import threading
 
 from agent.core import UNVERIFIED_NOTICE, answer
-from tests.test_agent_fakes import (REGISTRY, Gate, Recorder, assert_conversation, aws, claude, client,  # noqa: F401
+from tests.agent.test_agent_fakes import (REGISTRY, Gate, Recorder, assert_conversation, aws, claude, client,  # noqa: F401
                                     new_session, raw_sse, settings, status, text, tools)
 
 ASK = "How does Acme Corp compare to peers?"
@@ -250,7 +250,7 @@ def test_strict_tools_stay_within_the_api_budget():
     from pydantic import create_model
 
     from agent.loop import STRICT_LIMITS, schema_cost, strict_tools, tool_schemas
-    from tests.test_agent_offline import registry
+    from tests.agent.test_offline import registry
     from tools.base import Tool, ToolInput
 
     many = {f"t{i:02d}": Tool(f"t{i:02d}", create_model(f"In{i}", __base__=ToolInput, a=(int | None, None),

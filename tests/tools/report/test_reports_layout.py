@@ -24,7 +24,7 @@ from reports.layout import estimate, fit_widths
 from reports.model import Cell, Column, Figure, Report, Section, Table
 from reports.pdf_export import render_pdf
 from reports.pptx_export import text_height, write_pptx
-from tests.test_reports import AS_OF, book  # noqa: F401  (the shared workspace fixture)
+from tests.tools.report.test_reports import AS_OF, book  # noqa: F401  (the shared workspace fixture)
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 from tools.playbooks.recommend_improvements import RecommendImprovementsInput, recommend_improvements
 from tools.success.compute_roi import ComputeRoiInput, compute_roi

@@ -23,7 +23,7 @@ from tools.compare.compare_customer import CompareCustomerInput, compare_custome
 from reports.format import fmt_pct
 from tools.store.workspace import Workspace
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "data" / "saas_industry_benchmarks_2026.csv"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

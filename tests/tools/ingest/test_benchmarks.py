@@ -11,7 +11,7 @@ from tools.base import ToolError
 from tools.ingest import (TOOL, LoadBenchmarksInput, active_benchmark_set, benchmark_peers, benchmark_quantiles,
                           benchmark_set, benchmark_stats, list_benchmark_sets, load_benchmarks_file, load_file)
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "saas_industry_benchmarks_2026.csv"
+SAMPLE = Path(__file__).resolve().parents[3] / "data" / "saas_industry_benchmarks_2026.csv"
 
 
 def quantiles(ws, name: str) -> dict[tuple[str, str], list[float]]:

@@ -29,7 +29,7 @@ from reports.format import fmt_pct, fmt_value
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run"]
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "data" / "saas_industry_benchmarks_2026.csv"
 ANSWER_TIMEOUT_MS = 30_000
 CLI = [sys.executable, "-c", "import sys; from agent.cli import main; sys.exit(main(sys.argv[1:]))"]

@@ -13,11 +13,11 @@ from agent.numbers import check
 from agent.session import Session, Settings
 from analytics.percentiles import ordinal
 from tests.factories import add_customers, add_quantile_benchmark
-from tests.test_agent_fakes import BASE, claude, client, text, tools  # noqa: F401
+from tests.agent.test_agent_fakes import BASE, claude, client, text, tools  # noqa: F401
 from tools.base import Tool
 
 ENT = ["Acme Corp", "TechCorp", "DataPro", "CloudMax"] + [f"Enterprise Account {i:02d}" for i in range(10)]
-DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "saas_industry_benchmarks_2026.csv"
+DATA = __import__("pathlib").Path(__file__).resolve().parents[2] / "data" / "saas_industry_benchmarks_2026.csv"
 
 
 def registry() -> dict[str, Tool]:
