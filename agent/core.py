@@ -19,33 +19,26 @@ from typing import Any, Protocol
 
 import anthropic
 
-from agent import narrative
-from agent import numbers
+from agent import narrative, numbers
 from agent.loop import LoopFault, Toolbox, ToolRun, run_loop, tool_schemas
 from agent.planner import Plan, plan
 from agent.session import Session, Settings, ToolCall
-from tools.base import Tool, ToolError, ToolOutput
+from tools.base import FollowUp, Tool, ToolError, ToolOutput
+from tools.ingest.load import load_file
+from tools.registry import all_tools
 from tools.store.workspace import Workspace
 
 log = logging.getLogger("peerbench.agent")
 
 __all__ = ["ActionSpec", "Answer", "Events", "NullEvents", "Session", "Settings", "answer", "run_action"]
 
+ActionSpec = FollowUp  # the agent's name for a follow-up button (defined by the features, tools.base)
+
 OFFLINE_NOTICE = "Offline mode: answered by rules and templates (set ANTHROPIC_API_KEY to chat with Claude)."
 UNVERIFIED_NOTICE = ("Some figures in Claude's answer could not be matched to the computed results, "
                      "so the computed summary is shown instead.")
 IMPORT_FAILED = ("Nothing was changed in the workspace and the question was not answered, so that older "
                  "data is not mistaken for the file's. Fix the problems listed and attach the file again.")
-MAX_BATCH = 50  # reports per click (the UI caps a button's calls at 50 too)
-ACTION_TOOLS = {"draft_report", "recommend_improvements", "find_best_practices", "compare_customer",
-                "compare_portfolio", "compute_roi"}
-
-
-@dataclass
-class ActionSpec:
-    name: str
-    label: str
-    payload: dict
 
 
 @dataclass
@@ -53,7 +46,8 @@ class Answer:
     text: str                                   # final Markdown (narrative + tables), after the numbers check
     mode: str                                   # "claude" | "offline" | "fallback"
     results: list[tuple[str, ToolOutput]] = field(default_factory=list)
-    actions: list[ActionSpec] = field(default_factory=list)
+    imports: list[ToolOutput] = field(default_factory=list)   # what the attached files became
+    actions: list[FollowUp] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     narrative: str = ""                         # the prose alone (text = narrative + tables)
@@ -98,10 +92,15 @@ class _Gated(NullEvents):
 
 
 def _registry(registry: dict[str, Tool] | None) -> dict[str, Tool]:
-    if registry is not None:
-        return registry
-    from tools.registry import all_tools
-    return all_tools()
+    return registry if registry is not None else all_tools()
+
+
+def tool_for_output(registry: dict[str, Tool], output: ToolOutput) -> Tool | None:
+    """The registered tool whose output ``output`` is (imports of customer data have none)."""
+    return next((t for t in registry.values() if isinstance(output, t.output_model)), None)
+
+
+IMPORTED = "import"  # the result name of an attached file that no registered tool produced
 
 
 async def answer(message: str, *, ws: Workspace, session: Session, attachments: list[Path] | tuple = (),
@@ -113,14 +112,15 @@ async def answer(message: str, *, ws: Workspace, session: Session, attachments: 
     registry = _registry(registry)
     if client is None and os.environ.get("ANTHROPIC_API_KEY"):
         client = anthropic.AsyncAnthropic()
-    loads, notices, load_text = await _import(ws, attachments, session)
+    ws = session.workspace(ws)
+    loads, notices, load_text = await _import(ws, attachments, session, registry)
     if len(loads) < len(attachments or ()):
         # A file the question is about did not load: answering from older data would mislead.
         return _finish(Answer(text=IMPORT_FAILED, mode="offline" if client is None else "claude"),
                        loads, notices, load_text, message, session, registry)
     toolbox = Toolbox(ws, registry, session.id, events, settings.max_result_bytes)
     if client is None:
-        ans = await _offline(message, ws, session, settings, toolbox, loaded=_loaded_set(loads))
+        ans = await _offline(message, ws, session, settings, toolbox, loaded=_loaded_set(loads, session))
         ans.notices.insert(0, OFFLINE_NOTICE)
     else:
         ans = await _claude(message, load_text, ws, session, settings, client, registry, events, loads)
@@ -131,25 +131,22 @@ async def answer(message: str, *, ws: Workspace, session: Session, attachments: 
 # attachments
 
 
-async def _import(ws: Workspace, attachments, session: Session) -> tuple[list[tuple[str, ToolOutput]], list[str], str]:
+async def _import(ws: Workspace, attachments, session: Session,
+                  registry: dict[str, Tool]) -> tuple[list[tuple[str, ToolOutput]], list[str], str]:
     loads, notices, summaries = [], [], []
     for path in attachments or ():
-        try:
-            from tools.ingest import load_file
-        except ImportError:
-            notices.append(f"File import is not available yet; {Path(path).name} was not read.")
-            continue
         try:
             out = await asyncio.to_thread(load_file, ws, Path(path))
         except ToolError as exc:
             notices.append(f"Could not import {Path(path).name}: {exc.message}")
             continue
-        name = "load_benchmarks" if "benchmark" in type(out).__name__.lower() else "import_customers"
-        loads.append((name, out))
+        tool = tool_for_output(registry, out)
+        loads.append((tool.name if tool else IMPORTED, out))
         summary = str(getattr(out, "summary", "") or narrative.output_markdown(out))
-        if name == "load_benchmarks" and getattr(out, "name", None):
-            session.context.benchmark = out.name
-            summary = f"Benchmark set **{out.name}** (now active): {summary}"
+        learned = tool.context({}, out) if tool and tool.context else {}
+        if learned.get("benchmark"):
+            session.context.benchmark = learned["benchmark"]
+            summary = f"Benchmark set **{learned['benchmark']}** (now active): {summary}"
         summaries.append(summary)
     return loads, notices, "\n\n".join(summaries)
 
@@ -158,9 +155,9 @@ async def _import(ws: Workspace, attachments, session: Session) -> tuple[list[tu
 # offline
 
 
-def _loaded_set(loads: list[tuple[str, ToolOutput]]) -> str | None:
+def _loaded_set(loads: list[tuple[str, ToolOutput]], session: Session) -> str | None:
     """The benchmark set imported with this message, if any (the planner compares against it)."""
-    return next((getattr(o, "name", None) for n, o in loads if n == "load_benchmarks"), None)
+    return session.context.benchmark if any(n != IMPORTED for n, _ in loads) else None
 
 
 async def _offline(message: str, ws: Workspace, session: Session, settings: Settings, toolbox: Toolbox,
@@ -169,15 +166,9 @@ async def _offline(message: str, ws: Workspace, session: Session, settings: Sett
     if p.text is not None or p.question is not None:
         text = p.text or p.question or ""
         return Answer(text=text, mode=mode, narrative=text)
-    missing = [c for c in p.calls if c.name not in toolbox.registry]
-    runnable = [c for c in p.calls if c.name in toolbox.registry]
-    runs = await toolbox.run([(f"offline-{i}", c.name, c.input) for i, c in enumerate(runnable)])
-    _remember_calls(session, runs, p)
-    prose, text = narrative.compose([(r.name, r.output, r.error) for r in runs], intent=p.intent)
-    if missing:
-        note = "\n".join(f"_{c.name.replace('_', ' ').capitalize()} is not available yet in this version._"
-                         for c in missing)
-        prose, text = "\n\n".join(x for x in (prose, note) if x), "\n\n".join(x for x in (text, note) if x)
+    runs = await toolbox.run([(f"offline-{i}", c.name, c.input) for i, c in enumerate(p.calls)])
+    _remember_calls(session, runs, toolbox.registry, p)
+    prose, text = narrative.compose([(r.name, r.output, r.error) for r in runs], toolbox.registry, intent=p.intent)
     return Answer(text=text, mode=mode, narrative=prose, results=_ok(runs))
 
 
@@ -185,21 +176,20 @@ def _ok(runs: list[ToolRun]) -> list[tuple[str, ToolOutput]]:
     return [(r.name, r.output) for r in runs if r.output is not None]
 
 
-def _remember_calls(session: Session, runs: list[ToolRun], p: Plan | None = None) -> None:
-    """The last successful call becomes the follow-up context."""
+def _remember_calls(session: Session, runs: list[ToolRun], registry: dict[str, Tool],
+                    p: Plan | None = None) -> None:
+    """The last successful call becomes the follow-up context (what its tool says it was about)."""
     for r in reversed(runs):
         if r.output is None:
             continue
-        customer = getattr(r.output, "customer", None)
+        tool = registry.get(r.name)
+        learned = tool.context(r.input, r.output) if tool is not None and tool.context else {}
+        customer = learned.get("customer") or getattr(r.output, "customer", None)
         session.note_call(ToolCall(r.name, r.input), customer if isinstance(customer, str) else None)
         session.context.intent = p.intent if p else r.name
-        kind = {"compare_customer": "benchmark", "compute_roi": "success", "compare_portfolio": "portfolio",
-                "portfolio_success": "success"}.get(r.name)
-        if r.name == "draft_report":
-            kind = r.input.get("kind")
-        session.context.report_kind = kind or session.context.report_kind
-        if r.name == "compare_portfolio" and r.input.get("benchmark"):
-            session.context.benchmark = r.input["benchmark"]
+        session.context.report_kind = learned.get("report_kind") or session.context.report_kind
+        if learned.get("benchmark"):
+            session.context.benchmark = learned["benchmark"]
         return
 
 
@@ -229,28 +219,30 @@ async def _claude(message: str, load_text: str, ws: Workspace, session: Session,
                 bad = numbers.check(result.text, sources)
                 if not bad:
                     await gated.stream.flush()
-                    return _claude_answer(result.text, toolbox.history, usage, session)
+                    return _claude_answer(result.text, toolbox.history, usage, session, registry)
                 numbers.log_failure(f"attempt {attempt + 1}", bad, result.text)
                 messages = [*result.messages, {"role": "user", "content": numbers.feedback(bad)}]
     except (anthropic.APIError, TimeoutError, LoopFault) as exc:
         log.warning("Claude unavailable (%s: %s); falling back", type(exc).__name__, exc)
         return await _fallback(message, ws, session, settings, toolbox, list(toolbox.history), usage,
-                               _loaded_set(loads))
-    ans = _template_answer(toolbox.history, usage, session, "fallback")
+                               _loaded_set(loads, session))
+    ans = _template_answer(toolbox.history, usage, session, "fallback", registry)
     ans.notices.append(UNVERIFIED_NOTICE)
     return ans
 
 
-def _claude_answer(prose: str, runs: list[ToolRun], usage: dict, session: Session) -> Answer:
-    _remember_calls(session, runs)
-    prose, text = narrative.compose([(r.name, r.output, r.error) for r in runs], prose=prose)
+def _claude_answer(prose: str, runs: list[ToolRun], usage: dict, session: Session,
+                   registry: dict[str, Tool]) -> Answer:
+    _remember_calls(session, runs, registry)
+    prose, text = narrative.compose([(r.name, r.output, r.error) for r in runs], registry, prose=prose)
     return Answer(text=text, mode="claude", narrative=prose, results=_ok(runs), usage=usage)
 
 
-def _template_answer(runs: list[ToolRun], usage: dict, session: Session, mode: str) -> Answer:
-    _remember_calls(session, runs)
+def _template_answer(runs: list[ToolRun], usage: dict, session: Session, mode: str,
+                     registry: dict[str, Tool]) -> Answer:
+    _remember_calls(session, runs, registry)
     ok = [(r.name, r.output, r.error) for r in runs if r.output is not None]
-    prose, text = narrative.compose(ok)
+    prose, text = narrative.compose(ok, registry)
     return Answer(text=text, mode=mode, narrative=prose, results=_ok(runs), usage=usage)
 
 
@@ -258,7 +250,7 @@ async def _fallback(message: str, ws: Workspace, session: Session, settings: Set
                     runs: list[ToolRun], usage: dict, loaded: str | None) -> Answer:
     """Reuse what already ran (never repeat a write); else the planner's result."""
     if any(r.output is not None for r in runs):
-        ans = _template_answer(runs, usage, session, "fallback")
+        ans = _template_answer(runs, usage, session, "fallback", toolbox.registry)
     else:
         toolbox.events = toolbox.events.inner if isinstance(toolbox.events, _Gated) else toolbox.events
         ans = await _offline(message, ws, session, settings, toolbox, loaded=loaded, mode="fallback")
@@ -276,6 +268,7 @@ def _finish(ans: Answer, loads, notices: list[str], load_text: str, message: str
             registry: dict[str, Tool]) -> Answer:
     if load_text:
         ans.text = f"{load_text}\n\n{ans.text}".strip()
+    ans.imports = [out for _, out in loads]
     ans.results = [*loads, *ans.results]
     ans.notices += notices
     ans.files = [f for _, out in ans.results for f in _files_of(out)]
@@ -294,62 +287,18 @@ def _files_of(output: ToolOutput) -> list[Path]:
     return found
 
 
-def actions_for(results: list[tuple[str, ToolOutput]], registry: dict[str, Tool]) -> list[ActionSpec]:
-    """Follow-up buttons for the turn's main results (only for tools that exist)."""
-    out: list[ActionSpec] = []
-    for name, output in results:
-        customer = getattr(output, "customer", None)
-        if name == "compare_customer":
-            out += [_act("draft_report", "Export report (DOCX)", customer=customer, kind="benchmark", format="docx"),
-                    _act("draft_report", "Export PDF", customer=customer, kind="benchmark", format="pdf"),
-                    _act("draft_report", "Generate QBR slide", customer=customer, kind="qbr", format="pptx"),
-                    _act("recommend_improvements", "Show recommendations", customer=customer)]
-        elif name == "compare_portfolio":
-            out += [_reports_per_customer(output),
-                    _act("find_best_practices", "Generate best practice playbooks", metric=None),
-                    _act("draft_report", "Export full analysis", customer=None, kind="portfolio", format="xlsx")]
-        elif name == "draft_report" and customer and getattr(output, "kind", None) in _FORMATS_OFFERED:
-            kind = output.kind  # the same report in the other formats, so "export that as PDF" is a click
-            out += [_act("draft_report", label, customer=customer, kind=kind, format=fmt)
-                    for fmt, label in _FORMATS_OFFERED[kind] if fmt != output.format]
-        elif name == "compute_roi":
-            out += [_act("draft_report", "Export success report (DOCX)", customer=customer, kind="success",
-                         format="docx"),
-                    _act("draft_report", "Generate QBR slide", customer=customer, kind="qbr", format="pptx")]
+def actions_for(results: list[tuple[str, ToolOutput]], registry: dict[str, Tool]) -> list[FollowUp]:
+    """The follow-up buttons the results' tools offer, once each, for tools that exist and may be clicked."""
     seen, unique = set(), []
-    for a in out:
-        if a is None:
-            continue
-        key = repr(a.payload)
-        tools_used = {c["tool"] for c in a.payload.get("calls", [])} or {a.payload["tool"]}
-        if tools_used <= set(registry) and key not in seen:
-            seen.add(key)
-            unique.append(a)
+    for name, output in results:
+        tool = registry.get(name)
+        for offer in (tool.follow_ups(output) if tool is not None and tool.follow_ups else []):
+            key = repr(offer.payload)
+            runs = offer.tools()
+            if key not in seen and all(n in registry and registry[n].clickable for n in runs):
+                seen.add(key)
+                unique.append(offer)
     return unique
-
-
-_FORMATS_OFFERED = {
-    "benchmark": (("docx", "Export report (DOCX)"), ("pdf", "Export PDF"), ("pptx", "Export slides (PPTX)")),
-    "account": (("docx", "Export report (DOCX)"), ("pdf", "Export PDF")),
-    "success": (("docx", "Export success report (DOCX)"), ("pdf", "Export PDF")),
-    "qbr": (("pdf", "Export PDF"),),
-}
-
-
-def _reports_per_customer(output: ToolOutput) -> ActionSpec | None:
-    """One customer-facing benchmark report per account of the comparison (at most MAX_BATCH)."""
-    names = [n for g in getattr(output, "peer_groups", []) for n in g.accounts.customer]
-    names = list(dict.fromkeys(names))[:MAX_BATCH]
-    if not names:
-        return None
-    calls = [{"tool": "draft_report", "input": {"customer": n, "kind": "benchmark", "format": "docx"}}
-             for n in names]
-    return ActionSpec(name="draft_report", label=f"Create benchmark reports per customer ({len(names)})",
-                      payload={"calls": calls})
-
-
-def _act(tool: str, label: str, **inp: Any) -> ActionSpec:
-    return ActionSpec(name=tool, label=label, payload={"tool": tool, "input": inp})
 
 
 async def run_action(payload: dict, *, ws: Workspace, session: Session, events: Events | None = None,
@@ -359,14 +308,14 @@ async def run_action(payload: dict, *, ws: Workspace, session: Session, events: 
     registry = _registry(registry)
     settings = settings or Settings.from_env()
     tool, inp = payload.get("tool") if isinstance(payload, dict) else None, (payload or {}).get("input")
-    if tool not in ACTION_TOOLS or tool not in registry or not isinstance(inp, dict):
+    if tool not in registry or not registry[tool].clickable or not isinstance(inp, dict):
         raise ToolError("That action is not available.")
     inp = {k: v for k, v in inp.items() if k in registry[tool].input_model.model_fields}
     if "anonymise" in registry[tool].input_model.model_fields:
         inp["anonymise"] = True  # buttons produce customer-facing output
-    toolbox = Toolbox(ws, registry, session.id, events or NullEvents(), settings.max_result_bytes)
+    toolbox = Toolbox(session.workspace(ws), registry, session.id, events or NullEvents(), settings.max_result_bytes)
     runs = await toolbox.run([("action-0", tool, inp)])
-    _remember_calls(session, runs)
-    prose, text = narrative.compose([(r.name, r.output, r.error) for r in runs], intent=tool)
+    _remember_calls(session, runs, registry)
+    prose, text = narrative.compose([(r.name, r.output, r.error) for r in runs], registry, intent=tool)
     ans = Answer(text=text, mode="offline", narrative=prose, results=_ok(runs))
     return _finish(ans, [], [], "", f"[action] {tool}", session, registry)

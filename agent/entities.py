@@ -10,7 +10,6 @@ numbers and date of a goal.
 from __future__ import annotations
 
 import datetime as dt
-
 import re
 from dataclasses import dataclass, field
 from typing import Any

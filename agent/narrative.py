@@ -5,14 +5,13 @@ system prompt depends on the settings only (never the date, the user or the
 workspace), so it is byte-stable across calls and prompt caching holds.
 
 Narratives are built from the tool outputs only: every figure in them is a figure a
-tool produced. A template per output model (``prompts/narrative/<output_model>.md.j2``) writes
+tool produced. The template a tool registers (``Tool.narrative``, under prompts/) writes
 the sentences; the tables come from the output's ``to_markdown()`` when it has one, else
 from a generic rendering of the model.
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,9 @@ import jinja2
 from pydantic import BaseModel
 
 from agent.session import Settings
-from tools.base import ToolOutput
+from analytics.catalog import BY_KEY
+from reports.format import fmt_money, fmt_value, ordinal
+from tools.base import Tool, ToolOutput
 
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 MAX_ROWS = 15
@@ -29,7 +30,6 @@ SKIP = {"id", "description", "status_rule", "checksum", "run_id"}  # noise in a 
 
 
 def _ordinal(x: float | None) -> str:
-    from analytics.percentiles import ordinal
     return "n/a" if x is None or x != x else ordinal(x)
 
 
@@ -44,17 +44,14 @@ def _num(x: Any, nd: int = 1) -> str:
 
 
 def _label(key: str) -> str:
-    from analytics.catalog import BY_KEY
     return BY_KEY[key].label if key in BY_KEY else key.replace("_", " ")
 
 
 def _value(metric: str, x: Any) -> str:
-    from reports.format import fmt_value
     return fmt_value(metric, x)
 
 
 def _money(x: Any) -> str:
-    from reports.format import fmt_money
     return fmt_money(x)
 
 
@@ -128,29 +125,15 @@ def _table(rows: list[dict]) -> str:
 # narratives
 
 
-def narrate(name: str, output: BaseModel, intent: str | None = None) -> str:
-    """The template sentences for one tool result ('' when its output model has no template).
-
-    Templates are written against one output model, so they are named after it:
-    ``CompareCustomerOutput`` -> ``narrative/compare_customer_output.md.j2``.
-    """
-    template = f"narrative/{_snake(type(output).__name__)}.md.j2"
-    if template not in _templates():
+def narrate(tool: Tool | None, output: BaseModel, intent: str | None = None) -> str:
+    """The template sentences for one tool result ('' when its tool registers no template)."""
+    if tool is None or tool.narrative is None:
         return ""
-    return render(template, out=output, tool=name, intent=intent or name)
+    return render(tool.narrative, out=output, tool=tool.name, intent=intent or tool.name)
 
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-@lru_cache(maxsize=1)
-def _templates() -> frozenset[str]:
-    return frozenset(env().list_templates())
-
-
-def compose(runs: list[tuple[str, ToolOutput | None, str | None]], intent: str | None = None,
-            prose: str | None = None) -> tuple[str, str]:
+def compose(runs: list[tuple[str, ToolOutput | None, str | None]], registry: dict[str, Tool],
+            intent: str | None = None, prose: str | None = None) -> tuple[str, str]:
     """(narrative, full Markdown) for a turn: the sentences, then the tables.
 
     ``runs`` are (tool name, output, error) in call order. The sentences are the model's
@@ -158,7 +141,7 @@ def compose(runs: list[tuple[str, ToolOutput | None, str | None]], intent: str |
     """
     if prose is None:
         parts = [render("narrative/_error.md.j2", tool=name, error=error) if error is not None
-                 else narrate(name, output, intent) for name, output, error in runs]
+                 else narrate(registry.get(name), output, intent) for name, output, error in runs]
         narrative = "\n\n".join(p for p in parts if p)
     else:
         narrative = prose.strip()

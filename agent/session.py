@@ -3,7 +3,9 @@
 A :class:`Session` lives as long as one chat (a Chainlit tab, one ``peerbench chat``
 run). It keeps the text of recent exchanges for Claude and, for the offline planner,
 what the last turn was about (customer, tool call, peer-group criteria) so that
-"and TechCorp?", "only Enterprise peers" or "export that as PDF" can be resolved.
+"and TechCorp?", "only Enterprise peers" or "export that as PDF" can be resolved. Its :class:`~tools.store.workspace.Scope` holds
+what this conversation was shown (the differencing guard's memory): per conversation,
+never on the shared workspace.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+
+from tools.store.workspace import Scope, Workspace
 
 DEFAULT_MODEL = "claude-sonnet-5-5"
 
@@ -76,6 +80,15 @@ class Session:
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     history: list[dict[str, Any]] = field(default_factory=list)
     context: Context = field(default_factory=Context)
+    scope: Scope | None = None
+
+    def __post_init__(self) -> None:
+        if self.scope is None:
+            self.scope = Scope(key=f"conversation:{self.id}")
+
+    def workspace(self, ws: Workspace) -> Workspace:
+        """The workspace as this conversation sees it (its own scope, shared connections)."""
+        return ws.with_scope(self.scope)
 
     def messages_for(self, user_content: Any, keep: int) -> list[dict[str, Any]]:
         """Earlier exchanges (text only) + this message, roles alternating from a user turn."""

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -46,14 +46,6 @@ TOL = 1e-9
 STATUSES = ("achieved", "on_track", "at_risk", "missed", "not_started", "unknown")
 VALUE_TYPES = ("time_saved", "cost_reduction", "revenue_increase")
 MIN_PEERS = 10
-
-STATUS_RULE = (
-    "A goal is achieved at 100% of target or more; missed when its target date has passed "
-    "below 100%; not started while nothing has been measured since the baseline; at risk "
-    f"when its achievement % is more than {AT_RISK_MARGIN:g} points behind the share of its "
-    "time elapsed (start date to target date), otherwise on track."
-)
-
 
 def achievement_pct(baseline, target, current):
     """Goal achievement in percent: ``(current - baseline) / (target - baseline) * 100``.
@@ -220,27 +212,6 @@ def success_score(achievement, weights=None) -> float | None:
     return float(np.sum(np.clip(a[ok], 0.0, 100.0) * w[ok]) / np.sum(w[ok]))
 
 
-def fmt_money(x: float) -> str:
-    """``$93,750``; cents only for amounts under $1,000 that have them.
-
-    >>> fmt_money(93750), fmt_money(940068.49), fmt_money(12.5), fmt_money(-1200)
-    ('$93,750', '$940,068', '$12.50', '-$1,200')
-    """
-    sign = "-" if x < 0 else ""
-    x = abs(x)
-    body = f"{x:,.0f}" if x >= 1000 or abs(x - round(x)) < 0.005 else f"{x:,.2f}"
-    return f"{sign}${body}"
-
-
-def fmt_number(x: float) -> str:
-    """A number with thousands separators and at most two decimals, no trailing zeros.
-
-    >>> fmt_number(1234.5), fmt_number(12.0), fmt_number(0.125)
-    ('1,234.5', '12', '0.12')
-    """
-    return f"{x:,.2f}".rstrip("0").rstrip(".")
-
-
 @dataclass(frozen=True)
 class GoalValue:
     """The value one goal delivers: monthly (when known), annual, and how it was computed."""
@@ -248,8 +219,9 @@ class GoalValue:
     value_type: str
     monthly: float | None
     annual: float
-    calculation: str
     source: str  # "inputs" | "amount"
+    inputs: dict[str, float] = field(default_factory=dict)  # the numbers it was computed from
+    unit_name: str = "unit"                                  # time_saved: what one unit is ("ticket")
 
 
 def _input(inputs: Mapping, key: str) -> float:
@@ -266,7 +238,7 @@ def _input(inputs: Mapping, key: str) -> float:
 
 def goal_value(value_type: str | None, inputs: Mapping | None = None,
                value_amount: float | None = None) -> GoalValue | None:
-    """Annual dollar value of a goal, with the calculation written out.
+    """Annual dollar value of a goal, and the numbers it was computed from.
 
     ``value_amount`` (annual dollars known directly) wins over the inputs. Inputs:
     time_saved ``{"hours_saved_per_unit", "units_per_month", "hourly_rate"}`` (optional
@@ -278,37 +250,30 @@ def goal_value(value_type: str | None, inputs: Mapping | None = None,
     --------
     >>> v = goal_value("time_saved", {"hours_saved_per_unit": 12.5, "units_per_month": 150,
     ...                               "hourly_rate": 50, "unit_name": "ticket"})
-    >>> v.monthly, v.annual
-    (93750.0, 1125000.0)
-    >>> v.calculation
-    '12.5 h saved per ticket x 150 tickets/month x $50/h = $93,750/month; x 12 = $1,125,000/year'
+    >>> v.monthly, v.annual, v.unit_name
+    (93750.0, 1125000.0, 'ticket')
     >>> goal_value("cost_reduction", {"monthly_amount": 8000}).annual
     96000.0
-    >>> goal_value("revenue_increase", None, 285000).calculation
-    'annual value given: $285,000/year'
+    >>> goal_value("revenue_increase", None, 285000).source
+    'amount'
     """
     if value_amount is not None and not (isinstance(value_amount, float) and np.isnan(value_amount)):
         if not np.isfinite(value_amount) or value_amount < 0:
             raise ValueError(f"value_amount must be a finite number >= 0, got {value_amount!r}")
-        return GoalValue(value_type or "other", None, float(value_amount),
-                         f"annual value given: {fmt_money(value_amount)}/year", "amount")
+        return GoalValue(value_type or "other", None, float(value_amount), "amount")
     if not value_type:
         return None
     if value_type not in VALUE_TYPES:
         raise ValueError(f"unknown value type {value_type!r}; expected one of {', '.join(VALUE_TYPES)}")
     inputs = inputs or {}
     if value_type == "time_saved":
-        hours, units, rate = (_input(inputs, k) for k in ("hours_saved_per_unit", "units_per_month", "hourly_rate"))
-        unit = str(inputs.get("unit_name") or "unit")
-        monthly = hours * units * rate
-        text = (f"{fmt_number(hours)} h saved per {unit} x {fmt_number(units)} {unit}s/month x {fmt_money(rate)}/h"
-                f" = {fmt_money(monthly)}/month")
+        keys = ("hours_saved_per_unit", "units_per_month", "hourly_rate")
+        used = {k: _input(inputs, k) for k in keys}
+        monthly = used["hours_saved_per_unit"] * used["units_per_month"] * used["hourly_rate"]
     else:
-        monthly = _input(inputs, "monthly_amount")
-        label = "cost reduction" if value_type == "cost_reduction" else "revenue increase"
-        text = f"{fmt_money(monthly)}/month {label}"
-    annual = monthly * 12
-    return GoalValue(value_type, monthly, annual, f"{text}; x 12 = {fmt_money(annual)}/year", "inputs")
+        used = {"monthly_amount": _input(inputs, "monthly_amount")}
+        monthly = used["monthly_amount"]
+    return GoalValue(value_type, monthly, monthly * 12, "inputs", used, str(inputs.get("unit_name") or "unit"))
 
 
 def roi(value: float, investment: float) -> tuple[float, float]:

@@ -164,35 +164,6 @@ def benchmark_percentiles(values: np.ndarray, points: dict[float, float],
     return pct, _BOUND_NAMES[codes + 1]
 
 
-def bound_label(percentile: float, bound: str) -> str:
-    """How a bounded benchmark percentile is shown: "<25th", ">90th" or "63rd"."""
-    if percentile != percentile:
-        return "n/a"
-    if bound == "below":
-        return f"<{ordinal(percentile)}"
-    if bound == "above":
-        return f">{ordinal(percentile)}"
-    return ordinal(percentile)
-
-
-def ordinal(x: float) -> str:
-    """An English ordinal of a percentile, rounded down.
-
-    Rounded down (within the status tolerance) so the label never crosses a status
-    band: 49.6 is "49th", below the median, not "50th" next to "below median".
-
-    The lowest account of 96 sits at 0.52: it reads "1st", never "0th".
-
-    >>> ordinal(1), ordinal(72.9), ordinal(13), ordinal(22), ordinal(49.6), ordinal(90 - 1e-12), ordinal(0.52)
-    ('1st', '72nd', '13th', '22nd', '49th', '90th', '1st')
-    """
-    n = int(np.floor(x + TOLERANCE))
-    if n == 0 and x > 0:
-        n = 1
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def status_for(percentile: float) -> str | None:
     """>= 90 top performer; >= 50 above median; >= 25 below median; < 25 lagging.
 

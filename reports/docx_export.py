@@ -9,10 +9,10 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.table import _Cell
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Inches, Pt, RGBColor
+from docx.table import _Cell
 
 from reports.layout import estimate, fit_widths
 from reports.model import Bullets, Callouts, Figure, Paragraph, Report, Table

@@ -1,9 +1,49 @@
-"""Figures as a CSM reads them: units on every value, aligned Markdown tables."""
+"""Figures as a CSM reads them: the one formatting module of chat, CLI and every export.
+
+Percentile ordinals, money, units and statuses are formatted here and nowhere else
+(analytics/ computes, it never formats).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import numpy as np
+
 from analytics.catalog import BY_KEY
-from analytics.percentiles import ordinal
+from analytics.percentiles import TOLERANCE
+from analytics.units import unit_base
+
+
+def bound_label(percentile: float, bound: str) -> str:
+    """How a bounded benchmark percentile is shown: "<25th", ">90th" or "63rd"."""
+    if percentile != percentile:
+        return "n/a"
+    if bound == "below":
+        return f"<{ordinal(percentile)}"
+    if bound == "above":
+        return f">{ordinal(percentile)}"
+    return ordinal(percentile)
+
+
+def ordinal(x: float) -> str:
+    """An English ordinal of a percentile, rounded down.
+
+    Rounded down (within the status tolerance) so the label never crosses a status
+    band: 49.6 is "49th", below the median, not "50th" next to "below median".
+
+    The lowest account of 96 sits at 0.52: it reads "1st", never "0th".
+
+    >>> ordinal(1), ordinal(72.9), ordinal(13), ordinal(22), ordinal(49.6), ordinal(90 - 1e-12), ordinal(0.52)
+    ('1st', '72nd', '13th', '22nd', '49th', '90th', '1st')
+    """
+    n = int(np.floor(x + TOLERANCE))
+    if n == 0 and x > 0:
+        n = 1
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 
 STATUS_LABELS = {
     "top_performer": "▲ Top performer",
@@ -35,8 +75,6 @@ def fmt_pct(p: float | None) -> str:
 
 def fmt_date(d: object) -> str:
     """An ISO date as a reader writes it: '2026-12-31' -> '31 Dec 2026' (other text unchanged)."""
-    import datetime as dt
-
     if d is None or d == "":
         return "n/a"
     text = str(d)
@@ -47,14 +85,71 @@ def fmt_date(d: object) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def fmt_money(x: float | None) -> str:
+def fmt_money(x: float | None, exact: bool = False) -> str:
+    """Dollars. Compact for reading ('$1.3M', '$285K', '$940'); ``exact`` where a calculation
+    must add up ('$285,000', '$12.50': cents only under $1,000 when there are some).
+
+    >>> fmt_money(285000), fmt_money(1_314_600), fmt_money(940.4), fmt_money(None)
+    ('$285K', '$1.3M', '$940', 'n/a')
+    >>> fmt_money(93750, exact=True), fmt_money(12.5, exact=True), fmt_money(-1200, exact=True)
+    ('$93,750', '$12.50', '-$1,200')
+    """
     if x is None or x != x:
         return "n/a"
+    if exact:
+        sign, x = ("-" if x < 0 else ""), abs(x)
+        body = f"{x:,.0f}" if x >= 1000 or abs(x - round(x)) < 0.005 else f"{x:,.2f}"
+        return f"{sign}${body}"
     if abs(x) >= 1e6:
         return f"${x / 1e6:.1f}M"
     if abs(x) >= 1e3:
         return f"${x / 1e3:.0f}K"
     return f"${x:,.0f}"
+
+
+def fmt_number(x: float) -> str:
+    """A number with thousands separators and at most two decimals, no trailing zeros.
+
+    >>> fmt_number(1234.5), fmt_number(12.0), fmt_number(0.125)
+    ('1,234.5', '12', '0.12')
+    """
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+# ---- goal figures: free-text units ("$ / month", "minutes / invoice", "%") -----------------
+
+GOAL_UNITS = {"percent": ("{:.1f}%", '0.0"%"'), "days": ("{:.0f} days", '0" days"'),
+              "hours": ("{:.1f} h", '0.0" h"'), "minutes": ("{:.0f} min", '0" min"'),
+              "weeks": ("{:.0f} weeks", '0" weeks"'), "months": ("{:.0f} months", '0" months"')}
+
+
+def goal_unit_parts(unit: str | None) -> tuple[str | None, str]:
+    """(canonical base, ' / per' suffix) of a free-text goal unit: '$ / month' -> ('dollars', ' / month')."""
+    if not unit:
+        return None, ""
+    per = unit.split("/", 1)[1].strip() if "/" in unit else ""
+    return unit_base(unit), (f" / {per}" if per else "")
+
+
+def fmt_goal(value: float | None, unit: str | None) -> str:
+    """A goal figure with its unit: '62.0%', '$22K / month', '14 days', '4 sponsor meetings / quarter'.
+
+    >>> fmt_goal(62, "%"), fmt_goal(22000, "$ / month"), fmt_goal(11.5, "hours"), fmt_goal(24, "h")
+    ('62.0%', '$22K / month', '11.5 h', '24 h')
+    """
+    if value is None or value != value:
+        return "n/a"
+    base, per = goal_unit_parts(unit)
+    if base == "dollars":
+        return fmt_money(value) + per
+    if base == "percent":
+        return f"{value:.1f}%"
+    if base == "hours":
+        return f"{fmt_number(value)} h{per}"
+    if base in GOAL_UNITS:
+        return GOAL_UNITS[base][0].format(value) + per
+    shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+    return shown if base in ("score", "ratio", None) and not unit or base in ("score", "ratio") else f"{shown} {unit}"
 
 
 def status_label(status: str | None) -> str:

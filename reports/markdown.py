@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reports.model import Bullets, Callouts, Figure, Paragraph, Report, Table
 from reports.format import markdown_table
+from reports.model import Bullets, Callouts, Figure, Paragraph, Report, Table
 
 
 def table_md(t: Table) -> str:

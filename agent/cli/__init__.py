@@ -15,16 +15,9 @@ from tools.base import ToolError
 
 
 def _modules():
-    from agent.cli import core
+    from agent.cli import chat, core, goals, ingest, portfolio, reports
 
-    mods = [core]
-    for name in ("ingest", "portfolio", "goals", "reports", "chat"):
-        try:
-            mods.append(__import__(f"agent.cli.{name}", fromlist=["register"]))
-        except ModuleNotFoundError as exc:  # a command group not built yet
-            if exc.name != f"agent.cli.{name}":
-                raise
-    return mods
+    return [core, ingest, portfolio, goals, reports, chat]
 
 
 def build_parser() -> argparse.ArgumentParser:

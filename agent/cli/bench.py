@@ -12,6 +12,7 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 
+from agent.cli.bench_import import run_import_bench
 from analytics.catalog import BY_KEY
 from analytics.portfolio import rank_portfolio
 
@@ -67,9 +68,5 @@ def run_bench(sizes: list[int], repeat: int, ws=None) -> list[dict]:
         secs, mib = time_portfolio(n, repeat if n < 1_000_000 else max(1, repeat // 2))
         rows.append({"accounts": n, "median_s": secs, "peak_mib": mib})
         print(f"{n:>10,}  {secs:>9.4f}  {mib:>9.1f}")
-    try:
-        from agent.cli.bench_import import run_import_bench  # the import + compare_portfolio figure
-    except ModuleNotFoundError:
-        return rows
     run_import_bench()
     return rows

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from agent.cli.output import print_json, show
 from tools.compare.cohorts import BuildCohortInput, build_cohort, criteria_from_where
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
-
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-SAMPLE_BENCHMARKS = DATA_DIR / "saas_industry_benchmarks_2026.csv"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,16 +38,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sizes", default="1000,10000,100000")
     p.add_argument("--million", action="store_true", help="also time 1M accounts")
     p.add_argument("--repeat", type=int, default=5)
-    p.add_argument("--agent", action="store_true", help="also report model calls and bytes per question")
     p.set_defaults(func=cmd_bench)
 
 
 def cmd_demo(args, ws) -> int:
+    from tools.demo.benchmarks import BENCHMARK_PATH
     from tools.demo.build import build_demo
     from tools.ingest.benchmarks import LoadBenchmarksInput, load_benchmarks
 
     counts = build_demo(ws, seed=args.seed, n_accounts=args.accounts, replace=args.replace)
-    loaded = load_benchmarks(ws, LoadBenchmarksInput(path=str(SAMPLE_BENCHMARKS), name="SaaS Industry 2026"))
+    loaded = load_benchmarks(ws, LoadBenchmarksInput(path=str(BENCHMARK_PATH), name="SaaS Industry 2026"))
     print(f"Demo workspace at {ws.path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     print(loaded.summary)
     return 0
@@ -86,8 +82,4 @@ def cmd_bench(args, ws) -> int:
     if args.million:
         sizes.append(1_000_000)
     run_bench(sizes, args.repeat, ws)
-    if args.agent:
-        from agent.cli.chat import agent_bench  # provided by the agent module
-
-        agent_bench()
     return 0

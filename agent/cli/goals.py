@@ -6,10 +6,10 @@ import argparse
 import datetime as dt
 
 from agent.cli.output import print_json
-from tools.success.views import goals_markdown, portfolio_success_markdown, roi_markdown
+from tools.success.compute_roi import ComputeRoiInput, compute_roi
 from tools.success.manage_goals import ManageGoalsInput, manage_goals
 from tools.success.portfolio_success import PortfolioSuccessInput, portfolio_success
-from tools.success.compute_roi import ComputeRoiInput, compute_roi
+from tools.success.views import goals_markdown, portfolio_success_markdown, roi_markdown
 
 VALUE_FLAGS = ("hours_saved_per_unit", "units_per_month", "hourly_rate", "monthly_amount")
 

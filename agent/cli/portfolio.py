@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 
 from agent.cli.output import show
-from tools.portfolio.benchmark_history import BenchmarkHistoryInput, benchmark_history
-from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
 from tools.playbooks.find_best_practices import FindBestPracticesInput, find_best_practices
 from tools.playbooks.recommend_improvements import RecommendImprovementsInput, recommend_improvements
+from tools.portfolio.benchmark_history import BenchmarkHistoryInput, benchmark_history
+from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
 
 
 def register(sub: argparse._SubParsersAction) -> None:

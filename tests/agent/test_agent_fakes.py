@@ -18,9 +18,9 @@ import pytest
 import respx
 from pydantic import Field
 
-from agent.cli.chat import message_events, sse, stream_response, text_block, tool_block
 from agent.core import NullEvents
 from agent.session import Session, Settings
+from tests.fakes.claude import message_events, sse, stream_response, text_block, tool_block
 from tools.base import Tool, ToolInput, ToolOutput
 from tools.store.resolve import resolve_customer
 from tools.store.workspace import now_iso

@@ -9,8 +9,21 @@ import logging
 import threading
 
 from agent.core import UNVERIFIED_NOTICE, answer
-from tests.agent.test_agent_fakes import (REGISTRY, Gate, Recorder, assert_conversation, aws, claude, client,  # noqa: F401
-                                    new_session, raw_sse, settings, status, text, tools)
+from tests.agent.test_agent_fakes import (  # noqa: F401
+    REGISTRY,
+    Gate,
+    Recorder,
+    assert_conversation,
+    aws,
+    claude,
+    client,
+    new_session,
+    raw_sse,
+    settings,
+    status,
+    text,
+    tools,
+)
 
 ASK = "How does Acme Corp compare to peers?"
 GOOD = "Acme Corp is at the 72nd percentile overall among 42 peers; NPS is +38 against a median of 31."
@@ -119,7 +132,7 @@ async def test_500_until_fallback_to_the_offline_planner(aws, claude):
 
 
 async def test_error_event_mid_stream_falls_back(aws, claude):
-    from agent.cli.chat import message_events, text_block
+    from tests.fakes.claude import message_events, text_block
     events = message_events([text_block("Acme Corp is doing")])[:3]
     events.append(("error", {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}))
     claude.script(raw_sse(events))
@@ -137,14 +150,14 @@ async def test_fallback_reuses_results_and_never_repeats_a_call(aws, claude):
 
 
 async def test_refusal_falls_back(aws, claude):
-    from agent.cli.chat import stream_response, text_block
+    from tests.fakes.claude import stream_response, text_block
     claude.script(stream_response([text_block("I can't help with that.")], stop_reason="refusal"))
     ans = await _ask(aws)
     assert ans.mode == "fallback" and ans.results
 
 
 async def test_unparseable_tool_json_falls_back(aws, claude):
-    from agent.cli.chat import stream_response
+    from tests.fakes.claude import stream_response
     bad = {"type": "tool_use", "id": "t1", "name": "compare_customer", "input": {}, "raw_json": '{"customer": ]'}
     claude.script(stream_response([bad]))
     ans = await _ask(aws)

@@ -11,30 +11,18 @@ from agent.cli import main
 from agent.core import NullEvents, answer
 from agent.numbers import check
 from agent.session import Session, Settings
-from analytics.percentiles import ordinal
-from tests.factories import add_customers, add_quantile_benchmark
+from reports.format import ordinal
 from tests.agent.test_agent_fakes import BASE, claude, client, text, tools  # noqa: F401
+from tests.factories import add_customers, add_quantile_benchmark
 from tools.base import Tool
+from tools.registry import all_tools
 
 ENT = ["Acme Corp", "TechCorp", "DataPro", "CloudMax"] + [f"Enterprise Account {i:02d}" for i in range(10)]
 DATA = __import__("pathlib").Path(__file__).resolve().parents[2] / "data" / "saas_industry_benchmarks_2026.csv"
 
 
 def registry() -> dict[str, Tool]:
-    """The real tools that exist (explicit, so a test does not depend on what is registered globally)."""
-    import importlib
-    out = {}
-    for mod, attrs in (("tools.compare.compare_customer", ["TOOL"]), ("tools.compare.cohorts", ["TOOL"]), ("tools.success.manage_goals", ["TOOL"]),
-                       ("tools.success.compute_roi", ["TOOL"]), ("tools.success.portfolio_success", ["TOOL"]), ("tools.portfolio.compare_portfolio", ["TOOL"]), ("tools.portfolio.benchmark_history", ["TOOL"]),
-                       ("tools.report.draft_report", ["TOOL"]), ("tools.playbooks.find_best_practices", ["TOOL"]), ("tools.playbooks.recommend_improvements", ["TOOL"])):
-        try:
-            m = importlib.import_module(mod)
-        except ImportError:
-            continue
-        for a in attrs:
-            t = getattr(m, a)
-            out[t.name] = t
-    return out
+    return all_tools()
 
 
 @pytest.fixture
@@ -56,7 +44,6 @@ async def test_offline_compare_has_correct_figures(rws):
     assert ans.mode == "offline" and ans.notices[0].startswith("Offline mode")
     (name, out), = ans.results
     assert name == "compare_customer" and out.customer == "Acme Corp"
-    rws.shown_cohorts.clear()
     direct = compare_customer(rws, CompareCustomerInput(customer="Acme Corp"))
     assert out.overall_percentile == direct.overall_percentile
     assert f"**{ordinal(direct.overall_percentile)} percentile overall**" in ans.text
@@ -86,9 +73,9 @@ async def test_offline_small_cohort_error_is_explained(rws):
     assert ans.results == [] and "at least 10" in ans.text
 
 
-async def test_offline_missing_tool_says_not_available_yet(rws):
+async def test_offline_lists_the_benchmark_sets(rws):
     ans = await _offline(rws, "Which benchmark sets are loaded?")
-    assert "not available yet" in ans.text
+    assert [n for n, _ in ans.results] == ["list_benchmarks"] and "Test Bench 2026" in ans.text
 
 
 async def test_offline_help_for_unmapped(rws):
@@ -170,7 +157,7 @@ def test_cli_ask_prints_markdown(rws, capsys, monkeypatch):
 
 
 def test_agent_bench_counts_calls_and_bytes(monkeypatch):
-    from agent.cli import chat
+    from tests import bench_agent as chat
     monkeypatch.setattr(chat, "_demo", lambda ws: (add_customers(ws, len(ENT), names=ENT, seed=3),
                                                    add_customers(ws, 12, segment="SMB", seed=4)))
     out = chat.agent_bench(("How does Acme Corp compare to peers?",

@@ -12,6 +12,7 @@ from scipy.stats import percentileofscore
 from analytics import percentiles as pc
 from analytics.portfolio import rank_portfolio
 from analytics.trends import classify_trends, window_slopes
+from reports import format as fmt
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 
@@ -75,7 +76,7 @@ def test_benchmark_interpolation_and_bounds():
     assert (pct[3], bound[3]) == (10.0, "below")
     assert (pct[4], bound[4]) == (90.0, "above")
     assert np.isnan(pct[5])
-    assert pc.bound_label(pct[3], bound[3]) == "<10th"
+    assert fmt.bound_label(pct[3], bound[3]) == "<10th"
 
 
 def test_benchmark_lower_is_better_flips_value_and_bound():
@@ -83,7 +84,7 @@ def test_benchmark_lower_is_better_flips_value_and_bound():
     pct, bound = pc.benchmark_percentiles(np.array([7.5, 2.0, 30.0]), points, higher_is_better=False)
     assert pct.tolist() == [100 - 37.5, 75.0, 25.0]
     assert bound.tolist() == ["", "above", "below"]
-    assert pc.bound_label(pct[1], bound[1]) == ">75th"
+    assert fmt.bound_label(pct[1], bound[1]) == ">75th"
 
 
 def test_benchmark_needs_two_points():

@@ -12,8 +12,8 @@ import numpy as np
 from pydantic import BaseModel
 
 from analytics import percentiles as pc
-from tools.store.frames import NO_SEGMENT
 from tools.ingest.benchmarks import active_benchmark_set, benchmark_set
+from tools.store.frames import NO_SEGMENT
 from tools.store.workspace import Workspace
 
 

@@ -148,15 +148,16 @@ def describe(criteria: CohortCriteria, cohort_type: str | None = None, account: 
 
 
 def guard_differencing(ws: Workspace, members) -> None:
-    """Refuse aggregates over a cohort within 10 accounts of one already shown in this session."""
+    """Refuse aggregates over a cohort within 10 accounts of one already shown to this caller."""
     current = frozenset(int(i) for i in members)
-    if differencing_conflict(current, ws.shown_cohorts) is not None:
+    shown = ws.scope.shown_groups
+    if differencing_conflict(current, shown) is not None:
         raise ToolError(
             f"This peer group differs from one already shown in this conversation by fewer than "
             f"{MIN_COHORT} accounts; comparing the two could reveal individual accounts. "
             "Use the earlier peer group, or change the criteria so the groups differ more.")
-    if current not in ws.shown_cohorts:
-        ws.shown_cohorts.append(current)
+    if current not in shown:
+        shown.append(current)
 
 
 def saved_cohort(ws: Workspace, name: str) -> CohortCriteria:

@@ -9,13 +9,21 @@ from pydantic import BaseModel, Field
 from analytics import percentiles as pc
 from analytics.catalog import BY_KEY, KEYS
 from analytics.trends import WINDOW, classify_trends, window_slopes
-from tools.base import CatalogMetric, Tool, ToolError, ToolInput, ToolOutput, catalog_fields
+from reports.format import bound_label, metric_table_markdown, ordinal
+from tools.base import CatalogMetric, FollowUp, Tool, ToolError, ToolInput, ToolOutput, catalog_fields, rounded
 from tools.benchmarks.lookup import BenchmarkInfo, benchmark_for_account
-from tools.compare.cohorts import MIN_COHORT, CohortCriteria, CohortType, criteria_mask, describe, guard_differencing, peer_mask
+from tools.compare.charts import comparison_charts
+from tools.compare.cohorts import (
+    MIN_COHORT,
+    CohortCriteria,
+    CohortType,
+    criteria_mask,
+    describe,
+    guard_differencing,
+    peer_mask,
+)
 from tools.store.frames import customers_frame, latest_metrics, metric_history
-from reports.format import metric_table_markdown
 from tools.store.resolve import resolve_customer
-from tools.store.rounding import rounded
 from tools.store.workspace import Workspace
 
 STRENGTH_AT = 75.0  # strengths: percentile >= 75 (top quartile of the cohort)
@@ -110,7 +118,7 @@ class CompareCustomerOutput(ToolOutput):
     def to_markdown(self) -> str:
         head = (f"**{self.customer}** vs {self.cohort.description} ({self.cohort.size} accounts)"
                 + (f" and {self.benchmark.label()}" if self.benchmark else ""))
-        overall = (f"Overall: **{pc.ordinal(self.overall_percentile)} percentile** among peers"
+        overall = (f"Overall: **{ordinal(self.overall_percentile)} percentile** among peers"
                    if self.overall_percentile is not None else "")
         return "\n\n".join(x for x in (head, overall, metric_table_markdown(self.metrics)) if x)
 
@@ -198,7 +206,7 @@ def _metric_row(key, latest, pct, cid, bench, trend) -> MetricComparison:
     if bench is not None:
         b_median, b_pct, b_bound = bench.position(key, value, meta.higher_is_better)
         if b_pct is not None:
-            b_label = pc.bound_label(b_pct, b_bound or "")
+            b_label = bound_label(b_pct, b_bound or "")
     return MetricComparison(
         **catalog_fields(key), value=value, percentile=rounded(p, 2), rank=rank, cohort_p25=rounded(q[25], 4),
         cohort_median=rounded(q[50], 4), cohort_p75=rounded(q[75], 4), cohort_p90=rounded(q[90], 4), benchmark_median=b_median,
@@ -240,4 +248,19 @@ def _peer_points(customers: pd.DataFrame, composites: pd.Series, cid: int, anony
     return sorted(points + [you], key=lambda p: -p.composite)
 
 
-TOOL = Tool("compare_customer", CompareCustomerInput, CompareCustomerOutput, compare_customer)
+def follow_ups(out: CompareCustomerOutput) -> list[FollowUp]:
+    """Export the comparison, make the QBR slide, or see what to improve."""
+    who = out.customer
+    return [FollowUp.call("Export report (DOCX)", "draft_report", customer=who, kind="benchmark", format="docx"),
+            FollowUp.call("Export PDF", "draft_report", customer=who, kind="benchmark", format="pdf"),
+            FollowUp.call("Generate QBR slide", "draft_report", customer=who, kind="qbr", format="pptx"),
+            FollowUp.call("Show recommendations", "recommend_improvements", customer=who)]
+
+
+def remember(inp: dict, out: CompareCustomerOutput) -> dict:
+    return {"customer": out.customer, "report_kind": "benchmark"}
+
+
+TOOL = Tool("compare_customer", CompareCustomerInput, CompareCustomerOutput, compare_customer,
+            charts=comparison_charts, follow_ups=follow_ups, narrative="narrative/compare_customer.md.j2",
+            clickable=True, context=remember)

@@ -7,9 +7,19 @@ units), ``detect`` (detect_kind, field_for, stat_for), ``benchmark_shapes`` and
 (import_portfolio, import_history) and ``load`` (load_file: detect and dispatch).
 """
 
-from tools.ingest.benchmarks import (TOOL, LoadBenchmarksInput, LoadBenchmarksOutput, active_benchmark_set,
-                                     benchmark_peers, benchmark_quantiles, benchmark_set, benchmark_stats,
-                                     list_benchmark_sets, load_benchmarks, load_benchmarks_file)
+from tools.ingest.benchmarks import (
+                                     TOOL,
+                                     LoadBenchmarksInput,
+                                     LoadBenchmarksOutput,
+                                     active_benchmark_set,
+                                     benchmark_peers,
+                                     benchmark_quantiles,
+                                     benchmark_set,
+                                     benchmark_stats,
+                                     list_benchmark_sets,
+                                     load_benchmarks,
+                                     load_benchmarks_file,
+)
 from tools.ingest.detect import detect_kind
 from tools.ingest.load import load_file
 from tools.ingest.portfolio import ImportHistoryOutput, ImportPortfolioOutput, import_history, import_portfolio

@@ -117,7 +117,8 @@ def load_benchmarks(ws, inp: LoadBenchmarksInput) -> LoadBenchmarksOutput:
                                 year=inp.year, industry=inp.industry)
 
 
-TOOL = Tool("load_benchmarks", LoadBenchmarksInput, LoadBenchmarksOutput, load_benchmarks)
+TOOL = Tool("load_benchmarks", LoadBenchmarksInput, LoadBenchmarksOutput, load_benchmarks,
+            context=lambda inp, out: {"benchmark": out.name})
 
 
 def upload_roots(ws) -> list[Path]:

@@ -31,12 +31,12 @@ from analytics import goals as ag
 from analytics.catalog import metric_for, normalise_label
 from analytics.units import UNITS
 from tools.base import ToolError, ToolOutput
-from tools.success.rules import CATEGORIES, normalise_unit, validate_goal
 from tools.ingest.problems import Problems
 from tools.ingest.reader import Table, read_table
 from tools.ingest.values import BadValue, clean_text, parse_date, parse_number
 from tools.store.resolve import close_matches
 from tools.store.workspace import Workspace, now_iso
+from tools.success.rules import CATEGORIES, normalise_unit, validate_goal
 
 REQUIRED = ("customer", "goal", "category", "metric", "baseline", "target", "current", "unit",
             "start_date", "target_date")

@@ -36,11 +36,10 @@ from analytics.catalog import BY_KEY, KEYS, METRICS, SEGMENTS, segment_for, segm
 from tools.base import ToolOutput
 from tools.ingest.benchmarks import UnreconciledMetric
 from tools.ingest.detect import field_for, metric_of_header
+from tools.ingest.metric_column import Unreconciled, metric_column, unit_hint
 from tools.ingest.problems import Problems, summary_tail
 from tools.ingest.reader import Table, read_table
-from tools.ingest.metric_column import Unreconciled, metric_column, unit_hint
-from tools.ingest.values import (REGION_MISSING, BadValue, clean_text, is_formula, parse_date, parse_money,
-                                 parse_period)
+from tools.ingest.values import REGION_MISSING, BadValue, clean_text, is_formula, parse_date, parse_money, parse_period
 from tools.store.workspace import now_iso
 
 ACCOUNT_FIELDS = ("industry", "segment", "arr", "region", "contract_start", "csm")

@@ -20,11 +20,10 @@ from pydantic import BaseModel, Field
 
 from analytics import practices as pr
 from analytics.catalog import BY_KEY, KEYS
-from tools.base import Tool, ToolInput, ToolOutput
-from tools.compare.cohorts import MIN_COHORT
 from reports.format import fmt_value, markdown_table
+from tools.base import Tool, ToolInput, ToolOutput, rounded
+from tools.compare.cohorts import MIN_COHORT
 from tools.portfolio.positions import KIDX, Positions, load_positions, resolve_metric, resolve_segment
-from tools.store.rounding import rounded
 from tools.store.workspace import Workspace
 
 MAX_NOTE = 300
@@ -261,4 +260,5 @@ def _letters(n: int) -> str:
     return s
 
 
-TOOL = Tool("find_best_practices", FindBestPracticesInput, FindBestPracticesOutput, find_best_practices)
+TOOL = Tool("find_best_practices", FindBestPracticesInput, FindBestPracticesOutput, find_best_practices,
+            clickable=True)

@@ -14,18 +14,16 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from analytics import percentiles as pc
 from analytics import practices as pr
 from analytics import recommend as rc
 from analytics.catalog import BY_KEY, KEYS
-from tools.base import CatalogMetric, Tool, ToolInput, ToolOutput, catalog_fields
+from reports.format import bound_label, fmt_value, markdown_table
+from tools.base import CatalogMetric, Tool, ToolInput, ToolOutput, catalog_fields, rounded
 from tools.benchmarks.lookup import BenchmarkInfo
-from reports.format import fmt_value, markdown_table
+from tools.playbooks.find_best_practices import PracticeNote, _letters, _notes
 from tools.portfolio.models import fmt_gap
 from tools.portfolio.positions import DIRECTIONS, KIDX, Positions, load_positions, resolve_metric
-from tools.playbooks.find_best_practices import PracticeNote, _letters, _notes
 from tools.store.resolve import resolve_customer
-from tools.store.rounding import rounded
 from tools.store.workspace import Workspace
 
 # key: (title, what to do, owner)
@@ -286,7 +284,7 @@ def _improvement(pos: Positions, me: int, key: str, prefer: str) -> Improvement:
     gap = None if t.target is None else max(0.0, float(pr.shortfall(np.array([value]), t.target, higher)[0]))
     return Improvement(
         **catalog_fields(key), value=value, reference=reference, percentile=rounded(pct, 2),
-        percentile_label=pc.bound_label(pct, bound or "") if pct is not None else "n/a",
+        percentile_label=bound_label(pct, bound or "") if pct is not None else "n/a",
         peer_percentile=rounded(cp, 2), benchmark_percentile=rounded(bp, 2), target=rounded(t.target, 4),
         target_met=t.target_met, stretch=rounded(t.stretch, 4), stretch_percentile=t.stretch_percentile,
         gap=rounded(gap, 4), gap_points=rounded(t.gap_points, 2), gap_size=t.size, timeline_days=t.timeline_days, due_week=t.due_week, actions=[])
@@ -400,4 +398,5 @@ def recommend_markdown(out: RecommendImprovementsOutput) -> str:
     return "\n\n".join(parts)
 
 
-TOOL = Tool("recommend_improvements", RecommendImprovementsInput, RecommendImprovementsOutput, recommend_improvements)
+TOOL = Tool("recommend_improvements", RecommendImprovementsInput, RecommendImprovementsOutput, recommend_improvements,
+            clickable=True)

@@ -12,13 +12,12 @@ from pydantic import BaseModel, Field
 from analytics import percentiles as pc
 from analytics import practices as pr
 from analytics.catalog import KEYS
-from reports.format import markdown_table
-from tools.base import Tool, ToolInput, ToolOutput
+from reports.format import markdown_table, ordinal
+from tools.base import Tool, ToolInput, ToolOutput, rounded
 from tools.benchmarks.lookup import BenchmarkInfo, BenchmarkRef, benchmark_refs, find_set
 from tools.compare.cohorts import MIN_COHORT
-from tools.store.frames import NO_SEGMENT, customers_table, history_cube, peer_groups
 from tools.portfolio.positions import DIRECTIONS, row_means
-from tools.store.rounding import rounded
+from tools.store.frames import NO_SEGMENT, customers_table, history_cube, peer_groups
 from tools.store.workspace import Workspace
 
 
@@ -138,8 +137,8 @@ def _change(monthly: list[HistoryPoint], group: str) -> str | None:
     a, b = known[0], known[-1]
     delta = b.overall_percentile - a.overall_percentile
     trend = "up" if delta >= 5 else "down" if delta <= -5 else "about level"
-    text = (f"Overall percentile among {group} peers: {pc.ordinal(a.overall_percentile)} in {a.period}, "
-            f"{pc.ordinal(b.overall_percentile)} in {b.period} ({trend}, {delta:+.0f} points)")
+    text = (f"Overall percentile among {group} peers: {ordinal(a.overall_percentile)} in {a.period}, "
+            f"{ordinal(b.overall_percentile)} in {b.period} ({trend}, {delta:+.0f} points)")
     if a.benchmark_composite is not None and b.benchmark_composite is not None:
         text += (f"; mean benchmark percentile {a.benchmark_composite:.0f} -> {b.benchmark_composite:.0f}")
     return text + "."
@@ -167,7 +166,7 @@ def history_markdown(out: BenchmarkHistoryOutput) -> str:
     known = [h.overall_percentile for h in out.monthly if h.overall_percentile is not None]
     if known:
         parts.append("Overall percentile: " + "".join(_SPARK[min(7, int(p // 12.5))] for p in known))
-    rows = [[h.period, h.cohort_size, pc.ordinal(h.overall_percentile) if h.overall_percentile is not None else "n/a",
+    rows = [[h.period, h.cohort_size, ordinal(h.overall_percentile) if h.overall_percentile is not None else "n/a",
              "n/a" if h.composite is None else f"{h.composite:.1f}",
              "n/a" if h.benchmark_composite is None else f"{h.benchmark_composite:.1f}"] for h in out.monthly]
     parts.append(markdown_table(["Month", "Peers", "Overall (peers)", "Composite", "Benchmark composite"], rows,
@@ -175,7 +174,7 @@ def history_markdown(out: BenchmarkHistoryOutput) -> str:
     if out.snapshots:
         distinct = distinct_snapshots(out.snapshots)
         snap = [[s.taken_at[:16].replace("T", " "), s.period or "", s.benchmark_set or "none",
-                 pc.ordinal(s.overall_percentile) if s.overall_percentile is not None else "n/a",
+                 ordinal(s.overall_percentile) if s.overall_percentile is not None else "n/a",
                  "n/a" if s.benchmark_composite is None else f"{s.benchmark_composite:.1f}"] for s in distinct[-12:]]
         parts.append(f"Stored portfolio runs: {len(out.snapshots)} ({len(distinct)} distinct positions; repeated runs "
                      f"on unchanged data collapsed, last {min(12, len(distinct))} shown)\n\n" + markdown_table(

@@ -15,12 +15,12 @@ import numpy as np
 
 from analytics import practices as pr
 from analytics.catalog import KEYS
-from tools.base import Tool
+from tools.base import FollowUp, Tool
 from tools.benchmarks.lookup import BenchmarkInfo
 from tools.compare.cohorts import MIN_COHORT
 from tools.portfolio.models import CategoryPosition, ComparePortfolioInput, ComparePortfolioOutput
-from tools.portfolio.rows import below_benchmark, metric_row, peer_group, top_performers
 from tools.portfolio.positions import Positions, load_positions, resolve_metric, resolve_segment, seg_order
+from tools.portfolio.rows import below_benchmark, metric_row, peer_group, top_performers
 from tools.portfolio.snapshots import write_snapshot
 from tools.store.workspace import Workspace, now_iso
 
@@ -102,4 +102,27 @@ def _notes(pos: Positions, rows: np.ndarray, present: list[str]) -> list[str]:
     return notes
 
 
-TOOL = Tool("compare_portfolio", ComparePortfolioInput, ComparePortfolioOutput, compare_portfolio)
+BATCH_LIMIT = 50  # customer reports per click of "Create benchmark reports per customer"
+
+
+def follow_ups(out: ComparePortfolioOutput) -> list[FollowUp]:
+    """A benchmark report per account, the best-practice playbooks, the full workbook."""
+    offers = [FollowUp.call("Generate best practice playbooks", "find_best_practices", metric=None),
+              FollowUp.call("Export full analysis", "draft_report", customer=None, kind="portfolio", format="xlsx")]
+    names = list(dict.fromkeys(n for g in out.peer_groups for n in g.accounts.customer))[:BATCH_LIMIT]
+    if names:
+        calls = [{"tool": "draft_report", "input": {"customer": n, "kind": "benchmark", "format": "docx"}}
+                 for n in names]
+        offers.insert(0, FollowUp(f"Create benchmark reports per customer ({len(names)})", {"calls": calls}))
+    return offers
+
+
+def remember(inp: dict, out: ComparePortfolioOutput) -> dict:
+    found = {"report_kind": "portfolio"}
+    if inp.get("benchmark"):
+        found["benchmark"] = inp["benchmark"]
+    return found
+
+
+TOOL = Tool("compare_portfolio", ComparePortfolioInput, ComparePortfolioOutput, compare_portfolio,
+            follow_ups=follow_ups, narrative="narrative/compare_portfolio.md.j2", clickable=True, context=remember)

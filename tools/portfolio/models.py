@@ -5,12 +5,10 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from analytics import percentiles as pc
 from analytics.catalog import BY_KEY
-from reports.format import fmt_value, markdown_table, status_label
-from tools.base import CatalogMetric, ToolInput, ToolOutput
+from reports.format import fmt_value, markdown_table, ordinal, status_label
+from tools.base import CatalogMetric, ToolInput, ToolOutput, rounded
 from tools.benchmarks.lookup import BenchmarkInfo
-from tools.store.rounding import rounded
 
 LISTED = 2          # accounts per metric in the model's summary (10 when one metric is asked for)
 SHOWN = 5           # best / weakest accounts per peer group in the Markdown view
@@ -207,7 +205,7 @@ def _group_markdown(g: PeerGroup) -> str:
     shown = rows if len(rows) <= 2 * SHOWN else rows[:SHOWN] + [None] + rows[-SHOWN:]
     label = lambda keys: ", ".join(BY_KEY[k].label for k in keys)
     table = [["...", "", "", "", "", ""] if r is None else
-             [r["rank"], r["customer"], pc.ordinal(r["overall_percentile"]) if r["overall_percentile"] is not None
+             [r["rank"], r["customer"], ordinal(r["overall_percentile"]) if r["overall_percentile"] is not None
               else "n/a", "n/a" if r["benchmark_composite"] is None else f"{r['benchmark_composite']:.1f}",
               label(r["strengths"]), label(r["gaps"])] for r in shown]
     return title + "\n\n" + markdown_table(["Rank", "Account", "Overall (peers)", "Benchmark composite",

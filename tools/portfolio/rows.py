@@ -17,13 +17,13 @@ import numpy as np
 from analytics import percentiles as pc
 from analytics import practices as pr
 from analytics.catalog import BY_KEY, KEYS
-from tools.base import catalog_fields
+from reports.format import bound_label, ordinal
+from tools.base import catalog_fields, rounded, rounded_list
 from tools.compare.cohorts import MIN_COHORT
 from tools.compare.compare_customer import GAP_BELOW, STRENGTH_AT
-from tools.store.frames import NO_SEGMENT
 from tools.portfolio.models import BelowBenchmark, GroupAccounts, PeerGroup, PortfolioMetric, TopPerformers
 from tools.portfolio.positions import DIRECTIONS, KIDX, Positions, group_ranks, seg_order
-from tools.store.rounding import rounded, rounded_list
+from tools.store.frames import NO_SEGMENT
 
 
 def metric_row(pos: Positions, rows: np.ndarray, key: str) -> PortfolioMetric:
@@ -56,7 +56,7 @@ def metric_row(pos: Positions, rows: np.ndarray, key: str) -> PortfolioMetric:
     row.benchmark_median, row.benchmark_basis = rounded(pr.value_at(points, 50.0), 4), basis
     if pct == pct:
         row.percentile, row.bound = rounded(pct, 2), bound or None
-        row.percentile_label, row.status = pc.bound_label(pct, bound), pc.status_for(pct)
+        row.percentile_label, row.status = bound_label(pct, bound), pc.status_for(pct)
     return row
 
 
@@ -65,7 +65,7 @@ def _interp(value: float, points: dict[float, float], higher: bool) -> tuple[flo
     return float(p[0]), str(b[0])
 
 
-_ORDINALS = np.array([pc.ordinal(i) for i in range(101)], dtype=object)
+_ORDINALS = np.array([ordinal(i) for i in range(101)], dtype=object)
 
 
 def _labels(pct: np.ndarray, bound: np.ndarray) -> list[str]:

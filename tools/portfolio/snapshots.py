@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from analytics.catalog import KEYS
+from tools.base import rounded_list
 from tools.portfolio.positions import Positions
-from tools.store.rounding import rounded_list
 from tools.store.workspace import Workspace
 
 SNAPSHOT_FIELDS = ("value", "peer_percentile", "benchmark_percentile")

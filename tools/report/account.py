@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from analytics.catalog import CATEGORIES
-from analytics.percentiles import ordinal
+from reports.format import fmt_value, ordinal
+from reports.model import Bullets, Callout, Callouts, Cell, Figure, Paragraph, Report, Section, Series, Table, chart
 from tools.report.build import ReportData, improvements, new_report, slot, title_meta
 from tools.report.cells import cols, mcell, pcell, status_cell, text, unit_label
-from reports.model import Bullets, Callout, Callouts, Cell, Figure, Paragraph, Report, Section, Series, Table, chart
-from reports.format import fmt_value
 
 HISTOGRAM_METRICS = ("health_score", "nps", "adoption_score", "net_revenue_retention")
 BOX_METRICS = ("health_score", "nps", "adoption_score", "engagement_score", "dau_mau", "time_to_value_days",

@@ -13,11 +13,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from analytics.percentiles import ordinal
+from reports.format import fmt_value, ordinal
+from reports.model import (
+    CUSTOMER_FACING,
+    NARROW_IN,
+    WIDE_IN,
+    Bullets,
+    Callout,
+    Callouts,
+    Figure,
+    Paragraph,
+    Report,
+    Section,
+    Series,
+    Table,
+    chart,
+)
 from tools.report.cells import action_for, and_join, cols, mcell, metric_label, pcell, render, status_cell, text
-from reports.model import (CUSTOMER_FACING, NARROW_IN, WIDE_IN, Bullets, Callout, Callouts, Figure, Paragraph,
-                           Report, Section, Series, Table, chart)
-from reports.format import fmt_value
 
 PERCENTILE_DEFINITION = (
     "Percentiles: the 72nd percentile means better than 72% of the comparison group. Within the peer group "

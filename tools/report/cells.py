@@ -12,10 +12,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from analytics.catalog import BY_KEY
 from analytics.goals import ACTIONS, DEFAULT_ACTION
-from analytics.percentiles import ordinal
-from analytics.units import unit_base
+from reports.format import GOAL_UNITS, fmt_date, fmt_goal, fmt_money, fmt_value, goal_unit_parts, ordinal, status_label
 from reports.model import Cell, Column
-from reports.format import fmt_date, fmt_money, fmt_value, status_label
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "prompts" / "report"
 _ENV = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
@@ -87,7 +85,7 @@ def pcell(p: float | None, label: str | None = None) -> Cell:
 
 def money(x: float | None, exact: bool = False) -> Cell:
     """Dollars: '$1.3M' / '$96K', or '$1,314,600' when ``exact`` (rows that must add up to a total)."""
-    shown = ("n/a" if x is None else f"${x:,.0f}") if exact else fmt_money(x)
+    shown = fmt_money(x, exact=exact)
     return Cell(shown, x if x is not None else "n/a", '"$"#,##0')
 
 
@@ -136,39 +134,10 @@ def unit_label(metric: str) -> str:
     return BY_KEY[metric].unit_label if metric in BY_KEY else ""
 
 
-GOAL_UNITS = {"percent": ("{:.1f}%", '0.0"%"'), "days": ("{:.0f} days", '0" days"'),
-              "hours": ("{:.1f} h", '0.0" h"'), "minutes": ("{:.0f} min", '0" min"'),
-              "weeks": ("{:.0f} weeks", '0" weeks"'), "months": ("{:.0f} months", '0" months"')}
-
-
-def _unit_parts(unit: str | None) -> tuple[str | None, str]:
-    """(canonical base, ' / per' suffix) of a free-text goal unit: '$ / month' -> ('dollars', ' / month')."""
-
-    if not unit:
-        return None, ""
-    per = unit.split("/", 1)[1].strip() if "/" in unit else ""
-    return unit_base(unit), (f" / {per}" if per else "")
-
-
-def fmt_goal(value: float | None, unit: str | None) -> str:
-    """A goal figure with its unit: '62.0%', '$22K / month', '14 days', '4 sponsor meetings / quarter'."""
-    if value is None or value != value:
-        return "n/a"
-    base, per = _unit_parts(unit)
-    if base == "dollars":
-        return fmt_money(value) + per
-    if base == "percent":
-        return f"{value:.1f}%"
-    if base in GOAL_UNITS:
-        return GOAL_UNITS[base][0].format(value) + per
-    shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
-    return shown if base in ("score", "ratio", None) and not unit or base in ("score", "ratio") else f"{shown} {unit}"
-
-
 def goal_cell(value: float | None, unit: str | None) -> Cell:
     if value is None:
         return Cell("n/a")
-    base, per = _unit_parts(unit)
+    base, per = goal_unit_parts(unit)
     if base == "dollars" or base == "percent" or base in GOAL_UNITS:
         fmt = '"$"#,##0' if base == "dollars" else '0.0"%"' if base == "percent" else GOAL_UNITS[base][1]
         if per:  # '$ / month' -> "$"#,##0" / month": the spreadsheet shows the unit the document shows

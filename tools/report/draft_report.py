@@ -24,7 +24,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from tools.base import Tool, ToolError, ToolInput, ToolOutput
+from tools.base import FollowUp, Tool, ToolError, ToolInput, ToolOutput
 from tools.compare.cohorts import CohortType, peer_mask
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 from tools.store.frames import customers_frame, latest_metrics
@@ -211,8 +211,8 @@ def draft_report(ws: Workspace, inp: DraftReportInput) -> DraftReportOutput:
     recommend_improvements or compare_portfolio; optional ``narrative`` slots are used only
     when their figures match those results. Returns the saved file and the Markdown.
     """
-    from tools.report.build import build
     from reports.markdown import to_markdown
+    from tools.report.build import build
 
     t0 = time.perf_counter()
     cust, data = _gather(ws, inp)
@@ -244,4 +244,25 @@ def list_reports(ws: Workspace, limit: int = 50) -> list[dict]:
         "FROM reports r LEFT JOIN customers c ON c.id = r.customer_id ORDER BY r.id DESC LIMIT ?", (limit,))
 
 
-TOOL = Tool("draft_report", DraftReportInput, DraftReportOutput, draft_report)
+FORMATS_OFFERED = {
+    "benchmark": (("docx", "Export report (DOCX)"), ("pdf", "Export PDF"), ("pptx", "Export slides (PPTX)")),
+    "account": (("docx", "Export report (DOCX)"), ("pdf", "Export PDF")),
+    "success": (("docx", "Export success report (DOCX)"), ("pdf", "Export PDF")),
+    "qbr": (("pdf", "Export PDF"),),
+}
+
+
+def follow_ups(out: DraftReportOutput) -> list[FollowUp]:
+    """The same report in the other formats, so "export that as PDF" is a click."""
+    if not out.customer:
+        return []
+    return [FollowUp.call(label, "draft_report", customer=out.customer, kind=out.kind, format=fmt)
+            for fmt, label in FORMATS_OFFERED.get(out.kind, ()) if fmt != out.format]
+
+
+def remember(inp: dict, out: DraftReportOutput) -> dict:
+    return {"customer": out.customer, "report_kind": out.kind}
+
+
+TOOL = Tool("draft_report", DraftReportInput, DraftReportOutput, draft_report, follow_ups=follow_ups,
+            narrative="narrative/draft_report.md.j2", clickable=True, context=remember)

@@ -8,10 +8,21 @@ the per-account tables, saying where the full lists are.
 
 from __future__ import annotations
 
-from tools.report.build import ReportData, new_report
-from tools.report.cells import (action_for, cols, date_cell, goal_cell, mcell, metric_label, money, num, pcell,
-                           status_cell, text)
 from reports.model import Callout, Callouts, Cell, Paragraph, Report, Section, Table
+from tools.report.build import ReportData, new_report
+from tools.report.cells import (
+    action_for,
+    cols,
+    date_cell,
+    goal_cell,
+    mcell,
+    metric_label,
+    money,
+    num,
+    pcell,
+    status_cell,
+    text,
+)
 
 MAX_ROWS = 2000  # a sheet stays readable; the CLI/UI can filter by segment for more
 NAMES_PER_METRIC = 3   # accounts named per metric in the document summaries

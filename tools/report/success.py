@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from analytics.percentiles import ordinal
+from reports.format import fmt_date, fmt_money, ordinal
+from reports.model import Bullets, Callout, Callouts, Cell, Paragraph, Report, Section, Table
 from tools.report.build import ReportData, new_report, slot, title_meta
-from tools.report.cells import _unit_parts, cols, date_cell, fmt_goal, goal_cell, goal_status_cell, money, num, pcell, text
-from reports.model import Bullets, Callout, Callouts, Cell, Figure, Paragraph, Report, Section, Series, Table, chart
-from reports.format import fmt_date, fmt_money
+from tools.report.cells import (
+    cols,
+    date_cell,
+    fmt_goal,
+    goal_cell,
+    goal_status_cell,
+    money,
+    num,
+    pcell,
+    text,
+)
+from tools.success.charts import progress_figure
 
 PEER_MEASURES = {"success_score": ("Success score", "{:.0f} / 100", "0"),
                  "goal_achievement_rate": ("Goals achieved", "{:.0f}%", '0"%"'),
@@ -55,33 +65,6 @@ def value_table(roi) -> Table:
     rows.append([text("Total value delivered"), text(""), text("annualised"), money(v.total, exact=True)])
     return Table("value", cols("lllr", "Goal", "Type", "Calculation", "Annual value", widths=[1.9, 1.15, 3.75, 1.2]),
                  rows, total=True)
-
-
-def _axis(unit: str | None) -> tuple[str, str | None]:
-    """(y-axis label, tick style) for a goal unit: '$ / month' -> ('$ / month', 'dollars')."""
-    base, _ = _unit_parts(unit)
-    return (unit or ""), (base if base in ("dollars", "percent") else None)
-
-
-def progress_figure(roi) -> Figure | None:
-    panels = []
-    for g in roi.goals:
-        if len(g.progress) < 2:
-            continue
-        label, kind = _axis(g.unit)
-        panels.append((g.name, [p.date for p in g.progress], [p.value for p in g.progress], g.baseline, g.target,
-                       label, f"baseline {fmt_goal(g.baseline, g.unit)}", f"target {fmt_goal(g.target, g.unit)}",
-                       kind))
-    panels = panels[:6]
-    if not panels:
-        return None
-    shown = len(panels)
-    missing = sum(1 for g in roi.goals if len(g.progress) < 2)
-    return Figure("goal_progress", "Goal measurements against target", chart("goal_progress", panels),
-                  caption="Each goal's measurements with its target (dashed green) and baseline (dotted grey)."
-                          + (f" {missing} goal{'s have' if missing > 1 else ' has'} fewer than two measurements "
-                             "and is not charted." if missing and shown < len(roi.goals) else ""),
-                  chart_type="line", categories=panels[0][1], series=[Series(panels[0][0], panels[0][2])])
 
 
 def roi_paragraph(roi) -> Paragraph:

@@ -3,16 +3,23 @@
 tools/ is the only package that touches it. Connections are per thread (Chainlit
 runs sync work in worker threads), in WAL mode with a busy timeout; writes go
 through :meth:`Workspace.write`, one ``BEGIN IMMEDIATE`` transaction: all or nothing.
+
+The handle also carries the caller's :class:`Scope` (which conversation is asking, and
+the peer groups it was already shown). The shared handle has a scope of its own (the
+CLI's); a conversation works through ``ws.with_scope(its scope)``, a view sharing the
+connections, so one chat's state never reaches another chat.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import os
 import sqlite3
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -31,6 +38,18 @@ def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
+@dataclass
+class Scope:
+    """The caller's side of a tool call: who asks, and which peer groups they were shown.
+
+    ``shown_groups`` feeds the differencing guard (two aggregates over groups that differ
+    by a few accounts would reveal those accounts).
+    """
+
+    key: str = "workspace"
+    shown_groups: list[frozenset[int]] = field(default_factory=list)
+
+
 class Workspace:
     """A handle on the workspace file; cheap to share between threads."""
 
@@ -39,8 +58,13 @@ class Workspace:
         self._local = threading.local()
         self._migrate_lock = threading.Lock()
         self._migrated = False
-        # Cohorts whose aggregates this chat session has shown (differencing guard).
-        self.shown_cohorts: list[frozenset[int]] = []
+        self.scope = Scope()
+
+    def with_scope(self, scope: Scope) -> Workspace:
+        """The same workspace (same connections) seen by another caller."""
+        view = copy.copy(self)
+        view.scope = scope
+        return view
 
     @property
     def reports_dir(self) -> Path:

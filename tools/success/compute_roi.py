@@ -20,16 +20,23 @@ from pydantic import BaseModel, Field
 
 from analytics import goals as ag
 from analytics.catalog import BY_KEY, LOWER
-from analytics.percentiles import ordinal
-from tools.base import Tool, ToolError, ToolInput, ToolOutput
+from reports.format import fmt_value, ordinal
+from tools.base import FollowUp, Tool, ToolError, ToolInput, ToolOutput, rounded
 from tools.store.frames import customers_frame, latest_metrics
-from reports.format import fmt_value
-from tools.success.goals import (GoalView, MeasurementView, MilestoneView, account_table, goal_frame, goal_views,
-                              milestone_views)
 from tools.store.resolve import resolve_customer
-from tools.store.rounding import rounded
-from tools.success.periods import PeriodInfo, parse_period, period_values
 from tools.store.workspace import Workspace
+from tools.success.charts import goal_progress_charts
+from tools.success.goals import (
+    GoalView,
+    MeasurementView,
+    MilestoneView,
+    account_table,
+    goal_frame,
+    goal_views,
+    milestone_views,
+)
+from tools.success.periods import PeriodInfo, parse_period, period_values
+from tools.success.rules import STATUS_RULE
 
 MISSING_NOTE = "Some metrics missing data: showing what is available"
 LOWER_KEYS = {k for k, m in BY_KEY.items() if m.direction == LOWER}
@@ -110,7 +117,7 @@ class ComputeRoiOutput(ToolOutput):
     at_risk: list[AtRiskGoal]
     milestones: list[MilestoneView]
     benchmark: PeerComparison
-    status_rule: str = ag.STATUS_RULE
+    status_rule: str = STATUS_RULE
     notes: list[str]
 
     def to_markdown(self) -> str:
@@ -281,4 +288,15 @@ def compute_roi(ws: Workspace, inp: ComputeRoiInput) -> ComputeRoiOutput:
         notes=notes)
 
 
-TOOL = Tool("compute_roi", ComputeRoiInput, ComputeRoiOutput, compute_roi)
+def follow_ups(out: ComputeRoiOutput) -> list[FollowUp]:
+    return [FollowUp.call("Export success report (DOCX)", "draft_report", customer=out.customer, kind="success",
+                          format="docx"),
+            FollowUp.call("Generate QBR slide", "draft_report", customer=out.customer, kind="qbr", format="pptx")]
+
+
+def remember(inp: dict, out: ComputeRoiOutput) -> dict:
+    return {"customer": out.customer, "report_kind": "success"}
+
+
+TOOL = Tool("compute_roi", ComputeRoiInput, ComputeRoiOutput, compute_roi, charts=goal_progress_charts,
+            follow_ups=follow_ups, narrative="narrative/compute_roi.md.j2", clickable=True, context=remember)

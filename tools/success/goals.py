@@ -14,10 +14,10 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from analytics import goals as ag
-from tools.base import ToolError
-from tools.success.rules import hours_per_unit
-from tools.store.rounding import rounded
+from reports.format import fmt_money, fmt_number
+from tools.base import ToolError, rounded
 from tools.store.workspace import Workspace
+from tools.success.rules import hours_per_unit
 
 
 class GoalView(BaseModel):
@@ -88,7 +88,7 @@ def _value_of(row) -> tuple[float | None, str | None, str | None]:
         v = ag.goal_value(row.get("value_type"), inputs, row.get("value_amount"))
     except ValueError as exc:
         return None, None, f"Value not computed: {exc}"
-    return (None, None, None) if v is None else (v.annual, v.calculation, None)
+    return (None, None, None) if v is None else (v.annual, value_calculation(v), None)
 
 
 _MAX_SQL_IDS = 500  # beyond this, read everything and filter in pandas (SQLite caps bound variables)
@@ -205,3 +205,20 @@ def account_table(ws: Workspace, as_of: dt.date, customers: pd.DataFrame,
     arr = summary["arr"].where(summary["arr"] > 0)
     summary["roi_multiplier"] = summary["value"] / arr
     return frame, summary
+
+
+def value_calculation(v: ag.GoalValue) -> str:
+    """How a goal's value was computed, in words a CSM can check by hand.
+
+    '12.5 h saved per ticket x 150 tickets/month x $50/h = $93,750/month; x 12 = $1,125,000/year'
+    """
+    if v.source == "amount":
+        return f"annual value given: {fmt_money(v.annual, exact=True)}/year"
+    if v.value_type == "time_saved":
+        hours, units, rate = (v.inputs[k] for k in ("hours_saved_per_unit", "units_per_month", "hourly_rate"))
+        text = (f"{fmt_number(hours)} h saved per {v.unit_name} x {fmt_number(units)} {v.unit_name}s/month x "
+                f"{fmt_money(rate, exact=True)}/h = {fmt_money(v.monthly, exact=True)}/month")
+    else:
+        label = "cost reduction" if v.value_type == "cost_reduction" else "revenue increase"
+        text = f"{fmt_money(v.monthly, exact=True)}/month {label}"
+    return f"{text}; x 12 = {fmt_money(v.annual, exact=True)}/year"

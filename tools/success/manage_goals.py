@@ -15,15 +15,21 @@ from pydantic import Field
 
 from analytics import goals as ag
 from analytics.catalog import metric_for
-from analytics.goals import fmt_number
 from analytics.units import UNITS
-from tools.base import Tool, ToolError, ToolInput, ToolOutput
-from tools.success.rules import CATEGORIES, TEMPLATES, Template, template_for, validate_goal
-from tools.success.goals import (GoalView, MeasurementView, MilestoneView, find_goal, goal_frame, goal_views,
-                              milestone_views)
+from reports.format import fmt_number
+from tools.base import Tool, ToolError, ToolInput, ToolOutput, rounded
 from tools.store.resolve import resolve_customer
-from tools.store.rounding import rounded
 from tools.store.workspace import Workspace, now_iso
+from tools.success.goals import (
+    GoalView,
+    MeasurementView,
+    MilestoneView,
+    find_goal,
+    goal_frame,
+    goal_views,
+    milestone_views,
+)
+from tools.success.rules import CATEGORIES, TEMPLATES, Template, template_for, validate_goal
 
 ACHIEVED_NOTE = "Goal achieved"
 
@@ -291,4 +297,4 @@ def manage_goals(ws: Workspace, inp: ManageGoalsInput) -> ManageGoalsOutput:
     return _ACTIONS[inp.action](ws, inp, cust, as_of)
 
 
-TOOL = Tool("manage_goals", ManageGoalsInput, ManageGoalsOutput, manage_goals)
+TOOL = Tool("manage_goals", ManageGoalsInput, ManageGoalsOutput, manage_goals, narrative="narrative/manage_goals.md.j2")

@@ -9,11 +9,11 @@ from pydantic import BaseModel, Field
 
 from analytics import goals as ag
 from analytics.catalog import segment_for
-from tools.base import Tool, ToolError, ToolInput, ToolOutput
+from tools.base import Tool, ToolError, ToolInput, ToolOutput, rounded
 from tools.store.frames import customers_frame
-from tools.success.goals import account_table
-from tools.store.rounding import rounded
 from tools.store.workspace import Workspace
+from tools.success.goals import account_table
+from tools.success.rules import STATUS_RULE
 
 
 class PortfolioSuccessInput(ToolInput):
@@ -77,7 +77,7 @@ class PortfolioSuccessOutput(ToolOutput):
     accounts: list[AccountSuccess] = Field(description="every account with goals, by value delivered")
     top_performers: list[AccountSuccess]
     at_risk_goals: list[RiskGoal] = Field(description="at-risk goals, largest ARR at stake first")
-    status_rule: str = ag.STATUS_RULE
+    status_rule: str = STATUS_RULE
     notes: list[str]
 
     def to_markdown(self) -> str:
@@ -151,4 +151,5 @@ def portfolio_success(ws: Workspace, inp: PortfolioSuccessInput) -> PortfolioSuc
         top_performers=[a for a in accounts if a.value_delivered > 0][:inp.limit], at_risk_goals=risk, notes=notes)
 
 
-TOOL = Tool("portfolio_success", PortfolioSuccessInput, PortfolioSuccessOutput, portfolio_success)
+TOOL = Tool("portfolio_success", PortfolioSuccessInput, PortfolioSuccessOutput, portfolio_success,
+            narrative="narrative/portfolio_success.md.j2", context=lambda inp, out: {"report_kind": "success"})

@@ -11,12 +11,20 @@ from dataclasses import dataclass
 
 from analytics import goals as ag
 from analytics.catalog import normalise_label
-from analytics.goals import fmt_number
 from analytics.units import _UNIT_ALIASES, UNITS, unit_base
+from reports.format import fmt_number
 from tools.base import ToolError
 
 CATEGORIES = ("efficiency", "revenue", "cost", "quality", "adoption", "satisfaction", "custom")
 DIRECTIONS = ("increase", "decrease")
+
+
+STATUS_RULE = (  # the goal status rule in words (analytics.goals.goal_status)
+    "A goal is achieved at 100% of target or more; missed when its target date has passed "
+    "below 100%; not started while nothing has been measured since the baseline; at risk "
+    f"when its achievement % is more than {ag.AT_RISK_MARGIN:g} points behind the share of its "
+    "time elapsed (start date to target date), otherwise on track."
+)
 
 
 def normalise_unit(unit: str) -> str:

@@ -5,30 +5,12 @@ Every figure is a field of the output model, formatted with its unit.
 
 from __future__ import annotations
 
-from analytics.units import unit_base
-from analytics.goals import fmt_money
-from analytics.percentiles import ordinal
-from reports.format import markdown_table
+from reports.format import fmt_goal, fmt_money, markdown_table, ordinal
 
 STATUS_LABELS = {"achieved": "achieved", "on_track": "on track", "at_risk": "**at risk**", "missed": "missed",
                  "not_started": "not started", "unknown": "unknown"}
 PEER_LABELS = {"success_score": "Success score", "goal_achievement_rate": "Goal achievement rate",
                "roi_multiplier": "ROI"}
-
-
-def fmt_unit(value: float | None, unit: str | None) -> str:
-    """A goal value with its unit: '62.5%', '$8,000', '$8,000 / month', '11.5 h', '4 min / invoice'."""
-    if value is None:
-        return "n/a"
-    num = f"{value:,.2f}".rstrip("0").rstrip(".")
-    base = unit_base(unit)
-    rest = unit.split("/", 1)[1].strip() if unit and "/" in unit else None
-    short = {"percent": f"{num}%", "dollars": fmt_money(value), "hours": f"{num} h", "minutes": f"{num} min",
-             "days": f"{num} days", "weeks": f"{num} weeks", "months": f"{num} months", "score": num,
-             "ratio": num}.get(base or "")
-    if short is None:
-        return f"{num} {unit}" if unit and unit not in ("count",) else num
-    return f"{short} / {rest}" if rest and base != "percent" else short
 
 
 def pct(x: float | None) -> str:
@@ -39,7 +21,7 @@ def goal_table(goals, ids: bool = False) -> str:
     rows = []
     for g in goals:
         status = STATUS_LABELS.get(g.status, g.status) + (" (exceeding)" if g.exceeding else "")
-        row = [g.name, fmt_unit(g.baseline, g.unit), fmt_unit(g.target, g.unit), fmt_unit(g.current, g.unit),
+        row = [g.name, fmt_goal(g.baseline, g.unit), fmt_goal(g.target, g.unit), fmt_goal(g.current, g.unit),
                pct(g.achievement_pct), status, g.target_date or "n/a"]
         rows.append(([g.id] if ids else []) + row)
     headers = ["Goal", "Baseline", "Target", "Current", "Achievement", "Status", "Target date"]
@@ -54,13 +36,13 @@ def _peer_value(metric: str, x: float | None) -> str:
 
 def _value_lines(out) -> list[str]:
     v = out.value_delivered
-    lines = [f"**Value delivered:** {fmt_money(v.total)} a year (annualised); {fmt_money(v.period_value)} "
+    lines = [f"**Value delivered:** {fmt_money(v.total, exact=True)} a year (annualised); {fmt_money(v.period_value, exact=True)} "
              "realised in the period"]
     lines += [f"- {it.goal} ({it.value_type.replace('_', ' ')}): {it.calculation}" for it in v.items]
     lines += [f"- not counted yet (no progress measured): {it.goal}: {it.calculation}" for it in v.pending]
     if out.investment is not None:
         source = "ARR" if out.investment_source == "arr" else "given"
-        lines.append(f"\n**Investment:** {fmt_money(out.investment)} a year ({source})")
+        lines.append(f"\n**Investment:** {fmt_money(out.investment, exact=True)} a year ({source})")
     if out.roi_multiplier is not None:
         lines.append(f"**ROI:** {out.roi_multiplier:.1f}x (value / investment); net ROI {out.net_roi_pct:,.1f}%")
     return lines

@@ -60,7 +60,7 @@ def test_roi_human_output_has_units(acme, capsys):
     add_tickets_goal(acme, capsys)
     run(acme, capsys, "goal", "measure", "acme", "1", "11.5", *AS_OF)
     rc, out, _ = run(acme, capsys, "roi", "Acme Corp", *AS_OF)
-    assert "# Success metrics: Acme Corp (Enterprise, ARR $68,000)" in out
+    assert "# Success metrics: Acme Corp (Enterprise, ARR $68K)" in out
     assert "12.5 h saved per ticket x 150 tickets/month x $50/h = $93,750/month" in out
     assert "**Value delivered:** $1,125,000 a year" in out
     assert "**ROI:** 16.5x (value / investment); net ROI 1,554.4%" in out

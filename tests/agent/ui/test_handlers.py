@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from agent.cli import main as cli
-from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 from reports.format import fmt_pct
+from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 from tools.store.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -358,7 +358,7 @@ async def test_a_batch_button_shows_progress_and_offers_one_zip(ws):
     from agent.core import ActionSpec
 
     names = ["Acme Corp", "TechCorp", "DataPro", "No Such Customer", "CloudMax"]
-    spec = ActionSpec(name="draft_report", label="Create benchmark reports per customer (5)", payload={
+    spec = ActionSpec(label="Create benchmark reports per customer (5)", payload={
         "calls": [{"tool": "draft_report", "input": {"customer": n, "kind": "benchmark", "format": "md"}}
                   for n in names]})
     ref = cl.user_session.get("chat").buttons.add(spec)

@@ -12,8 +12,8 @@ import pytest
 from scipy.stats import percentileofscore
 
 from analytics.catalog import BY_KEY, KEYS, SEGMENTS, segment_for_arr
-from tools.demo.build import build_demo
 from tools.demo.benchmarks import BENCHMARK_COLUMNS, BENCHMARK_PATH, sample_benchmark_rows
+from tools.demo.build import build_demo
 from tools.demo.model import AS_OF, PERIODS
 from tools.store.workspace import Workspace
 

@@ -11,8 +11,8 @@ from agent.cli import main
 from analytics import recommend as rc
 from analytics.catalog import KEYS
 from tests.factories import add_customers, add_quantile_benchmark, set_metric
-from tools.store.frames import latest_metrics
 from tools.playbooks.recommend_improvements import ACTIONS, PLAYBOOK, RecommendImprovementsInput, recommend_improvements
+from tools.store.frames import latest_metrics
 from tools.store.workspace import now_iso
 
 POINTS = {"nps": {10: 0.0, 25: 20.0, 50: 40.0, 75: 60.0, 90: 70.0},

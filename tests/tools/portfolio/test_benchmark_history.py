@@ -12,9 +12,9 @@ from agent.cli import main
 from analytics.catalog import BY_KEY, KEYS
 from tests.factories import PERIODS, add_customers, add_quantile_benchmark
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
-from tools.store.frames import metric_history
 from tools.portfolio.benchmark_history import BenchmarkHistoryInput, benchmark_history
 from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
+from tools.store.frames import metric_history
 
 POINTS = {"nps": {25: 20.0, 50: 40.0, 75: 60.0, 90: 70.0}, "csat": {25: 30.0, 50: 50.0, 75: 70.0}}
 

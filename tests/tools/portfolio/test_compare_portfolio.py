@@ -13,9 +13,9 @@ from analytics.catalog import BY_KEY, KEYS
 from tests.factories import add_customers, add_quantile_benchmark, set_metric
 from tools.base import ToolError
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
-from tools.store.frames import latest_metrics
 from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
 from tools.portfolio.snapshots import snapshot_metrics
+from tools.store.frames import latest_metrics
 from tools.store.workspace import now_iso
 
 ENT = {"nps": {25: 20.0, 50: 40.0, 75: 60.0, 90: 70.0},
@@ -185,8 +185,7 @@ def test_raw_peer_benchmark_matches_scipy(ws):
     for r in below.rows():
         assert r["percentile"] == pytest.approx(100 - percentileofscore(ttv_vals, r["value"], kind="mean"), abs=0.01)
         assert r["benchmark_p25"] == pytest.approx(np.percentile(ttv_vals, 75), abs=1e-4)  # lower is better
-    from tools.benchmarks.lookup import benchmark_for_account, find_set
-    from tools.benchmarks.lookup import benchmark_refs
+    from tools.benchmarks.lookup import benchmark_for_account, benchmark_refs, find_set
 
     ref = benchmark_refs(ws, find_set(ws, None), ["Enterprise"])["Enterprise"]
     single = benchmark_for_account(ws, None, "Enterprise")
@@ -272,8 +271,7 @@ def test_cli_portfolio_json_is_the_output_model(book, capsys):
 
 
 def test_benchmark_refs_agree_with_benchmark_for_account(book):
-    from tools.benchmarks.lookup import benchmark_for_account, find_set
-    from tools.benchmarks.lookup import benchmark_refs
+    from tools.benchmarks.lookup import benchmark_for_account, benchmark_refs, find_set
 
     ws, *_ = book
     refs = benchmark_refs(ws, find_set(ws, None), ["Enterprise", "SMB", "(no segment)"])

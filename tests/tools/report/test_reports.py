@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from analytics.percentiles import ordinal
-
 import datetime as dt
 import json
 from pathlib import Path
@@ -14,13 +12,13 @@ from pptx import Presentation
 from pptx.util import Inches
 from pypdf import PdfReader
 
+from reports.format import fmt_value, ordinal
 from tests.factories import add_customers, add_quantile_benchmark
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
-from reports.format import fmt_value
-from tools.success.manage_goals import ManageGoalsInput, manage_goals
 from tools.report.draft_report import DraftReportInput, draft_report, list_reports
-from tools.success.compute_roi import ComputeRoiInput, compute_roi
 from tools.store.workspace import Workspace
+from tools.success.compute_roi import ComputeRoiInput, compute_roi
+from tools.success.manage_goals import ManageGoalsInput, manage_goals
 
 NAMES = ["Acme Corp", "Globex Industries", "Initech", "Umbrella Health", "Hooli", "Vandelay Imports",
          "Stark Logistics", "Wayne Analytics", "Soylent Foods", "Tyrell Systems", "Cyberdyne Labs",
@@ -232,7 +230,8 @@ def test_success_report_figures_equal_compute_roi(book, fmt):
         goals = next(t for t in doc.tables if t.rows[0].cells[0].text == "Goal" and len(t.columns) == 7)
         first = [c.text for c in goals.rows[1].cells]
         g = roi.goals[0]
-        assert first[:4] == [g.name, f"{g.baseline:.1f} h", f"{g.target:.1f} h", f"{g.current:.1f} h"]
+        hours = [f"{x:,.2f}".rstrip("0").rstrip(".") + " h" for x in (g.baseline, g.target, g.current)]
+        assert first[:4] == [g.name, *hours]  # 24 h, 12 h, 11.5 h: the goal unit shown as in chat
         assert len(doc.inline_shapes) == 1
 
 

@@ -17,8 +17,6 @@ from pptx import Presentation
 from pptx.util import Emu, Pt
 from pypdf import PdfReader
 
-from tools.report.build import ReportData, build
-from tools.report.cells import render
 from reports.format import fmt_value
 from reports.layout import estimate, fit_widths
 from reports.model import Cell, Column, Figure, Report, Section, Table
@@ -27,6 +25,8 @@ from reports.pptx_export import text_height, write_pptx
 from tests.tools.report.test_reports import AS_OF, book  # noqa: F401  (the shared workspace fixture)
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 from tools.playbooks.recommend_improvements import RecommendImprovementsInput, recommend_improvements
+from tools.report.build import ReportData, build
+from tools.report.cells import render
 from tools.success.compute_roi import ComputeRoiInput, compute_roi
 
 PT_PER_MM = 72 / 25.4

@@ -15,10 +15,10 @@ from sqlite_utils import Database
 
 from analytics.catalog import KEYS
 from tests.ingest_helpers import write
-from tools.portfolio import snapshots
-from tools.store.frames import latest_metrics, latest_values
 from tools.ingest import ImportFailed, import_history, import_portfolio
 from tools.ingest.portfolio import VALUES_PER_STATEMENT, _upsert_values
+from tools.portfolio import snapshots
+from tools.store.frames import latest_metrics, latest_values
 from tools.store.migrations import migrations
 from tools.store.workspace import Workspace
 

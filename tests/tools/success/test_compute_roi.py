@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from analytics.percentiles import ordinal
-
 import datetime as dt
 import json
 
 import pytest
 from scipy.stats import percentileofscore
 
+from reports.format import ordinal
 from tools.base import ToolError
-from tools.success.portfolio_success import TOOL as PORTFOLIO_TOOL
-from tools.success.portfolio_success import PortfolioSuccessInput, portfolio_success
 from tools.success.compute_roi import TOOL, ComputeRoiInput, compute_roi
 from tools.success.periods import parse_period
+from tools.success.portfolio_success import TOOL as PORTFOLIO_TOOL
+from tools.success.portfolio_success import PortfolioSuccessInput, portfolio_success
 
 AS_OF = dt.date(2026, 11, 1)
 YEAR = ("2026-01-01", "2026-12-31")

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from tools.base import ToolError
-from tools.success.rules import template_for
 from tools.success.manage_goals import TOOL, ManageGoalsInput, manage_goals
+from tools.success.rules import template_for
 
 AS_OF = dt.date(2026, 11, 1)
 

@@ -1,0 +1,1 @@
+"""Test fakes: Claude scripted behind respx (never in shipped code)."""
