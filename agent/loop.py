@@ -51,7 +51,6 @@ class LoopResult:
 # The API compiles all strict schemas of a request into one grammar and refuses (400) more than
 # 20 strict tools, 24 optional parameters or 16 union-typed parameters across them.
 STRICT_LIMITS = {"tools": 20, "optional": 24, "unions": 16}
-STRICT_FIRST = ("compare_customer", "compute_roi", "draft_report", "compare_portfolio", "recommend_improvements")
 
 
 def tool_schemas(registry: dict[str, Tool]) -> list[dict[str, Any]]:
@@ -74,7 +73,7 @@ def tool_schemas(registry: dict[str, Tool]) -> list[dict[str, Any]]:
 
 
 def strict_tools(registry: dict[str, Tool]) -> set[str]:
-    order = [n for n in STRICT_FIRST if n in registry] + sorted(n for n in registry if n not in STRICT_FIRST)
+    order = list(registry)  # the registry lists the most used tools first: they get the strict budget
     used, chosen = {"tools": 0, "optional": 0, "unions": 0}, set()
     for name in order:
         optional, unions, open_object = schema_cost(anthropic.transform_schema(registry[name].input_model))

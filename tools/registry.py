@@ -1,6 +1,8 @@
 """The tool registry: name -> Tool, listed explicitly (no import-time magic).
 
-Tool names are snake_case verbs equal to their function names.
+Tool names are snake_case verbs equal to their function names. The order matters
+once: the most used tools come first and get the API's strict-schema budget
+(:func:`agent.loop.strict_tools`). Adding a tool = its folder under tools/ + one line here.
 """
 
 from __future__ import annotations
@@ -9,8 +11,10 @@ from tools.base import Tool
 
 
 def _build() -> dict[str, Tool]:
+    # Imported here, not at module level: tools.registry is imported by the CLI's start-up path,
+    # and the tools pull in pandas and scipy (about 0.5 s) that commands like `--help` never need.
     from tools.benchmarks import list_benchmarks
-    from tools.compare import cohorts, compare_customer
+    from tools.compare import build_cohort, compare_customer
     from tools.ingest import benchmarks as load_benchmarks
     from tools.playbooks import find_best_practices, recommend_improvements
     from tools.portfolio import benchmark_history, compare_portfolio
@@ -18,18 +22,18 @@ def _build() -> dict[str, Tool]:
     from tools.success import compute_roi, manage_goals, portfolio_success
 
     tools = [
-        load_benchmarks.TOOL,
-        list_benchmarks.TOOL,
-        cohorts.TOOL,
         compare_customer.TOOL,
-        manage_goals.TOOL,
         compute_roi.TOOL,
-        portfolio_success.TOOL,
         draft_report.TOOL,
         compare_portfolio.TOOL,
+        recommend_improvements.TOOL,
+        load_benchmarks.TOOL,
+        list_benchmarks.TOOL,
+        build_cohort.TOOL,
+        manage_goals.TOOL,
+        portfolio_success.TOOL,
         benchmark_history.TOOL,
         find_best_practices.TOOL,
-        recommend_improvements.TOOL,
     ]
     return {t.name: t for t in tools}
 

@@ -42,7 +42,7 @@ def _steps():
     return _Steps()
 
 
-def print_answer(ans: Answer, as_json: bool = False) -> None:
+def print_answer(ans, as_json: bool = False) -> None:
     if as_json:
         print(json.dumps({"mode": ans.mode, "notices": ans.notices, "tools": [n for n, _ in ans.results],
                           "files": [str(f) for f in ans.files], "text": ans.text}, indent=2))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from agent.cli.output import print_json, show
-from tools.compare.cohorts import BuildCohortInput, build_cohort, criteria_from_where
+from tools.compare.build_cohort import BuildCohortInput, build_cohort
+from tools.compare.cohorts import criteria_from_where
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 
 

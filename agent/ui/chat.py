@@ -43,7 +43,6 @@ STARTERS = (
 )
 
 ANSWER_DEADLINE_S = 300  # a backstop: the agent keeps its own, shorter deadline for Claude
-IMPORT_RESULTS = ("load_benchmarks", "import_customers")  # agent.core's names for what an attachment became
 MAX_LISTED = 12          # file names listed after a batch
 MAX_SEPARATE_FILES = 3   # more files than this from one batch are offered as one zip
 
@@ -140,11 +139,10 @@ async def message(msg: cl.Message) -> None:
         await events.end_import([], ["Could not import the attached file(s)."])
         await fail(events, exc)
         return
-    loads = [(n, o) for n, o in answer.results if n in IMPORT_RESULTS]
-    await events.end_import(loads, list(answer.notices))
+    await events.end_import(list(answer.imports), list(answer.notices))
     await show(events, answer, chat)
-    if any(n == "load_benchmarks" for n, _ in loads):
-        await panel(chat.ws, chat.prefs).send()  # the new set appears in the settings list
+    if answer.imports:
+        await panel(chat.ws, chat.prefs).send()  # a new benchmark set appears in the settings list
 
 
 async def action(act: cl.Action) -> None:

@@ -78,7 +78,7 @@ class ChainlitEvents:
             return
         step.end = step.end or utc_now()
         failed = [n for n in notices if n.startswith("Could not import")]
-        step.output = "\n\n".join([short_output(out) for _, out in loads] + failed) or "Nothing was imported."
+        step.output = "\n\n".join([short_output(out) for out in loads] + failed) or "Nothing was imported."
         step.is_error = bool(failed) and not loads
         await step.update()
 

@@ -2,7 +2,8 @@
 
 - The text is the agent's final Markdown (narrative and tables, after the numbers
   check); notices ("Offline mode", "Claude is unavailable...") go above it.
-- Charts: one inline ``cl.Image`` per chartable result (see :mod:`agent.ui.charts`).
+- Charts: the inline ``cl.Image`` charts each result's tool registers (``Tool.charts``);
+  a failing chart is logged and left out, never breaking the answer.
 - Long tables: a list of rows in a result longer than :data:`DATAFRAME_ROWS`
   becomes a paginated ``cl.Dataframe`` (short ones are already Markdown in the text).
 - Downloads: ``cl.File`` built from the bytes of files inside this chat's workspace
@@ -20,8 +21,8 @@ import chainlit as cl
 import pandas as pd
 from pydantic import BaseModel
 
-from agent.ui.charts import charts_for
-from tools.base import ToolError
+from tools.base import Chart, ToolError
+from tools.registry import all_tools
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,18 @@ def _notice(text: str) -> str:
     if "\n" not in text:
         return f"_{text}_"
     return "\n".join("> " + line for line in text.splitlines())
+
+
+def charts_for(name: str, output: Any) -> list[Chart]:
+    """The charts the result's tool draws for it; [] when it draws none or drawing fails."""
+    tool = all_tools().get(name)
+    if tool is None or tool.charts is None:
+        return []
+    try:
+        return tool.charts(output)
+    except Exception:
+        log.exception("chart for %s failed", name)
+        return []
 
 
 def elements_for(answer: Any, reports_dir: Path) -> list:

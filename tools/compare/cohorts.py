@@ -1,4 +1,4 @@
-"""Peer groups: select a cohort by criteria, describe it, save it (build_cohort tool)."""
+"""Peer groups: criteria, who matches them, how to describe them, and the differencing guard."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from analytics.catalog import segment_for
 from analytics.privacy import MIN_COHORT, differencing_conflict
-from tools.base import Tool, ToolError, ToolInput, ToolOutput
-from tools.store.frames import customers_frame
-from tools.store.workspace import Workspace, now_iso
+from tools.base import ToolError
+from tools.store.workspace import Workspace
 
 CohortType = Literal["segment", "industry", "size", "region", "contract_age", "all", "custom"]
 CONTRACT_AGE_BANDS = ((0, 12, "under 1 year"), (12, 24, "1-2 years"), (24, 48, "2-4 years"),
@@ -172,54 +171,3 @@ def composition(members: pd.DataFrame) -> dict[str, dict[str, int]]:
     """Counts by segment, industry and ARR band (largest first)."""
     return {col: {str(k): int(v) for k, v in members[col].value_counts().items()}
             for col in ("segment", "industry", "arr_band")}
-
-
-class BuildCohortInput(ToolInput, CohortCriteria):
-    save_as: str | None = Field(None, description="save the peer group under this name for reuse")
-
-
-class BuildCohortOutput(ToolOutput):
-    size: int
-    description: str
-    criteria: CohortCriteria
-    sufficient: bool
-    composition: dict[str, dict[str, int]]
-    saved_as: str | None = None
-    message: str
-
-    def to_markdown(self) -> str:
-        lines = [f"**Peer group:** {self.description}: {self.size} accounts.", "", self.message]
-        for dim, counts in self.composition.items():
-            label = {"segment": "Segment", "industry": "Industry", "arr_band": "ARR band"}[dim]
-            lines.append(f"- {label}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-        return "\n".join(lines)
-
-
-def build_cohort(ws: Workspace, inp: BuildCohortInput) -> BuildCohortOutput:
-    """Define a peer group of accounts and report how many match and their make-up.
-
-    Use when the user asks how many accounts are in a peer group, or wants to
-    save one ("Enterprise SaaS over $100K ARR"). Returns the member count, a
-    description and the composition by segment, industry and ARR band (hidden
-    when fewer than 10 accounts match, for anonymity). Optionally saves it.
-    """
-    criteria = CohortCriteria(**inp.model_dump(exclude={"save_as"}))
-    customers = customers_frame(ws)
-    members = customers[criteria_mask(customers, criteria, ws)]
-    size = int(len(members))
-    sufficient = size >= MIN_COHORT
-    if sufficient:
-        guard_differencing(ws, members.index)
-    message = ("Large enough to benchmark against." if sufficient else
-               f"Only {size} accounts match: peer aggregates need at least {MIN_COHORT} "
-               "(anonymity). Widen the criteria, e.g. drop the industry or lower the ARR floor.")
-    if inp.save_as:
-        with ws.write() as db:
-            db["cohorts"].upsert({"name": inp.save_as.strip(), "criteria_json": criteria.model_dump_json(),
-                                  "size": size, "created_at": now_iso()}, pk="name")
-    return BuildCohortOutput(size=size, description=describe(criteria), criteria=criteria,
-                             sufficient=sufficient, composition=composition(members) if sufficient else {},
-                             saved_as=inp.save_as, message=message)
-
-
-TOOL = Tool("build_cohort", BuildCohortInput, BuildCohortOutput, build_cohort)

@@ -11,7 +11,8 @@ from scipy.stats import percentileofscore
 from agent.cli import main
 from tests.factories import add_customers, add_quantile_benchmark, set_metric
 from tools.base import ToolError
-from tools.compare.cohorts import BuildCohortInput, CohortCriteria, build_cohort
+from tools.compare.build_cohort import BuildCohortInput, build_cohort
+from tools.compare.cohorts import CohortCriteria
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 from tools.store.frames import latest_metrics
 from tools.store.resolve import resolve_customer

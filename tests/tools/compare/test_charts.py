@@ -1,14 +1,13 @@
-"""Inline chat charts: percentile bars, peers, and the peer-group distribution with the account marked."""
+"""The comparison's inline charts: percentile bars, peers, and the peer-group distribution with the account marked."""
 
 from __future__ import annotations
 
-from agent.ui.charts import charts_for
-from tools.compare.compare_customer import CompareCustomerInput, compare_customer
+from tools.compare.compare_customer import TOOL, CompareCustomerInput, compare_customer
 
 
-def test_account_comparison_has_three_inline_charts(demo_ws):
+def test_account_comparison_registers_three_inline_charts(demo_ws):
     out = compare_customer(demo_ws, CompareCustomerInput(customer="Acme Corp"))
-    charts = charts_for("compare_customer", out)
+    charts = TOOL.charts(out)
     titles = [t for t, _ in charts]
     assert titles == ["Acme Corp: percentile within peer group", "Acme Corp: composite score vs peers",
                       "Acme Corp: peer-group distribution of the largest gaps"]
