@@ -71,7 +71,7 @@ def warm_up_in_background() -> None:
     """Import the heavy modules (pandas, scipy, matplotlib, the SDK) while nobody waits."""
     def warm() -> None:
         try:
-            for name in ("agent.core", "tools.registry", "tools.report.build", "tools.report.success"):
+            for name in ("agent.core", "tools.registry", "reports.charts"):
                 importlib.import_module(name)
             importlib.import_module("tools.registry").all_tools()
         except Exception:

@@ -9,8 +9,8 @@ import pytest
 
 from agent.cli import main
 from agent.core import NullEvents, answer
-from agent.numbers import check
 from agent.session import Session, Settings
+from reports.figures import check
 from reports.format import ordinal
 from tests.agent.test_agent_fakes import BASE, claude, client, text, tools  # noqa: F401
 from tests.factories import add_customers, add_quantile_benchmark

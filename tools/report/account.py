@@ -1,12 +1,12 @@
-"""2. Account benchmarking (internal) and 5. portfolio workbook (internal)."""
+"""2. Account benchmarking (internal: richer detail, not for customers), from compare_customer and friends."""
 
 from __future__ import annotations
 
 from analytics.catalog import CATEGORIES
 from reports.format import fmt_value, ordinal
 from reports.model import Bullets, Callout, Callouts, Cell, Figure, Paragraph, Report, Section, Series, Table, chart
-from tools.report.build import ReportData, improvements, new_report, slot, title_meta
 from tools.report.cells import cols, mcell, pcell, status_cell, text, unit_label
+from tools.report.shared import ReportData, improvements, new_report, slot, title_meta
 
 HISTOGRAM_METRICS = ("health_score", "nps", "adoption_score", "net_revenue_retention")
 BOX_METRICS = ("health_score", "nps", "adoption_score", "engagement_score", "dau_mau", "time_to_value_days",
@@ -167,8 +167,3 @@ def build_account(data: ReportData) -> Report:
         Section("trend", "Percentile over time").add(_trend(data)),
     ]
     return rep
-
-
-def build_portfolio(data: ReportData) -> Report:
-    from tools.report.portfolio import build_portfolio_report
-    return build_portfolio_report(data)

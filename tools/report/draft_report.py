@@ -2,7 +2,7 @@
 
 The tool gathers the tool outputs a report kind needs (compare_customer, compute_roi,
 recommend_improvements, compare_portfolio, portfolio_success), hands them to
-:mod:`tools.report.build` for the one report model, and exports it. Files land in
+:mod:`tools.report` builders (one per kind) for the one report model, and exports it. Files land in
 ``ws.reports_dir`` under a program-made name (slug of the resolved account name, kind,
 timestamp, random token): user text never becomes a path. Each export gets a row in the
 ``reports`` table; :func:`list_reports` lists them (``peerbench reports``).
@@ -19,21 +19,35 @@ import os
 import re
 import secrets
 import time
-from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 
+from reports import export
+from reports.figures import check
+from reports.markdown import to_markdown
 from tools.base import FollowUp, Tool, ToolError, ToolInput, ToolOutput
 from tools.compare.cohorts import CohortType, peer_mask
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
+from tools.playbooks.recommend_improvements import RecommendImprovementsInput, recommend_improvements
+from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
+from tools.report.account import build_account
+from tools.report.benchmark import build_benchmark
+from tools.report.portfolio import build_portfolio
+from tools.report.qbr import build_qbr
+from tools.report.shared import ReportData
+from tools.report.success import build_success
 from tools.store.frames import customers_frame, latest_metrics
 from tools.store.resolve import resolve_customer
 from tools.store.workspace import Workspace, now_iso
+from tools.success.compute_roi import ComputeRoiInput, compute_roi
+from tools.success.portfolio_success import PortfolioSuccessInput, portfolio_success
 
 Kind = Literal["benchmark", "account", "success", "qbr", "portfolio"]
 Format = Literal["md", "docx", "pdf", "pptx", "xlsx"]
 HISTOGRAM_METRICS = ("health_score", "nps", "adoption_score", "net_revenue_retention")
+BUILDERS = {"benchmark": build_benchmark, "account": build_account, "success": build_success, "qbr": build_qbr,
+            "portfolio": build_portfolio}
 
 
 class Narrative(ToolInput):
@@ -97,15 +111,10 @@ def _prepared_by(ws: Workspace, inp: DraftReportInput, cust: dict | None) -> str
 
 
 def _check_narrative(narrative: dict[str, str], sources: list) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Keep slots whose figures all come from the tool outputs (agent.numbers when present)."""
+    """Keep slots whose figures all come from the tool outputs (the rule the chat answer passes)."""
     narrative = {k: v for k, v in narrative.items() if v and v.strip()}
     if not narrative:
         return {}, {}
-    try:
-        from agent.numbers import check  # the same rule the chat answer passes
-    except ImportError:  # pragma: no cover - agent package absent
-        def check(text, _sources):
-            return re.findall(r"\d", text)
     dumps = [s.model_dump(mode="json") for s in sources if s is not None]
     kept, rejected = {}, {}
     for key, text in narrative.items():
@@ -142,22 +151,15 @@ def _optional(fn, *args):
 
 
 def _roi(ws, inp, name):
-    from tools.success.compute_roi import ComputeRoiInput, compute_roi
     return compute_roi(ws, ComputeRoiInput(customer=name, period=inp.period, as_of=inp.as_of))
 
 
 def _recommend(ws, inp, name):
-    try:
-        from tools.playbooks.recommend_improvements import RecommendImprovementsInput, recommend_improvements
-    except ImportError:
-        return None
     return _optional(lambda: recommend_improvements(ws, RecommendImprovementsInput(
         customer=name, benchmark=inp.benchmark)))
 
 
 def _gather(ws: Workspace, inp: DraftReportInput):
-    from tools.report.build import ReportData
-
     cust = resolve_customer(ws, inp.customer) if inp.customer else None
     if cust is None and inp.kind != "portfolio":
         raise ToolError(f"A {inp.kind} report needs a customer name.")
@@ -183,20 +185,9 @@ def _gather(ws: Workspace, inp: DraftReportInput):
 
 
 def _portfolio(ws: Workspace, inp: DraftReportInput):
-    portfolio = success = None
-    try:
-        from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
-        portfolio = compare_portfolio(ws, ComparePortfolioInput(benchmark=inp.benchmark))
-    except ImportError:
-        pass
-    from tools.success.portfolio_success import PortfolioSuccessInput, portfolio_success
+    portfolio = compare_portfolio(ws, ComparePortfolioInput(benchmark=inp.benchmark))
     success = portfolio_success(ws, PortfolioSuccessInput(limit=100, as_of=inp.as_of))
     return portfolio, success
-
-
-def _export(report, fmt: str, stem: Path) -> Path:
-    from reports import export
-    return export.write(report, fmt, stem)
 
 
 def draft_report(ws: Workspace, inp: DraftReportInput) -> DraftReportOutput:
@@ -211,19 +202,16 @@ def draft_report(ws: Workspace, inp: DraftReportInput) -> DraftReportOutput:
     recommend_improvements or compare_portfolio; optional ``narrative`` slots are used only
     when their figures match those results. Returns the saved file and the Markdown.
     """
-    from reports.markdown import to_markdown
-    from tools.report.build import build
-
     t0 = time.perf_counter()
     cust, data = _gather(ws, inp)
     slots = inp.narrative.model_dump(exclude_none=True) if inp.narrative else {}
     data.narrative, rejected = _check_narrative(slots, [data.compare, data.roi, data.recommend,
                                                                       data.portfolio, data.success])
-    report = build(data)
+    report = BUILDERS[inp.kind](data)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     name = _slug(cust["name"]) if cust else "portfolio"
     stem = ws.reports_dir / f"{name}_{inp.kind}_{stamp}_{secrets.token_hex(3)}"
-    path = _export(report, inp.format, stem)
+    path = export.write(report, inp.format, stem)
     bench = data.compare.benchmark.name if data.compare is not None and data.compare.benchmark else (inp.benchmark or "")
     with ws.write() as db:
         rid = db["reports"].insert({"customer_id": cust["id"] if cust else None, "kind": inp.kind,

@@ -9,7 +9,6 @@ the per-account tables, saying where the full lists are.
 from __future__ import annotations
 
 from reports.model import Callout, Callouts, Cell, Paragraph, Report, Section, Table
-from tools.report.build import ReportData, new_report
 from tools.report.cells import (
     action_for,
     cols,
@@ -23,6 +22,7 @@ from tools.report.cells import (
     status_cell,
     text,
 )
+from tools.report.shared import ReportData, new_report
 
 MAX_ROWS = 2000  # a sheet stays readable; the CLI/UI can filter by segment for more
 NAMES_PER_METRIC = 3   # accounts named per metric in the document summaries
@@ -134,7 +134,7 @@ def _risk(s) -> Table:
                                        widths=[1.8, 1.1, 2.4, 1.0, 1.0, 1.0, 1.1, 1.4]), rows)
 
 
-def build_portfolio_report(data: ReportData) -> Report:
+def build_portfolio(data: ReportData) -> Report:
     p, s = data.portfolio, data.success
     summary_tables = data.max_rows is not None  # a document, not the workbook
     rep = new_report(data, "Portfolio Analysis", None, (["compare_portfolio"] if p else []) + ["portfolio_success"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from reports.format import fmt_date, fmt_money, ordinal
 from reports.model import Bullets, Callout, Callouts, Cell, Paragraph, Report, Section, Table
-from tools.report.build import ReportData, new_report, slot, title_meta
 from tools.report.cells import (
     cols,
     date_cell,
@@ -16,6 +15,7 @@ from tools.report.cells import (
     pcell,
     text,
 )
+from tools.report.shared import ReportData, new_report, slot, title_meta
 from tools.success.charts import progress_figure
 
 PEER_MEASURES = {"success_score": ("Success score", "{:.0f} / 100", "0"),

@@ -25,8 +25,9 @@ from reports.pptx_export import text_height, write_pptx
 from tests.tools.report.test_reports import AS_OF, book  # noqa: F401  (the shared workspace fixture)
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 from tools.playbooks.recommend_improvements import RecommendImprovementsInput, recommend_improvements
-from tools.report.build import ReportData, build
 from tools.report.cells import render
+from tools.report.qbr import build_qbr
+from tools.report.shared import ReportData
 from tools.success.compute_roi import ComputeRoiInput, compute_roi
 
 PT_PER_MM = 72 / 25.4
@@ -124,7 +125,7 @@ def test_qbr_chart_reads_like_the_png(book):  # noqa: F811
 def test_qbr_pptx_never_draws_the_png_of_a_native_chart(book, tmp_path):  # noqa: F811
     ws, _ = book
     cmp = compare_customer(ws, CompareCustomerInput(customer="Acme Corp", anonymise=True))
-    rep = build(ReportData(kind="qbr", date="1 Jan 2026", prepared_by="T", compare=cmp))
+    rep = build_qbr(ReportData(kind="qbr", date="1 Jan 2026", prepared_by="T", compare=cmp))
     write_pptx(rep, tmp_path / "deck.pptx")
     fig = rep.section("benchmark").blocks[0]
     assert isinstance(fig, Figure) and callable(fig.draw)  # matplotlib never started for it
@@ -200,7 +201,7 @@ def test_improvements_follow_recommend_improvements_output():
     """The report reads the tool's real output (improvements + actions), skipping targets already met."""
     from types import SimpleNamespace as NS
 
-    from tools.report.build import improvements
+    from tools.report.shared import improvements
 
     action = NS(key="training_programme", title="Role-based training programme", description="Run sessions.",
                 owner="CSM", start_week=3, metrics=["training_hours"])

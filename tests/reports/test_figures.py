@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.numbers import VerifiedStream, check, collect_numbers, extract_figures, matches, unmatched
+from agent.numbers import VerifiedStream
+from reports.figures import check, collect_numbers, extract_figures, matches, unmatched
 
 COMPARE = {
     "customer": "Acme Corp", "segment": "Enterprise", "industry": "SaaS", "arr": 285000.0,

@@ -1,11 +1,9 @@
-"""Building the report model per kind from tool outputs.
+"""What every report builder shares: the data a builder gets, prose slots, common tables and figures.
 
 The builders only select and format figures that tools returned (compare_customer,
 compute_roi, recommend_improvements, compare_portfolio, portfolio_success); they never
 compute a new figure. Prose comes from the ``narrative`` slots (Claude's text, already
 checked by the caller) or, when a slot is missing, from a Jinja template.
-
-The builders duck-type the tool outputs (this package sits below ``tools``).
 """
 
 from __future__ import annotations
@@ -18,9 +16,6 @@ from reports.model import (
     CUSTOMER_FACING,
     NARROW_IN,
     WIDE_IN,
-    Bullets,
-    Callout,
-    Callouts,
     Figure,
     Paragraph,
     Report,
@@ -29,7 +24,7 @@ from reports.model import (
     Table,
     chart,
 )
-from tools.report.cells import action_for, and_join, cols, mcell, metric_label, pcell, render, status_cell, text
+from tools.report.cells import action_for, cols, mcell, pcell, render, status_cell, text
 
 PERCENTILE_DEFINITION = (
     "Percentiles: the 72nd percentile means better than 72% of the comparison group. Within the peer group "
@@ -63,22 +58,6 @@ def slot(data: ReportData, name: str, template: str, *, lines: bool = False, **c
     """Claude's prose for ``name`` when given, else the template's."""
     given = (data.narrative or {}).get(name)
     return given.strip() if given and given.strip() else render(template, lines=lines, **ctx)
-
-
-def build(data: ReportData) -> Report:
-    if data.kind == "benchmark":
-        return build_benchmark(data)
-    if data.kind == "qbr":
-        return build_qbr(data)
-    if data.kind == "success":
-        from tools.report.success import build_success
-        return build_success(data)
-    from tools.report import account as build_internal
-    if data.kind == "account":
-        return build_internal.build_account(data)
-    if data.kind == "portfolio":
-        return build_internal.build_portfolio(data)
-    raise ValueError(f"unknown report kind {data.kind!r}")
 
 
 # ---- shared pieces ---------------------------------------------------------------------------
@@ -227,142 +206,3 @@ def new_report(data: ReportData, title: str, customer: str | None, sources: list
                   else "Internal: not for distribution")
 
 
-# ---- 1. customer benchmark report ----------------------------------------------------------
-
-def build_benchmark(data: ReportData) -> Report:
-    cmp = data.compare
-    rep = new_report(data, f"Performance Benchmark Report: {cmp.customer} vs Industry Peers", cmp.customer,
-                     ["compare_customer"] + (["recommend_improvements"] if data.recommend else []))
-    rep.meta = title_meta(data, cmp)
-    shown = [industry_view(m)[1] for m in cmp.metrics if m.value is not None]  # as in the table
-    above = sum(1 for p in shown if p is not None and p >= 50)
-    rated = sum(1 for p in shown if p is not None)
-    items = improvements(data)
-    ctx = {"c": cmp, "above": above, "rated": rated,
-           "strengths": [cmp.metric(k).label for k in cmp.strengths[:3]],
-           "gaps": [it["label"] for it in items[:3]]}  # as in "Opportunities for improvement"
-    summary = Section("summary", "Executive summary").add(
-        Callouts([Callout("Overall percentile", ordinal(cmp.overall_percentile) if cmp.overall_percentile is not None
-                          else "n/a", f"among {cmp.cohort.size} peer accounts"),
-                  Callout("Metrics at or above the median", f"{above} of {rated}", "as in the table below"),
-                  Callout("Industry benchmark average", ordinal(cmp.benchmark_composite)
-                          if cmp.benchmark_composite is not None else "n/a", "mean industry percentile")]),
-        Paragraph(slot(data, "executive_summary", "benchmark_summary", **ctx), "lead"))
-    perf = Section("performance", "Your performance vs benchmarks").add(performance_table(cmp))
-    excel = Section("strengths", "Where you excel")
-    excel.add(Paragraph(data.narrative.get("strengths")) if data.narrative.get("strengths") else None)
-    excel.add(Bullets([metric_line(cmp.metric(k)) for k in cmp.strengths]) if cmp.strengths else
-              Paragraph("No metric is in the top quartile of the peer group yet."))
-    opp = Section("opportunities", "Opportunities for improvement")
-    opp.add(Paragraph(data.narrative.get("opportunities")) if data.narrative.get("opportunities") else None)
-    opp.add(Bullets(improvement_lines(items)) if items else
-            Paragraph("Every metric is at or above the median."))
-    stretch = [] if items else _stretch_lines(data)
-    opp.add(Bullets(stretch) if stretch else None)
-    peers = Section("peers", "Peer comparison").add(peer_figure(cmp), percentile_figure(cmp))
-    steps = Section("next_steps", "Recommended next steps").add(
-        Paragraph(data.narrative["next_steps"]) if data.narrative.get("next_steps") else
-        Bullets(_next_steps(data, items, cmp), numbered=True))
-    rep.sections = [summary, perf, excel, opp, peers, steps, methodology(cmp, data.recommend)]
-    return rep
-
-
-def _stretch_lines(data: ReportData, limit: int = 3) -> list[str]:
-    """recommend_improvements' stretch goals (targets already met) when there is no gap."""
-    rec = data.recommend
-    out = []
-    for r in (getattr(rec, "improvements", None) or [])[:limit] if rec is not None else []:
-        if r.target_met and r.stretch is not None:
-            ref = "industry" if r.reference == "benchmark" else "peer"
-            where = ordinal(r.stretch_percentile) if r.stretch_percentile else "top"
-            out.append(f"Stretch goal: {r.label} from {fmt_value(r.metric, r.value)} to "
-                       f"{fmt_value(r.metric, r.stretch)} ({ref} {where} percentile).")
-    return out
-
-
-def _next_steps(data: ReportData, items: list[dict], cmp, limit: int = 3) -> list[str]:
-    """The first actions of recommend_improvements' plan (else one per gap), then keep-and-review steps."""
-    rec = data.recommend
-    gaps = {it["metric"] for it in items}
-    actions = sorted((a for a in (getattr(rec, "actions", None) or []) if gaps & set(a.metrics)),
-                     key=lambda a: a.start_week) if rec is not None else []  # only actions serving a gap shown
-    if actions:
-        steps = [f"{a.title} (from week {a.start_week}; owner: {a.owner}): {a.description.rstrip('.')}. "
-                 f"Lifts {and_join([metric_label(k) for k in a.metrics])}." for a in actions[:limit]]
-    else:
-        steps = [f"{it['action']} (to lift {it['label']})." for it in items[:limit]]
-    if not items:
-        steps.append("Agree stretch targets at the top quartile for the one or two metrics that matter most to "
-                     "your team.")
-    if cmp.strengths:
-        steps.append(f"Keep doing what works for {cmp.metric(cmp.strengths[0]).label}, your strongest area, and "
-                     "share it across teams.")
-    steps.append("Review progress against these benchmarks at the next business review.")
-    return steps
-
-
-# ---- 4. QBR deck ---------------------------------------------------------------------------
-
-def build_qbr(data: ReportData) -> Report:
-    cmp, roi = data.compare, data.roi
-    rep = new_report(data, f"{cmp.customer}: Quarterly Business Review", cmp.customer,
-                     ["compare_customer"] + (["compute_roi"] if roi else [])
-                     + (["recommend_improvements"] if data.recommend else []))
-    rep.meta = title_meta(data, cmp)
-    items = improvements(data)
-    bench = Section("benchmark", "How you compare with industry peers").add(
-        peer_figure(cmp, "You vs anonymised peers"), Callouts(_qbr_callouts(cmp, roi)),
-        Paragraph(_one_recommendation(items), "lead"))
-    bench.notes = slot(data, "talking_points", "qbr_benchmark_notes", lines=True, c=cmp, items=items,
-                       strengths=[metric_line(cmp.metric(k)) for k in cmp.strengths[:3]])
-    from tools.report.success import at_risk_lines, goals_table, qbr_success_callouts
-
-    success = Section("success", "Success plan: goals and value")
-    if roi is not None and roi.goals:
-        success.add(Callouts(qbr_success_callouts(roi)), goals_table(roi, compact=True))
-        success.add(Bullets(at_risk_lines(roi, short=True)) if roi.at_risk else None)
-    else:
-        success.add(Paragraph("No success goals are recorded yet: let's agree two or three measurable goals "
-                              "for next quarter."))
-    success.notes = render("qbr_success_notes", lines=True, r=roi) if roi is not None else "No goals recorded yet."
-    steps = Section("next_steps", "Next steps").add(Bullets(_next_steps(data, items, cmp), numbered=True))
-    steps.notes = "Agree an owner and a date for each step; confirm the date of the next review."
-    rep.sections = [bench, success, steps, methodology(cmp, data.recommend)]
-    rep.section("methodology").notes = "Back-up slide: how the comparison was made."
-    return rep
-
-
-def _one_recommendation(items: list[dict]) -> str:
-    if not items:
-        return "Every metric is at or above the median: keep the current plan and agree stretch targets."
-    it = items[0]
-    k = it["metric"]
-    goal = (f" to the {it.get('reference', 'peer')} median of {fmt_value(k, it['target'])}"
-            if it["target"] is not None else "")
-    when = f" within {it['timeline']}" if it.get("timeline") else ""
-    how = it["action"] + (f": {it['detail'][0].lower()}{it['detail'][1:].rstrip('.')}" if it.get("detail") else "")
-    return f"Our recommendation: lift {it['label']} from {fmt_value(k, it['current'])}{goal}{when}. {how}."
-
-
-def _qbr_callouts(cmp, roi) -> list[Callout]:
-    out = [Callout("Overall percentile", ordinal(cmp.overall_percentile) if cmp.overall_percentile is not None
-                   else "n/a", f"among {cmp.cohort.size} peer accounts")]
-    if roi is not None and roi.roi_multiplier is not None:
-        out.append(Callout("ROI", f"{roi.roi_multiplier:.1f}x", "value delivered / annual investment"))
-    else:
-        m = cmp.metric("roi")
-        if m.value is not None:
-            out.append(Callout("ROI", fmt_value("roi", m.value), _where(m)))
-    for key, label in (("engagement_score", "Engagement score"), ("adoption_score", "Adoption score")):
-        m = cmp.metric(key)
-        if m.value is not None:
-            out.append(Callout(label, f"{fmt_value(key, m.value)} / 100", _where(m)))
-    return out
-
-
-def _where(m) -> str:
-    """'50th percentile vs industry' (as in the benchmark report's table), else the peer percentile."""
-    median, pct, label, _, industry = industry_view(m)
-    if pct is None:
-        return ""
-    return f"{label or ordinal(pct)} percentile vs {'industry' if industry else 'peers'}"
