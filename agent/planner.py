@@ -19,6 +19,7 @@ from typing import Any
 
 from agent.entities import Entities, extract
 from agent.session import Session, Settings, ToolCall
+from analytics.catalog import BY_KEY
 from tools.store.workspace import Workspace
 
 MAX_CUSTOMERS = 3
@@ -212,13 +213,11 @@ def _goal_ref(e: Entities) -> str | None:
     if m:
         return m.group(1)
     if e.metric:
-        from analytics.catalog import BY_KEY
         return BY_KEY[e.metric].label
     return None
 
 
 def _goal_name(e: Entities, metric: str) -> str:
-    from analytics.catalog import BY_KEY
     verb = "Reduce" if BY_KEY[metric].direction == "lower_is_better" else "Improve"
     return f"{verb} {BY_KEY[metric].label}"
 

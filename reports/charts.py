@@ -24,7 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from reports.model import NARROW_IN, WIDE_IN
+from reports.page import NARROW_IN, WIDE_IN
 
 NAVY = "#1F3A5F"
 PEER = "#A9B4C2"

@@ -1,4 +1,8 @@
-"""Write a report model to a file: one function per format, chosen by ``fmt``."""
+"""Write a report model to a file: one function per format, chosen by ``fmt``.
+
+Each writer is imported when its format is asked for: python-docx, python-pptx, fpdf2 and
+xlsxwriter together cost about half a second to import, and one export needs one of them.
+"""
 
 from __future__ import annotations
 

@@ -29,6 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from analytics.catalog import KEYS, metric_for
+
 THRESHOLD_ORDINALS = {10.0, 25.0, 50.0, 75.0, 90.0}
 _SCALE = {"k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9}
 
@@ -162,7 +164,6 @@ class Pools:
 
 
 def _keys() -> frozenset[str]:
-    from analytics.catalog import KEYS
     return frozenset(KEYS)
 
 
@@ -215,7 +216,6 @@ def _walk(node: Any, acc: dict[str | None, set[float]], metric: str | None, keys
 
 def metrics_named(text: str) -> set[str]:
     """Catalog metrics a sentence names ("DAU/MAU", "time to value", "NPS")."""
-    from analytics.catalog import metric_for
     words = re.findall(r"[a-z0-9]+", text.lower().replace("/", " "))
     found = set()
     for n in (5, 4, 3, 2, 1):

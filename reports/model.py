@@ -64,12 +64,14 @@ class Series:
     values: list[float | None]
 
 
-NARROW_IN = 5.2   # chart widths in inches: drawn at the width they are printed at, so 8 pt prints as 8 pt
-WIDE_IN = 6.0
 
 
 def chart(name: str, *args) -> Callable[[], bytes]:
-    """A function drawing ``reports.charts.<name>(*args)``: matplotlib is imported on the first draw only."""
+    """A function drawing ``reports.charts.<name>(*args)``.
+
+    reports.charts is imported on the first draw, not with the model: importing matplotlib
+    costs about 0.3 s, and a native PPTX chart or a Markdown answer never draws a PNG.
+    """
     def draw() -> bytes:
         from reports import charts
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -65,7 +66,6 @@ def cmd_report(args, ws) -> int:
 def cmd_reports(args, ws) -> int:
     rows = list_reports(ws, args.limit)
     if args.json:
-        import json
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return 0
     if not rows:

@@ -18,6 +18,7 @@ from tools.benchmarks.lookup import BenchmarkInfo, BenchmarkRef, benchmark_refs,
 from tools.compare.cohorts import MIN_COHORT
 from tools.portfolio.positions import DIRECTIONS, row_means
 from tools.store.frames import NO_SEGMENT, customers_table, history_cube, peer_groups
+from tools.store.resolve import resolve_customer
 from tools.store.workspace import Workspace
 
 
@@ -82,7 +83,6 @@ def benchmark_history(ws: Workspace, inp: BenchmarkHistoryInput) -> BenchmarkHis
     Snapshot points are the stored compare_portfolio runs. Peer groups under 10
     accounts in a month get no percentile for that month.
     """
-    from tools.store.resolve import resolve_customer
 
     row = resolve_customer(ws, inp.customer)
     customers = customers_table(ws)

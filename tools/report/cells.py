@@ -6,6 +6,7 @@ Excel number format ride along so spreadsheets keep numbers as numbers.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -97,8 +98,6 @@ def num(x: float | int | None, fmt: str = "0", text: str | None = None) -> Cell:
 
 def date_cell(d: object) -> Cell:
     """A date: '31 Dec 2026' in documents, a real date (d mmm yyyy) in spreadsheets; text if not ISO."""
-    import datetime as dt
-
     if d is None or d == "":
         return Cell("n/a")
     try:

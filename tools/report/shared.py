@@ -14,8 +14,6 @@ from typing import Any
 from reports.format import fmt_value, ordinal
 from reports.model import (
     CUSTOMER_FACING,
-    NARROW_IN,
-    WIDE_IN,
     Figure,
     Paragraph,
     Report,
@@ -24,6 +22,7 @@ from reports.model import (
     Table,
     chart,
 )
+from reports.page import NARROW_IN, WIDE_IN
 from tools.report.cells import action_for, cols, mcell, pcell, render, status_cell, text
 
 PERCENTILE_DEFINITION = (

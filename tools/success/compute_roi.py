@@ -37,6 +37,7 @@ from tools.success.goals import (
 )
 from tools.success.periods import PeriodInfo, parse_period, period_values
 from tools.success.rules import STATUS_RULE
+from tools.success.views import roi_markdown
 
 MISSING_NOTE = "Some metrics missing data: showing what is available"
 LOWER_KEYS = {k for k, m in BY_KEY.items() if m.direction == LOWER}
@@ -121,7 +122,6 @@ class ComputeRoiOutput(ToolOutput):
     notes: list[str]
 
     def to_markdown(self) -> str:
-        from tools.success.views import roi_markdown
 
         return roi_markdown(self)
 

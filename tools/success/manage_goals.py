@@ -30,6 +30,7 @@ from tools.success.goals import (
     milestone_views,
 )
 from tools.success.rules import CATEGORIES, TEMPLATES, Template, template_for, validate_goal
+from tools.success.views import goals_markdown
 
 ACHIEVED_NOTE = "Goal achieved"
 
@@ -83,7 +84,6 @@ class ManageGoalsOutput(ToolOutput):
     notes: list[str] = Field(default_factory=list)
 
     def to_markdown(self) -> str:
-        from tools.success.views import goals_markdown
 
         return goals_markdown(self, with_message=False)  # the narrative states message and alerts
 

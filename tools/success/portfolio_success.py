@@ -14,6 +14,7 @@ from tools.store.frames import customers_frame
 from tools.store.workspace import Workspace
 from tools.success.goals import account_table
 from tools.success.rules import STATUS_RULE
+from tools.success.views import portfolio_success_markdown
 
 
 class PortfolioSuccessInput(ToolInput):
@@ -81,7 +82,6 @@ class PortfolioSuccessOutput(ToolOutput):
     notes: list[str]
 
     def to_markdown(self) -> str:
-        from tools.success.views import portfolio_success_markdown
 
         return portfolio_success_markdown(self)
 
