@@ -156,6 +156,27 @@ def status_label(status: str | None) -> str:
     return STATUS_LABELS.get(status or "", "n/a")
 
 
+def category_sentence(positions: dict[str, tuple[float, str]], against: str = "benchmark") -> str:
+    """'Above benchmark on engagement and satisfaction, below on growth.'
+
+    >>> category_sentence({"engagement": (70.0, "above"), "growth": (30.0, "below"), "value": (50.0, "in_line")})
+    'Above benchmark on engagement, in line on value, below on growth.'
+    """
+    def names(word):
+        cats = [c for c, (_, w) in sorted(positions.items(), key=lambda kv: -kv[1][0]) if w == word]
+        return cats[0] if len(cats) == 1 else ", ".join(cats[:-1]) + " and " + cats[-1] if cats else ""
+
+    parts = []
+    for word, text in (("above", "above"), ("in_line", "in line"), ("below", "below")):
+        cats = names(word)
+        if cats:
+            parts.append(f"{text} on {cats}" if parts else f"{text} {against} on {cats}")
+    if not parts:
+        return f"No {against} comparison available."
+    sentence = ", ".join(parts)
+    return sentence[0].upper() + sentence[1:] + "."
+
+
 def markdown_table(headers: list[str], rows: list[list[object]], align: str | None = None) -> str:
     """A GitHub-style table; ``align`` has one char per column: 'l' or 'r'."""
     align = align or "l" * len(headers)

@@ -22,7 +22,7 @@ from agent.narrative import system_prompt
 from tests.fakes.claude import BASE_URL, planner_script
 from tools.demo.benchmarks import BENCHMARK_PATH
 from tools.demo.build import build_demo
-from tools.ingest.benchmarks import LoadBenchmarksInput, load_benchmarks
+from tools.ingest.load_benchmarks import LoadBenchmarksInput, load_benchmarks
 from tools.registry import all_tools
 from tools.store.workspace import Workspace
 

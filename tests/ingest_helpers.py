@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.ingest import ImportFailed
+from tools.ingest.problems import ImportFailed
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 TABLES = ("customers", "metric_values", "benchmark_sets", "benchmark_rows", "benchmark_peers")

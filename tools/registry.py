@@ -15,7 +15,7 @@ def _build() -> dict[str, Tool]:
     # and the tools pull in pandas and scipy (about 0.5 s) that commands like `--help` never need.
     from tools.benchmarks import list_benchmarks
     from tools.compare import build_cohort, compare_customer
-    from tools.ingest import benchmarks as load_benchmarks
+    from tools.ingest import load_benchmarks
     from tools.playbooks import find_best_practices, recommend_improvements
     from tools.portfolio import benchmark_history, compare_portfolio
     from tools.report import draft_report

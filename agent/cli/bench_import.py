@@ -59,7 +59,7 @@ def write_peer_benchmark_csv(path: Path, n: int = 500, seed: int = 12) -> Path:
 
 def run_import_bench(n_accounts: int = 10_000, n_peers: int = 500) -> dict[str, float]:
     """Time: portfolio import, benchmark load, compare_portfolio (first and second run)."""
-    from tools.ingest.benchmarks import load_benchmarks_file
+    from tools.ingest.load_benchmarks import load_benchmarks_file
     from tools.ingest.portfolio import import_portfolio
     from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
 

@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_demo(args, ws) -> int:
     from tools.demo.benchmarks import BENCHMARK_PATH
     from tools.demo.build import build_demo
-    from tools.ingest.benchmarks import LoadBenchmarksInput, load_benchmarks
+    from tools.ingest.load_benchmarks import LoadBenchmarksInput, load_benchmarks
 
     counts = build_demo(ws, seed=args.seed, n_accounts=args.accounts, replace=args.replace)
     loaded = load_benchmarks(ws, LoadBenchmarksInput(path=str(BENCHMARK_PATH), name="SaaS Industry 2026"))

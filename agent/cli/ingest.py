@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_load(args, ws) -> int:
-    from tools.ingest import load_file
+    from tools.ingest.load import load_file
 
     out = load_file(ws, args.file, kind=args.kind, name=args.name, sheet=args.sheet)
     if args.json:
@@ -64,7 +64,7 @@ def cmd_load(args, ws) -> int:
 
 
 def cmd_benchmarks(args, ws) -> int:
-    from tools.ingest import list_benchmark_sets
+    from tools.benchmarks.sets import list_benchmark_sets
 
     sets = BenchmarkSetList(sets=[BenchmarkSetInfo(**{k: s.get(k) for k in BenchmarkSetInfo.model_fields})
                                   for s in list_benchmark_sets(ws)])

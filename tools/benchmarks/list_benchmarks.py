@@ -6,7 +6,7 @@ from pydantic import BaseModel
 
 from reports.format import markdown_table
 from tools.base import Tool, ToolInput, ToolOutput
-from tools.ingest.benchmarks import list_benchmark_sets
+from tools.benchmarks.sets import list_benchmark_sets
 from tools.store.workspace import Workspace
 
 

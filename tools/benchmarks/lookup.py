@@ -12,7 +12,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from analytics import percentiles as pc
-from tools.ingest.benchmarks import active_benchmark_set, benchmark_set
+from tools.benchmarks.sets import active_benchmark_set, benchmark_set
 from tools.store.frames import NO_SEGMENT
 from tools.store.workspace import Workspace
 

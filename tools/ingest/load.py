@@ -14,8 +14,8 @@ import importlib.util
 from pathlib import Path
 
 from tools.base import ToolError, ToolOutput
-from tools.ingest.benchmarks import load_benchmarks_file
 from tools.ingest.detect import KINDS, detect_kind
+from tools.ingest.load_benchmarks import load_benchmarks_file
 from tools.ingest.portfolio import import_history, import_portfolio
 from tools.ingest.reader import read_table
 

@@ -34,8 +34,8 @@ from rapidfuzz import fuzz, process
 
 from analytics.catalog import BY_KEY, KEYS, METRICS, SEGMENTS, segment_for, segment_for_arr
 from tools.base import ToolOutput
-from tools.ingest.benchmarks import UnreconciledMetric
 from tools.ingest.detect import field_for, metric_of_header
+from tools.ingest.load_benchmarks import UnreconciledMetric
 from tools.ingest.metric_column import Unreconciled, metric_column, unit_hint
 from tools.ingest.problems import Problems, summary_tail
 from tools.ingest.reader import Table, read_table

@@ -15,6 +15,7 @@ import numpy as np
 
 from analytics import practices as pr
 from analytics.catalog import KEYS
+from reports.format import category_sentence
 from tools.base import FollowUp, Tool
 from tools.benchmarks.lookup import BenchmarkInfo
 from tools.compare.cohorts import MIN_COHORT
@@ -84,7 +85,7 @@ def _summary(pos: Positions, rows: np.ndarray, cats: dict) -> str:
                 "(attach a benchmark file to compare against the industry).")
     if not cats:
         return f"{len(rows)} accounts; no portfolio figure against benchmark '{pos.bset['name']}' (see notes)."
-    return f"{len(rows)} accounts vs benchmark '{pos.bset['name']}'. " + pr.category_sentence(cats)
+    return f"{len(rows)} accounts vs benchmark '{pos.bset['name']}'. " + category_sentence(cats)
 
 
 def _notes(pos: Positions, rows: np.ndarray, present: list[str]) -> list[str]:

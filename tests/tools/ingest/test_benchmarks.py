@@ -8,18 +8,16 @@ import pytest
 
 from tests.ingest_helpers import FIXTURES, fails, make_xlsx, problem_lines, snapshot, write
 from tools.base import ToolError
-from tools.ingest import (
-    TOOL,
-    LoadBenchmarksInput,
+from tools.benchmarks.sets import (
     active_benchmark_set,
     benchmark_peers,
     benchmark_quantiles,
     benchmark_set,
     benchmark_stats,
     list_benchmark_sets,
-    load_benchmarks_file,
-    load_file,
 )
+from tools.ingest.load import load_file
+from tools.ingest.load_benchmarks import TOOL, LoadBenchmarksInput, load_benchmarks_file
 
 SAMPLE = Path(__file__).resolve().parents[3] / "data" / "saas_industry_benchmarks_2026.csv"
 

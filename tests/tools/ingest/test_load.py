@@ -11,8 +11,9 @@ import pytest
 from agent.cli import ingest as cli
 from tests.ingest_helpers import FIXTURES, write
 from tools.base import ToolError
-from tools.ingest import detect_kind, load_file, read_table
-from tools.ingest.detect import stat_for
+from tools.ingest.detect import detect_kind, stat_for
+from tools.ingest.load import load_file
+from tools.ingest.reader import read_table
 
 
 @pytest.mark.parametrize("header, kind", [

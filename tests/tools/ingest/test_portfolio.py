@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 
 from tests.ingest_helpers import FIXTURES, fails, make_xlsx, problem_lines, snapshot, write
-from tools.ingest import ImportFailed, import_history, import_portfolio, load_file
+from tools.ingest.load import load_file
+from tools.ingest.portfolio import import_history, import_portfolio
+from tools.ingest.problems import ImportFailed
 
 TODAY = dt.date(2026, 11, 5)
 

@@ -8,8 +8,9 @@ import openpyxl
 import pytest
 
 from tests.ingest_helpers import fails, make_xlsx, make_zip_bomb, problem_lines, snapshot, write
-from tools.ingest import load_file, read_table
 from tools.ingest import reader as reader_mod
+from tools.ingest.load import load_file
+from tools.ingest.reader import read_table
 
 
 def test_plain_csv_reads_as_strings_with_row_numbers(tmp_path):

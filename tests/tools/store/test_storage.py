@@ -15,8 +15,8 @@ from sqlite_utils import Database
 
 from analytics.catalog import KEYS
 from tests.ingest_helpers import write
-from tools.ingest import ImportFailed, import_history, import_portfolio
-from tools.ingest.portfolio import VALUES_PER_STATEMENT, _upsert_values
+from tools.ingest.portfolio import VALUES_PER_STATEMENT, _upsert_values, import_history, import_portfolio
+from tools.ingest.problems import ImportFailed
 from tools.portfolio import snapshots
 from tools.store.frames import latest_metrics, latest_values
 from tools.store.migrations import migrations

@@ -1,4 +1,4 @@
-"""The load_benchmarks tool and the read helpers for stored benchmark sets.
+"""load_benchmarks: import a benchmark file (summary quantiles or raw peer rows) as a named set.
 
 A benchmark set is one uploaded file, stored by name in ``benchmark_sets`` with its
 source, year, file name, SHA-256 checksum, kind (``quantiles`` or ``raw``), industry
@@ -9,25 +9,21 @@ values in ``benchmark_peers``. The latest load is the active set. Loading a name
 again replaces that set. Sets are kept per ``ws.owner`` when the workspace has one
 (the app's signed-in user), else under the owner "".
 
-Helpers for other tools: :func:`active_benchmark_set`, :func:`benchmark_set`,
-:func:`list_benchmark_sets`, :func:`benchmark_quantiles`, :func:`benchmark_stats`,
-:func:`benchmark_peers`.
+Reading stored sets is :mod:`tools.benchmarks.sets`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import Literal
 
-import pandas as pd
 from pydantic import BaseModel, Field
-from rapidfuzz import process
 
 from analytics.catalog import BY_KEY, CATEGORIES, SEGMENTS, normalise_label
 from tools.base import Tool, ToolError, ToolInput, ToolOutput
+from tools.benchmarks.sets import owner_of
 from tools.ingest.benchmark_shapes import ParsedBenchmarks, parse_benchmarks
 from tools.ingest.problems import Problems, summary_tail
 from tools.ingest.reader import Table, read_table
@@ -234,13 +230,9 @@ def _summary(out: LoadBenchmarksOutput) -> str:
     return text + summary_tail(out.unreconciled, out.normalisations, "not stored")
 
 
-def _owner(ws) -> str:
-    return getattr(ws, "owner", "") or ""
-
-
 def _store(ws, out: LoadBenchmarksOutput, parsed: ParsedBenchmarks) -> int:
     """Replace-or-insert the set and its rows, make it the only active set: one transaction."""
-    owner = _owner(ws)
+    owner = owner_of(ws)
     record = {"name": out.name, "source": out.source, "year": out.year, "file_name": out.file_name,
               "checksum": out.checksum, "kind": out.kind, "industry": out.industry,
               "sample_size": out.sample_size, "loaded_at": now_iso(), "active": 1, "owner": owner,
@@ -266,75 +258,3 @@ def _store(ws, out: LoadBenchmarksOutput, parsed: ParsedBenchmarks) -> int:
         db.conn.executemany("INSERT INTO benchmark_peers (set_id, peer, segment, metric, value) VALUES (?, ?, ?, ?, ?)",
                             [(set_id, *p) for p in peers])
     return set_id
-
-
-# --- read helpers -------------------------------------------------------------------------
-
-def _describe(row: dict) -> dict:
-    info = dict(row)
-    summary = json.loads(row.get("summary_json") or "{}")
-    info["metrics"] = summary.get("metrics_matched", [])
-    info["segments"] = summary.get("segments", [])
-    info["active"] = bool(row.get("active"))
-    return info
-
-
-def list_benchmark_sets(ws) -> list[dict]:
-    """Every stored set (active first, then newest): benchmark_sets columns plus ``metrics``, ``segments``."""
-    rows = ws.query("SELECT * FROM benchmark_sets WHERE owner = ? ORDER BY active DESC, loaded_at DESC, id DESC",
-                    (_owner(ws),))
-    return [_describe(r) for r in rows]
-
-
-def active_benchmark_set(ws) -> dict | None:
-    """The active set (as :func:`list_benchmark_sets` describes it), or None when none is loaded."""
-    rows = ws.query("SELECT * FROM benchmark_sets WHERE owner = ? AND active = 1 ORDER BY id DESC LIMIT 1",
-                    (_owner(ws),))
-    return _describe(rows[0]) if rows else None
-
-
-def benchmark_set(ws, name: str) -> dict:
-    """The set called ``name`` (case-insensitive); a ToolError lists the available names otherwise."""
-    rows = ws.query("SELECT * FROM benchmark_sets WHERE owner = ? AND name = ? COLLATE NOCASE",
-                    (_owner(ws), name.strip()))
-    if rows:
-        return _describe(rows[0])
-    names = [r["name"] for r in list_benchmark_sets(ws)]
-    if not names:
-        raise ToolError(f"No benchmark set '{name}': none is loaded yet. Attach a benchmark file first.")
-    close = [m for m, score, _ in process.extract(name, names, limit=3) if score >= 60]
-    raise ToolError(f"No benchmark set '{name}'. Available: {', '.join(names)}.", suggestions=close)
-
-
-def benchmark_quantiles(ws, set_id: int) -> pd.DataFrame:
-    """Quantile rows of a set: metric, segment, quantile (10..90), value, sample_size, source, year."""
-    cols = ["metric", "segment", "quantile", "value", "sample_size", "source", "year"]
-    rows = ws.query(f"SELECT {', '.join(cols)} FROM benchmark_rows WHERE set_id = ? AND quantile IS NOT NULL"
-                    " ORDER BY metric, segment, quantile", (set_id,))
-    return _typed(pd.DataFrame(rows, columns=cols))
-
-
-def benchmark_stats(ws, set_id: int) -> pd.DataFrame:
-    """Every row of a set, the mean and labelled reference points included (quantile NaN for those)."""
-    cols = ["metric", "segment", "stat", "quantile", "value", "sample_size", "source", "year"]
-    rows = ws.query(f"SELECT {', '.join(cols)} FROM benchmark_rows WHERE set_id = ? ORDER BY metric, segment, stat",
-                    (set_id,))
-    return _typed(pd.DataFrame(rows, columns=cols))
-
-
-def benchmark_peers(ws, set_id: int) -> pd.DataFrame:
-    """Raw peer values of a set in long form: peer, segment, metric, value (empty for quantile sets)."""
-    cols = ["peer", "segment", "metric", "value"]
-    rows = ws.query(f"SELECT {', '.join(cols)} FROM benchmark_peers WHERE set_id = ? ORDER BY segment, peer, metric",
-                    (set_id,))
-    return _typed(pd.DataFrame(rows, columns=cols))
-
-
-def _typed(df: pd.DataFrame) -> pd.DataFrame:
-    for col in ("quantile", "value"):
-        if col in df:
-            df[col] = df[col].astype("float64")
-    for col in ("sample_size", "year"):
-        if col in df:
-            df[col] = df[col].astype("Int64")
-    return df
