@@ -73,6 +73,24 @@ def fmt_pct(p: float | None) -> str:
     return "n/a" if p is None or p != p else ordinal(p)
 
 
+def fmt_gap(metric: str, gap: float | None) -> str:
+    """A gap in the metric's unit; percent metrics in percentage points ('16.0 pts', not '16.0%').
+
+    >>> fmt_gap("renewal_rate", 16), fmt_gap("time_to_value_days", 12), fmt_gap("nps", None)
+    ('16.0 pts', '12 days', 'n/a')
+    """
+    if gap is None or gap != gap:
+        return "n/a"
+    if BY_KEY[metric].unit == "percent":
+        return f"{gap:.1f} pts"
+    return fmt_value(metric, gap).lstrip("+")
+
+
+def fmt_share(x: float | None) -> str:
+    """A share or achievement in percent with one decimal: '104.2%'."""
+    return "n/a" if x is None or x != x else f"{x:.1f}%"
+
+
 def fmt_date(d: object) -> str:
     """An ISO date as a reader writes it: '2026-12-31' -> '31 Dec 2026' (other text unchanged)."""
     if d is None or d == "":

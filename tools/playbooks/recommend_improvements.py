@@ -17,11 +17,10 @@ from pydantic import BaseModel, Field
 from analytics import practices as pr
 from analytics import recommend as rc
 from analytics.catalog import BY_KEY, KEYS
-from reports.format import bound_label, fmt_value, markdown_table
+from reports.format import bound_label, fmt_gap, fmt_value, markdown_table
 from tools.base import CatalogMetric, Tool, ToolInput, ToolOutput, catalog_fields, rounded
 from tools.benchmarks.lookup import BenchmarkInfo
 from tools.playbooks.find_best_practices import PracticeNote, _letters, _notes
-from tools.portfolio.models import fmt_gap
 from tools.portfolio.positions import DIRECTIONS, KIDX, Positions, load_positions, resolve_metric
 from tools.store.resolve import resolve_customer
 from tools.store.workspace import Workspace

@@ -6,7 +6,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from analytics.catalog import BY_KEY
-from reports.format import fmt_value, markdown_table, ordinal, status_label
+from reports.format import fmt_gap, fmt_value, markdown_table, ordinal, status_label
 from tools.base import CatalogMetric, ToolInput, ToolOutput, rounded
 from tools.benchmarks.lookup import BenchmarkInfo
 
@@ -177,15 +177,6 @@ def portfolio_markdown(out: ComparePortfolioOutput) -> str:
     parts.extend(_group_markdown(g) for g in out.peer_groups)
     parts.extend(f"_{n}_" for n in out.notes)
     return "\n\n".join(parts)
-
-
-def fmt_gap(metric: str, gap: float | None) -> str:
-    """A gap in the metric's unit; percent metrics in percentage points ('16.0 pts', not '16.0%')."""
-    if gap is None or gap != gap:
-        return "n/a"
-    if BY_KEY[metric].unit == "percent":
-        return f"{gap:.1f} pts"
-    return fmt_value(metric, gap).lstrip("+")
 
 
 def _listing(cols: AccountColumns, gaps: bool = False, n: int = LISTED_MD) -> str:

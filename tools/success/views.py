@@ -5,7 +5,7 @@ Every figure is a field of the output model, formatted with its unit.
 
 from __future__ import annotations
 
-from reports.format import fmt_goal, fmt_money, markdown_table, ordinal
+from reports.format import fmt_goal, fmt_money, fmt_share, markdown_table, ordinal
 
 STATUS_LABELS = {"achieved": "achieved", "on_track": "on track", "at_risk": "**at risk**", "missed": "missed",
                  "not_started": "not started", "unknown": "unknown"}
@@ -13,16 +13,12 @@ PEER_LABELS = {"success_score": "Success score", "goal_achievement_rate": "Goal 
                "roi_multiplier": "ROI"}
 
 
-def pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.1f}%"
-
-
 def goal_table(goals, ids: bool = False) -> str:
     rows = []
     for g in goals:
         status = STATUS_LABELS.get(g.status, g.status) + (" (exceeding)" if g.exceeding else "")
         row = [g.name, fmt_goal(g.baseline, g.unit), fmt_goal(g.target, g.unit), fmt_goal(g.current, g.unit),
-               pct(g.achievement_pct), status, g.target_date or "n/a"]
+               fmt_share(g.achievement_pct), status, g.target_date or "n/a"]
         rows.append(([g.id] if ids else []) + row)
     headers = ["Goal", "Baseline", "Target", "Current", "Achievement", "Status", "Target date"]
     return markdown_table((["Id"] if ids else []) + headers, rows, ("r" if ids else "") + "lrrrrll")
@@ -51,7 +47,7 @@ def _value_lines(out) -> list[str]:
 def _risk_lines(out) -> list[str]:
     lines = []
     for r in out.at_risk:
-        lines.append(f"\n**At risk: {r.goal}**: {pct(r.achievement_pct)} achieved with {pct(r.elapsed_pct)} "
+        lines.append(f"\n**At risk: {r.goal}**: {fmt_share(r.achievement_pct)} achieved with {fmt_share(r.elapsed_pct)} "
                      "of the time elapsed")
         lines += [f"- signal: {s}" for s in r.signals]
         lines += [f"- action: {a}" for a in r.actions]
@@ -66,7 +62,7 @@ def roi_markdown(out) -> str:
     if out.goals:
         score = "n/a" if out.success_score is None else f"{out.success_score:.1f} / 100"
         lines += [goal_table(out.goals), "",
-                  f"**Success score:** {score} · **Goal achievement rate:** {pct(out.goal_achievement_rate)}", ""]
+                  f"**Success score:** {score} · **Goal achievement rate:** {fmt_share(out.goal_achievement_rate)}", ""]
         lines += _value_lines(out) + _risk_lines(out)
     upcoming = [m for m in out.milestones if not m.done][:5]
     if upcoming:
@@ -119,7 +115,7 @@ def portfolio_success_markdown(out) -> str:
               markdown_table(["Account", "Segment", "Value / year", "ROI", "Success score"], rows, "llrrr")]
     if out.at_risk_goals:
         rows = [[r.customer, r.goal, fmt_money(r.arr_at_stake) if r.arr_at_stake is not None else "n/a",
-                 pct(r.achievement_pct), pct(r.elapsed_pct), r.target_date or "n/a"] for r in out.at_risk_goals]
+                 fmt_share(r.achievement_pct), fmt_share(r.elapsed_pct), r.target_date or "n/a"] for r in out.at_risk_goals]
         lines += ["", "**Goals at risk (largest ARR at stake first)**", "",
                   markdown_table(["Account", "Goal", "ARR at stake", "Achieved", "Time elapsed", "Target date"],
                                  rows, "llrrrl")]
