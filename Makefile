@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PEERBENCH_DB ?= $(CURDIR)/workspace/peerbench.db
 
-.PHONY: run test install demo bench clean
+.PHONY: run test install demo bench bench-agent clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -27,6 +27,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/peerbench bench
+
+bench-agent: $(STAMP)   # model calls and bytes per question, against the scripted Claude (a test fake)
+	$(BIN)/python -m tests.bench_agent
 
 clean:
 	rm -rf workspace .files

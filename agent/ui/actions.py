@@ -9,7 +9,7 @@ the user is told to ask again.
 What a spec's ``payload`` may ask for (validated by :class:`SpecPayload`):
 
 - ``{"message": "..."}``: run that text through the agent, as if typed;
-- ``{"tool": "draft_report", "input": {...}}``: run one tool (input validated by the
+- ``{"tool": NAME, "input": {...}}``: run one tool (input validated by the
   tool's own model) and show its result and file;
 - ``{"calls": [{"tool": ..., "input": {...}}, ...]}``: run several (e.g. one report
   per customer), with progress shown in a step.
