@@ -136,9 +136,9 @@ def fmt_number(x: float) -> str:
 
 # ---- goal figures: free-text units ("$ / month", "minutes / invoice", "%") -----------------
 
-GOAL_UNITS = {"percent": ("{:.1f}%", '0.0"%"'), "days": ("{:.0f} days", '0" days"'),
-              "hours": ("{:.1f} h", '0.0" h"'), "minutes": ("{:.0f} min", '0" min"'),
-              "weeks": ("{:.0f} weeks", '0" weeks"'), "months": ("{:.0f} months", '0" months"')}
+GOAL_UNITS = {"percent": ("%", '0.0"%"'), "days": (" days", 'General" days"'), "hours": (" h", 'General" h"'),
+              "minutes": (" min", 'General" min"'), "weeks": (" weeks", 'General" weeks"'),
+              "months": (" months", 'General" months"')}  # base -> (suffix, Excel number format)
 
 
 def goal_unit_parts(unit: str | None) -> tuple[str | None, str]:
@@ -152,8 +152,8 @@ def goal_unit_parts(unit: str | None) -> tuple[str | None, str]:
 def fmt_goal(value: float | None, unit: str | None) -> str:
     """A goal figure with its unit: '62.0%', '$22K / month', '14 days', '4 sponsor meetings / quarter'.
 
-    >>> fmt_goal(62, "%"), fmt_goal(22000, "$ / month"), fmt_goal(11.5, "hours"), fmt_goal(24, "h")
-    ('62.0%', '$22K / month', '11.5 h', '24 h')
+    >>> fmt_goal(62, "%"), fmt_goal(22000, "$ / month"), fmt_goal(11.5, "hours"), fmt_goal(20.1, "days")
+    ('62.0%', '$22K / month', '11.5 h', '20.1 days')
     """
     if value is None or value != value:
         return "n/a"
@@ -162,10 +162,8 @@ def fmt_goal(value: float | None, unit: str | None) -> str:
         return fmt_money(value) + per
     if base == "percent":
         return f"{value:.1f}%"
-    if base == "hours":
-        return f"{fmt_number(value)} h{per}"
-    if base in GOAL_UNITS:
-        return GOAL_UNITS[base][0].format(value) + per
+    if base in GOAL_UNITS:  # as precise as recorded: '20.1 days', '15 days', '11.5 h'
+        return fmt_number(value) + GOAL_UNITS[base][0] + per
     shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
     return shown if base in ("score", "ratio", None) and not unit or base in ("score", "ratio") else f"{shown} {unit}"
 
