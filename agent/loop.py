@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,8 +141,12 @@ def _is_note(value: Any) -> bool:
 class Toolbox:
     """Runs tools by name for one chat: validation, expected errors, audit row per call."""
 
-    def __init__(self, ws: Workspace, registry: dict[str, Tool], session_id: str, events, cap: int = 4000):
+    def __init__(self, ws: Workspace, registry: dict[str, Tool], session_id: str, events, cap: int = 4000,
+                 prepare: Callable[[Tool, dict[str, Any]], dict[str, Any]] | None = None):
+        """``prepare(tool, input)`` completes a call's input before it runs (the conversation's
+        analysis context); the completed input is what runs, is audited and is remembered."""
         self.ws, self.registry, self.session_id, self.events, self.cap = ws, registry, session_id, events, cap
+        self.prepare = prepare
         self._done: list[tuple[int, ToolRun]] = []
         self._started = 0
 
@@ -184,6 +189,9 @@ class Toolbox:
         """Run (call_id, name, input) calls concurrently; results in call order."""
         async def one(call_id: str, name: str, raw: dict) -> ToolRun:
             seq, self._started = self._started, self._started + 1
+            tool = self.registry.get(name)
+            if tool is not None and self.prepare is not None and isinstance(raw, dict):
+                raw = self.prepare(tool, raw)
             await self.events.tool_start(call_id, name, raw)
             run = await asyncio.to_thread(self.execute, call_id, name, raw)
             self._done.append((seq, run))

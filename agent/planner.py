@@ -81,9 +81,7 @@ def compare_customer(e: Entities, session: Session, settings: Settings) -> Plan:
 
 
 def _compare_input(customer: str, e: Entities, settings: Settings, base: dict | None = None) -> dict:
-    inp = dict(base or {"customer": customer, "cohort_type": settings.default_cohort_type,
-                        "criteria": None, "benchmark": settings.benchmark_set or None,
-                        "anonymise": settings.anonymise})
+    inp = dict(base or {"customer": customer})  # peer group, benchmark and anonymity: the conversation's context
     inp["customer"] = customer
     if e.criteria:
         inp["criteria"] = {**(inp.get("criteria") or {}), **e.criteria}
@@ -96,7 +94,7 @@ def _compare_input(customer: str, e: Entities, settings: Settings, base: dict | 
 
 
 def compare_portfolio(e: Entities, session: Session, settings: Settings) -> Plan:
-    inp: dict[str, Any] = {"benchmark": e.benchmark or session.context.benchmark or settings.benchmark_set or None}
+    inp: dict[str, Any] = {"benchmark": e.benchmark} if e.benchmark else {}
     if e.criteria.get("segment"):
         inp["segment"] = e.criteria["segment"]
     if e.metric:
@@ -115,7 +113,7 @@ def list_benchmarks(e: Entities, session: Session, settings: Settings) -> Plan:
 
 
 def best_practices(e: Entities, session: Session, settings: Settings) -> Plan:
-    inp: dict[str, Any] = {"metric": e.metric, "anonymise": settings.anonymise}
+    inp: dict[str, Any] = {"metric": e.metric}
     if e.criteria.get("segment"):
         inp["segment"] = e.criteria["segment"]
     return Plan("best_practices", calls=[ToolCall("find_best_practices", inp)])
@@ -123,7 +121,7 @@ def best_practices(e: Entities, session: Session, settings: Settings) -> Plan:
 
 def recommendations(e: Entities, session: Session, settings: Settings) -> Plan:
     def build(customer: str) -> list[ToolCall]:
-        inp: dict[str, Any] = {"customer": customer, "anonymise": settings.anonymise}
+        inp: dict[str, Any] = {"customer": customer}
         if e.metric:
             inp["metric"] = e.metric
         if e.benchmark:

@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.context import AnalysisContext
 from tools.store.workspace import Scope, Workspace
 
 DEFAULT_MODEL = "claude-sonnet-5-5"
@@ -80,6 +81,7 @@ class Session:
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     history: list[dict[str, Any]] = field(default_factory=list)
     context: Context = field(default_factory=Context)
+    analysis: AnalysisContext = field(default_factory=AnalysisContext)
     scope: Scope | None = None
 
     def __post_init__(self) -> None:

@@ -44,11 +44,14 @@ def _steps():
 
 def print_answer(ans, as_json: bool = False) -> None:
     if as_json:
-        print(json.dumps({"mode": ans.mode, "notices": ans.notices, "tools": [n for n, _ in ans.results],
-                          "files": [str(f) for f in ans.files], "text": ans.text}, indent=2))
+        print(json.dumps({"mode": ans.mode, "notices": ans.notices, "context": ans.context_line,
+                          "tools": [n for n, _ in ans.results], "files": [str(f) for f in ans.files],
+                          "text": ans.text}, indent=2))
         return
     for notice in ans.notices:
         print(f"_{notice}_\n")
+    if ans.context_line:
+        print(f"_Context: {ans.context_line}_\n")
     print(ans.text)
     for f in ans.files:
         print(f"\nFile: {f}")

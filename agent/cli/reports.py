@@ -11,6 +11,7 @@ from pathlib import Path
 
 from agent.cli.output import print_json
 from reports.format import markdown_table
+from tools.compare.cohorts import criteria_from_where
 from tools.report.draft_report import DraftReportInput, draft_report, list_reports
 
 DEFAULT_FORMAT = {"benchmark": "pdf", "account": "pdf", "success": "pdf", "qbr": "pptx", "portfolio": "xlsx"}
@@ -25,8 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", help="also copy the file to this path (a file or an existing folder)")
     p.add_argument("--csm", help="'Prepared by' name (default: the csm_name setting)")
     p.add_argument("--benchmark", help="benchmark set name (default: the active set)")
-    p.add_argument("--cohort", default="segment",
-                   choices=["segment", "industry", "size", "region", "contract_age", "all"])
+    p.add_argument("--cohort", default=None, help="peer dimension (default: segment, or custom with --where)",
+                   choices=["segment", "industry", "size", "region", "contract_age", "all", "custom"])
+    p.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
+                   help="narrow the peer group, as for `compare`: segment, industry, region, arr_min, arr_max, "
+                        "contract_age_min, contract_age_max (months), cohort (saved name)")
     p.add_argument("--period", help="success/qbr goal period: 2026-Q3, this_quarter, ... (default: contract to date)")
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="evaluation date for goals (YYYY-MM-DD)")
     p.add_argument("--show", action="store_true", help="print the report as Markdown")
@@ -43,10 +47,12 @@ def cmd_report(args, ws) -> int:
     if args.kind != "portfolio" and not args.customer:
         print(f"error: a {args.kind} report needs a customer name", file=sys.stderr)
         return 2
+    criteria = criteria_from_where(args.where) if args.where else None
     out = draft_report(ws, DraftReportInput(
         customer=args.customer if args.kind != "portfolio" else None, kind=args.kind,
         format=args.format or DEFAULT_FORMAT[args.kind], csm_name=args.csm, benchmark=args.benchmark,
-        cohort_type=args.cohort, period=args.period, as_of=args.as_of))
+        cohort_type=args.cohort or ("custom" if criteria else "segment"), criteria=criteria, period=args.period,
+        as_of=args.as_of))
     if args.out:
         dest = Path(args.out)
         dest = dest / out.file_name if dest.is_dir() else dest

@@ -41,9 +41,12 @@ MIME = {
 
 
 def compose_text(answer: Any) -> str:
-    """Notices first (a one-liner in italics, a longer one as a quote), then the answer."""
+    """Notices first (a one-liner in italics, a longer one as a quote), the analysis context the
+    figures are computed in, then the answer."""
     notices = [_notice(n.strip()) for n in (answer.notices or []) if n and n.strip()]
-    return "\n\n".join([*notices, answer.text or ""]).strip() or "Done."
+    context = getattr(answer, "context_line", "")
+    head = [f"_Context: {context}_"] if context else []
+    return "\n\n".join([*notices, *head, answer.text or ""]).strip() or "Done."
 
 
 def _notice(text: str) -> str:

@@ -36,7 +36,7 @@ def _sub(expected: dict, actual: dict) -> bool:
 
 # (message, tool, key inputs)
 TABLE = [
-    ("How does Acme Corp compare to peers?", "compare_customer", {"customer": "Acme Corp", "cohort_type": "segment"}),
+    ("How does Acme Corp compare to peers?", "compare_customer", {"customer": "Acme Corp"}),
     ("how does acme compare to peers", "compare_customer", {"customer": "Acme Corp"}),
     ("acme corp", "compare_customer", {"customer": "Acme Corp"}),
     ("Compare Acme vs Enterprise SaaS peers over $100K ARR", "compare_customer",
@@ -171,7 +171,7 @@ def _after(pws, first: str) -> Session:
 
 @pytest.mark.parametrize("first,follow,tool,inputs", [
     ("How does Acme Corp compare to peers?", "and TechCorp?", "compare_customer",
-     {"customer": "TechCorp", "cohort_type": "segment"}),
+     {"customer": "TechCorp"}),
     ("How does Acme Corp compare to peers?", "what about datapro", "compare_customer", {"customer": "DataPro"}),
     ("How does Acme Corp compare to peers?", "only Enterprise peers", "compare_customer",
      {"customer": "Acme Corp", "cohort_type": "custom", "criteria": {"segment": "Enterprise"}}),

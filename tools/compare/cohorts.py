@@ -171,3 +171,30 @@ def composition(members: pd.DataFrame) -> dict[str, dict[str, int]]:
     """Counts by segment, industry and ARR band (largest first)."""
     return {col: {str(k): int(v) for k, v in members[col].value_counts().items()}
             for col in ("segment", "industry", "arr_band")}
+
+
+def cohort_members(ws: Workspace, customers: pd.DataFrame, account: pd.Series, cohort_type: str,
+                   criteria: CohortCriteria | None, guard: bool = True) -> pd.Index:
+    """The account's peer group (the account included): ``cohort_type`` narrowed by ``criteria``.
+
+    ToolError when it has fewer than MIN_COHORT accounts; ``guard`` records it for this caller's
+    differencing guard (off only for figures that never leave the tools, e.g. a report's inputs
+    computed again from a comparison already shown).
+    """
+    mask = peer_mask(customers, account, cohort_type)
+    if criteria is not None and not criteria.is_empty():
+        mask &= criteria_mask(customers, criteria, ws)
+    elif cohort_type == "custom":
+        raise ToolError("A custom peer group needs criteria (segment, industry, ARR range, ...).")
+    mask.loc[account.name] = True  # the account is always part of its own cohort
+    size = int(mask.sum())
+    if size < MIN_COHORT:
+        raise ToolError(
+            f"The peer group ({describe(criteria or CohortCriteria(), cohort_type, account)}) has "
+            f"only {size} accounts including {account['name']}; at least {MIN_COHORT} are needed so no "
+            "peer can be singled out. Try a wider group: cohort_type 'segment' or 'all', or fewer criteria.",
+            suggestions=["cohort_type=segment", "cohort_type=all"])
+    members = customers.index[mask.to_numpy()]
+    if guard:
+        guard_differencing(ws, members)
+    return members

@@ -10,18 +10,10 @@ from analytics import percentiles as pc
 from analytics.catalog import BY_KEY, KEYS
 from analytics.trends import WINDOW, classify_trends, window_slopes
 from reports.format import bound_label, metric_table_markdown, ordinal
-from tools.base import CatalogMetric, FollowUp, Tool, ToolError, ToolInput, ToolOutput, catalog_fields, rounded
+from tools.base import CatalogMetric, FollowUp, Tool, ToolInput, ToolOutput, catalog_fields, rounded
 from tools.benchmarks.lookup import BenchmarkInfo, benchmark_for_account
 from tools.compare.charts import comparison_charts
-from tools.compare.cohorts import (
-    MIN_COHORT,
-    CohortCriteria,
-    CohortType,
-    criteria_mask,
-    describe,
-    guard_differencing,
-    peer_mask,
-)
+from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members, describe
 from tools.store.frames import customers_frame, latest_metrics, metric_history
 from tools.store.resolve import resolve_customer
 from tools.store.workspace import Workspace
@@ -141,7 +133,7 @@ def compare_customer(ws: Workspace, inp: CompareCustomerInput) -> CompareCustome
     row = resolve_customer(ws, inp.customer)
     customers = customers_frame(ws)
     account = customers.loc[row["id"]]
-    members = _cohort_members(ws, customers, account, inp)
+    members = cohort_members(ws, customers, account, inp.cohort_type, inp.criteria)
     latest = latest_metrics(ws).reindex(members)
     directions = {k: BY_KEY[k].higher_is_better for k in KEYS}
     pct = pc.frame_percentiles(latest, directions)
@@ -169,26 +161,6 @@ def compare_customer(ws: Workspace, inp: CompareCustomerInput) -> CompareCustome
 def _distribution(key: str, latest: pd.DataFrame, cid: int) -> Distribution:
     edges, counts = pc.tail_clipped_histogram(latest[key].to_numpy(dtype="float64"))
     return Distribution(metric=key, edges=edges, counts=counts, value=float(latest.at[cid, key]))
-
-
-def _cohort_members(ws: Workspace, customers: pd.DataFrame, account: pd.Series,
-                    inp: CompareCustomerInput) -> pd.Index:
-    mask = peer_mask(customers, account, inp.cohort_type)
-    if inp.criteria is not None and not inp.criteria.is_empty():
-        mask &= criteria_mask(customers, inp.criteria, ws)
-    elif inp.cohort_type == "custom":
-        raise ToolError("A custom peer group needs criteria (segment, industry, ARR range, ...).")
-    mask.loc[account.name] = True  # the account is always part of its own cohort
-    size = int(mask.sum())
-    if size < MIN_COHORT:
-        raise ToolError(
-            f"The peer group ({describe(inp.criteria or CohortCriteria(), inp.cohort_type, account)}) has "
-            f"only {size} accounts including {account['name']}; at least {MIN_COHORT} are needed so no "
-            "peer can be singled out. Try a wider group: cohort_type 'segment' or 'all', or fewer criteria.",
-            suggestions=["cohort_type=segment", "cohort_type=all"])
-    members = customers.index[mask.to_numpy()]
-    guard_differencing(ws, members)
-    return members
 
 
 def _metric_row(key, latest, pct, cid, bench, trend) -> MetricComparison:
@@ -248,17 +220,26 @@ def _peer_points(customers: pd.DataFrame, composites: pd.Series, cid: int, anony
     return sorted(points + [you], key=lambda p: -p.composite)
 
 
+def analysis_of(out: CompareCustomerOutput) -> dict:
+    """The comparison's peer group and benchmark set, as inputs: what its follow-ups must reuse."""
+    criteria = out.cohort.criteria.model_dump(exclude_none=True) if out.cohort.criteria else None
+    return {"cohort_type": out.cohort.type, "criteria": criteria or None,
+            "benchmark": out.benchmark.name if out.benchmark else None}
+
+
 def follow_ups(out: CompareCustomerOutput) -> list[FollowUp]:
-    """Export the comparison, make the QBR slide, or see what to improve."""
-    who = out.customer
-    return [FollowUp.call("Export report (DOCX)", "draft_report", customer=who, kind="benchmark", format="docx"),
-            FollowUp.call("Export PDF", "draft_report", customer=who, kind="benchmark", format="pdf"),
-            FollowUp.call("Generate QBR slide", "draft_report", customer=who, kind="qbr", format="pptx"),
-            FollowUp.call("Show recommendations", "recommend_improvements", customer=who)]
+    """Export the comparison, make the QBR slide, or see what to improve: same peers, same benchmark."""
+    same = {"customer": out.customer, **analysis_of(out)}
+    return [FollowUp.call("Export report (DOCX)", "draft_report", kind="benchmark", format="docx", **same),
+            FollowUp.call("Export PDF", "draft_report", kind="benchmark", format="pdf", **same),
+            FollowUp.call("Generate QBR slide", "draft_report", kind="qbr", format="pptx", **same),
+            FollowUp.call("Show recommendations", "recommend_improvements", **same)]
 
 
 def remember(inp: dict, out: CompareCustomerOutput) -> dict:
-    return {"customer": out.customer, "report_kind": "benchmark"}
+    return {"customer": out.customer, "report_kind": "benchmark", **analysis_of(out),
+            "peer_group": f"{out.cohort.description} ({out.cohort.size} accounts)",
+            "benchmark_label": out.benchmark.name if out.benchmark else "none loaded"}
 
 
 TOOL = Tool("compare_customer", CompareCustomerInput, CompareCustomerOutput, compare_customer,

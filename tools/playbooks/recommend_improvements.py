@@ -20,8 +20,10 @@ from analytics.catalog import BY_KEY, KEYS
 from reports.format import bound_label, fmt_gap, fmt_value, markdown_table
 from tools.base import CatalogMetric, Tool, ToolInput, ToolOutput, catalog_fields, rounded
 from tools.benchmarks.lookup import BenchmarkInfo
+from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members, describe
 from tools.playbooks.find_best_practices import PracticeNote, _letters, _notes
-from tools.portfolio.positions import DIRECTIONS, KIDX, Positions, load_positions, resolve_metric
+from tools.portfolio.positions import DIRECTIONS, KIDX, Positions, load_positions, resolve_metric, with_peer_group
+from tools.store.frames import customers_frame
 from tools.store.resolve import resolve_customer
 from tools.store.workspace import Workspace
 
@@ -103,6 +105,8 @@ STRETCH_ITEMS = 3  # when an account has no gap: stretch goals for its weakest m
 
 class RecommendImprovementsInput(ToolInput):
     customer: str = Field(description="account name as the user wrote it (fuzzy-matched)")
+    cohort_type: CohortType = Field("segment", description="peer group dimension, as compare_customer")
+    criteria: CohortCriteria | None = Field(None, description="extra filters narrowing the peer group")
     benchmark: str | None = Field(None, description="benchmark set name; the active set when omitted")
     metric: str | None = Field(None, description="only this metric (catalog key or name), gap or not")
     target_basis: Literal["auto", "benchmark", "cohort"] = Field(
@@ -220,6 +224,8 @@ def recommend_improvements(ws: Workspace, inp: RecommendImprovementsInput) -> Re
     row = resolve_customer(ws, inp.customer)
     pos = load_positions(ws, inp.benchmark)
     me = int(np.flatnonzero(pos.ids == row["id"])[0])
+    if inp.cohort_type != "segment" or (inp.criteria is not None and not inp.criteria.is_empty()):
+        pos = _chosen_peers(ws, pos, me, inp)
     group = str(pos.group[me])
     metric = resolve_metric(inp.metric)
     keys = [metric] if metric else [k for k in KEYS if _is_gap(pos, me, k)]
@@ -227,7 +233,7 @@ def recommend_improvements(ws: Workspace, inp: RecommendImprovementsInput) -> Re
     if stretch_only:  # no gap: stretch goals on the weakest metrics
         keys = _weakest(pos, me, STRETCH_ITEMS)
     items = sorted((_improvement(pos, me, k, inp.target_basis) for k in keys if _has_value(pos, me, k)),
-                   key=lambda i: (i.target_met, rc.severity(i.peer_percentile, i.benchmark_percentile), i.metric))
+                   key=_priority)
     planned = [i for i in items if not i.target_met][:inp.max_gaps] or items[:inp.max_gaps]
     uses = rc.select_actions(PLAYBOOK, [(i.metric, i.due_week or rc.PLAN_WEEKS) for i in planned])
     for i in items:
@@ -243,6 +249,22 @@ def recommend_improvements(ws: Workspace, inp: RecommendImprovementsInput) -> Re
         customer=row["name"], segment=row["segment"], cohort_size=pos.sizes[group],
         benchmark=ref.info if ref else None, improvements=items, actions=actions,
         plan=_plan(phases, planned, actions, row["name"]), notes=notes)
+
+
+def _priority(i: Improvement) -> tuple:
+    """Open gaps first, then by the percentile shown for the item (its reference's): the list
+    reads in the order of the figures it displays."""
+    return (i.target_met, 100.0 if i.percentile is None else i.percentile, i.metric)
+
+
+def _chosen_peers(ws: Workspace, pos: Positions, me: int, inp: RecommendImprovementsInput) -> Positions:
+    """Plan against the peer group the comparison used, not the segment (one basis per figure)."""
+    customers = customers_frame(ws)
+    account = customers.loc[int(pos.ids[me])]
+    members = cohort_members(ws, customers, account, inp.cohort_type, inp.criteria)
+    rows = np.flatnonzero(np.isin(pos.ids, members.to_numpy()))
+    name = describe(inp.criteria or CohortCriteria(), inp.cohort_type, account)
+    return with_peer_group(pos, name, rows, me)
 
 
 def _has_value(pos: Positions, me: int, key: str) -> bool:

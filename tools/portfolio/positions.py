@@ -10,6 +10,7 @@ against the benchmark, which is external data, not a peer aggregate.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,6 +76,30 @@ class Positions:
 
     def frame(self, matrix: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame(matrix, index=pd.Index(self.ids, name="customer_id"), columns=list(KEYS))
+
+
+def with_peer_group(pos: Positions, name: str, members: np.ndarray, me: int) -> Positions:
+    """``pos`` with ``members`` (row indices, ``me`` included) ranked as one peer group called ``name``.
+
+    A comparison against a chosen peer group (same industry, custom criteria) must plan against
+    those peers, not the segment: the members' peer percentiles are recomputed within the group
+    (the other accounts get no peer figures here); benchmark figures stay as they were (by each
+    account's own segment), and the group's benchmark rows are ``me``'s.
+    """
+    codes = np.full(len(pos.ids), -1, dtype=np.int64)
+    codes[members] = 0
+    frame = pd.DataFrame(pos.values, columns=list(KEYS))
+    cohort = pc.frame_percentiles(frame, DIRECTIONS, codes).to_numpy(dtype="float64")
+    composite = row_means(cohort)
+    overall = pc.overall_percentiles(pd.Series(composite), codes).to_numpy(dtype="float64")
+    segment = str(pos.group[me])
+    gnames = [*pos.gnames, name]
+    group = np.where(codes == 0, name, NO_SEGMENT).astype(object)
+    gcode = np.where(codes == 0, len(gnames) - 1, -1)
+    return dataclasses.replace(
+        pos, group=group, gcode=gcode, gnames=gnames, cohort_pct=cohort, composite=composite, overall=overall,
+        sizes={**pos.sizes, name: int(len(members))}, refs={**pos.refs, name: pos.refs.get(segment)},
+        points={**pos.points, name: pos.points.get(segment, {})})
 
 
 def benchmark_points(ref: BenchmarkRef | None) -> dict[str, dict[float, float]]:

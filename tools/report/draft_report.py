@@ -27,7 +27,7 @@ from reports import export
 from reports.figures import check
 from reports.markdown import to_markdown
 from tools.base import FollowUp, Tool, ToolError, ToolInput, ToolOutput
-from tools.compare.cohorts import CohortType, peer_mask
+from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 from tools.playbooks.recommend_improvements import RecommendImprovementsInput, recommend_improvements
 from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
@@ -72,6 +72,8 @@ class DraftReportInput(ToolInput):
                                         "results (checked), template text is used otherwise")
     benchmark: str | None = Field(None, description="benchmark set name; the active set when omitted")
     cohort_type: CohortType = Field("segment", description="peer group dimension (as compare_customer)")
+    criteria: CohortCriteria | None = Field(None, description="extra filters narrowing the peer group "
+                                            "(as compare_customer)")
     period: str | None = Field(None, description="success/qbr: goal period ('2026-Q3', 'this_quarter'); "
                                "contract to date when omitted")
     as_of: dt.date | None = Field(None, description="evaluation date for goals, default today")
@@ -126,13 +128,11 @@ def _check_narrative(narrative: dict[str, str], sources: list) -> tuple[dict[str
     return kept, rejected
 
 
-def _cohort_values(ws: Workspace, cust: dict, cohort_type: str) -> dict[str, list[float]]:
+def _cohort_values(ws: Workspace, cust: dict, inp: DraftReportInput) -> dict[str, list[float]]:
     """Latest values of the peer group (account included) for the internal distribution charts."""
     customers = customers_frame(ws)
-    account = customers.loc[cust["id"]]
-    mask = peer_mask(customers, account, cohort_type)
-    mask.loc[cust["id"]] = True
-    latest = latest_metrics(ws).reindex(customers.index[mask.to_numpy()])
+    members = cohort_members(ws, customers, customers.loc[cust["id"]], inp.cohort_type, inp.criteria, guard=False)
+    latest = latest_metrics(ws).reindex(members)
     return {k: latest[k].dropna().tolist() for k in latest.columns}
 
 
@@ -156,7 +156,7 @@ def _roi(ws, inp, name):
 
 def _recommend(ws, inp, name):
     return _optional(lambda: recommend_improvements(ws, RecommendImprovementsInput(
-        customer=name, benchmark=inp.benchmark)))
+        customer=name, benchmark=inp.benchmark, cohort_type=inp.cohort_type, criteria=inp.criteria)))
 
 
 def _gather(ws: Workspace, inp: DraftReportInput):
@@ -169,7 +169,8 @@ def _gather(ws: Workspace, inp: DraftReportInput):
         data.portfolio, data.success = _portfolio(ws, inp)
         return cust, data
     compare = lambda: compare_customer(ws, CompareCustomerInput(  # noqa: E731
-        customer=cust["name"], cohort_type=inp.cohort_type, benchmark=inp.benchmark, anonymise=True))
+        customer=cust["name"], cohort_type=inp.cohort_type, criteria=inp.criteria, benchmark=inp.benchmark,
+        anonymise=True))
     if inp.kind in ("benchmark", "account", "qbr"):
         data.compare = compare()
         data.recommend = _recommend(ws, inp, cust["name"])
@@ -179,7 +180,7 @@ def _gather(ws: Workspace, inp: DraftReportInput):
     if inp.kind == "qbr":
         data.roi = _optional(_roi, ws, inp, cust["name"])
     if inp.kind == "account":
-        data.cohort_values = _cohort_values(ws, cust, inp.cohort_type)
+        data.cohort_values = _cohort_values(ws, cust, inp)
         data.history = _history(ws, cust["id"])
     return cust, data
 
