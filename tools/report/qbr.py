@@ -71,11 +71,11 @@ def _qbr_callouts(cmp, roi) -> list[Callout]:
     out = [Callout("Overall percentile", ordinal(cmp.overall_percentile) if cmp.overall_percentile is not None
                    else "n/a", f"among {cmp.cohort.size} peer accounts")]
     if roi is not None and roi.roi_multiplier is not None:
-        out.append(Callout("ROI", f"{roi.roi_multiplier:.1f}x", "value delivered / annual investment"))
+        out.append(Callout("Value ROI", f"{roi.roi_multiplier:.1f}x", "value delivered / annual investment"))
     else:
         m = cmp.metric("roi")
         if m.value is not None:
-            out.append(Callout("ROI", fmt_value("roi", m.value), _where(m)))
+            out.append(Callout("Reported ROI", fmt_value("roi", m.value), _where(m)))
     for key, label in (("engagement_score", "Engagement score"), ("adoption_score", "Adoption score")):
         m = cmp.metric(key)
         if m.value is not None:

@@ -20,7 +20,7 @@ from tools.success.charts import progress_figure
 
 PEER_MEASURES = {"success_score": ("Success score", "{:.0f} / 100", "0"),
                  "goal_achievement_rate": ("Goals achieved", "{:.0f}%", '0"%"'),
-                 "roi_multiplier": ("ROI multiplier", "{:.1f}x", '0.0"x"')}
+                 "roi_multiplier": ("Value ROI", "{:.1f}x", '0.0"x"')}
 
 
 def success_callouts(roi) -> list[Callout]:
@@ -29,8 +29,8 @@ def success_callouts(roi) -> list[Callout]:
                    f"success score {roi.success_score:.0f} / 100" if roi.success_score is not None else "")]
     out.append(Callout("Value delivered", fmt_money(roi.value_delivered.total), "per year (annualised)"))
     if roi.roi_multiplier is not None:
-        out.append(Callout("ROI", f"{roi.roi_multiplier:.1f}x",
-                           f"value / investment; net ROI {roi.net_roi_pct:,.0f}%" if roi.net_roi_pct is not None
+        out.append(Callout("Value ROI", f"{roi.roi_multiplier:.1f}x",
+                           f"value delivered / investment; net value ROI {roi.net_roi_pct:,.0f}%" if roi.net_roi_pct is not None
                            else "value / investment"))
     return out
 
@@ -69,11 +69,11 @@ def value_table(roi) -> Table:
 
 def roi_paragraph(roi) -> Paragraph:
     if roi.roi_multiplier is None:
-        return Paragraph("ROI is not shown: " + "; ".join(roi.notes or ["no investment on record"]), "note")
+        return Paragraph("Value ROI is not shown: " + "; ".join(roi.notes or ["no investment on record"]), "note")
     source = "the annual contract value" if roi.investment_source == "arr" else "the investment given"
-    net = (f" Net ROI = (value - investment) / investment = {roi.net_roi_pct:,.1f}%."
+    net = (f" Net value ROI = (value - investment) / investment = {roi.net_roi_pct:,.1f}%."
            if roi.net_roi_pct is not None else "")
-    return Paragraph(f"ROI multiplier = value delivered / annual investment = ${roi.value_delivered.total:,.0f} / "
+    return Paragraph(f"Value ROI = value delivered / annual investment = ${roi.value_delivered.total:,.0f} / "
                      f"${roi.investment:,.0f} = {roi.roi_multiplier:.1f}x (investment: {source}).{net}")
 
 
@@ -179,7 +179,7 @@ def build_success(data: ReportData) -> Report:
         Section("methodology", "How these figures are computed").add(
             Paragraph(roi.status_rule, "note"),
             Paragraph("Success score: the weighted mean of goal achievement, each goal capped at 100%. "
-                      "Value delivered is annualised; ROI multiplier = value / annual investment.", "note"),
+                      "Value delivered is annualised; value ROI = value delivered / annual investment (a multiple). The Reported ROI metric, where shown, is the customer's own reported return, a separate measure.", "note"),
             *[Paragraph(n, "note") for n in _notes(roi)]),
     ]
     return rep

@@ -10,7 +10,7 @@ from reports.format import fmt_goal, fmt_money, fmt_share, markdown_table, ordin
 STATUS_LABELS = {"achieved": "achieved", "on_track": "on track", "at_risk": "**at risk**", "missed": "missed",
                  "not_started": "not started", "unknown": "unknown"}
 PEER_LABELS = {"success_score": "Success score", "goal_achievement_rate": "Goal achievement rate",
-               "roi_multiplier": "ROI"}
+               "roi_multiplier": "Value ROI"}
 
 
 def goal_table(goals, ids: bool = False) -> str:
@@ -40,7 +40,7 @@ def _value_lines(out) -> list[str]:
         source = "ARR" if out.investment_source == "arr" else "given"
         lines.append(f"\n**Investment:** {fmt_money(out.investment, exact=True)} a year ({source})")
     if out.roi_multiplier is not None:
-        lines.append(f"**ROI:** {out.roi_multiplier:.1f}x (value / investment); net ROI {out.net_roi_pct:,.1f}%")
+        lines.append(f"**Value ROI:** {out.roi_multiplier:.1f}x (value delivered / investment); net value ROI {out.net_roi_pct:,.1f}%")
     return lines
 
 
@@ -101,18 +101,18 @@ def portfolio_success_markdown(out) -> str:
     avg = "n/a" if out.average_roi_multiplier is None else f"{out.average_roi_multiplier:.1f}x"
     lines += [f"{out.accounts_with_goals} accounts with {out.goals} goals: {c['achieved']} achieved, "
               f"{c['on_track']} on track, {c['at_risk']} at risk, {c['missed']} missed, {c['not_started']} not started.",
-              f"Total value delivered: {fmt_money(out.total_value_delivered)} a year; average ROI {avg}.", ""]
+              f"Total value delivered: {fmt_money(out.total_value_delivered)} a year; average value ROI {avg}.", ""]
     rows = [[s.segment, s.accounts, s.goals, s.achieved, s.on_track, s.at_risk, s.missed, s.not_started,
              "n/a" if s.avg_success_score is None else f"{s.avg_success_score:.1f}",
              "n/a" if s.avg_roi_multiplier is None else f"{s.avg_roi_multiplier:.1f}x", fmt_money(s.value_delivered)]
             for s in out.by_segment]
     lines.append(markdown_table(["Segment", "Accounts", "Goals", "Achieved", "On track", "At risk", "Missed",
-                                 "Not started", "Avg score", "Avg ROI", "Value / year"], rows, "lrrrrrrrrrr"))
+                                 "Not started", "Avg score", "Avg value ROI", "Value / year"], rows, "lrrrrrrrrrr"))
     rows = [[a.customer, a.segment, fmt_money(a.value_delivered),
              "n/a" if a.roi_multiplier is None else f"{a.roi_multiplier:.1f}x",
              "n/a" if a.success_score is None else f"{a.success_score:.1f}"] for a in out.top_performers]
     lines += ["", "**Top performers by value delivered**", "",
-              markdown_table(["Account", "Segment", "Value / year", "ROI", "Success score"], rows, "llrrr")]
+              markdown_table(["Account", "Segment", "Value / year", "Value ROI", "Success score"], rows, "llrrr")]
     if out.at_risk_goals:
         rows = [[r.customer, r.goal, fmt_money(r.arr_at_stake) if r.arr_at_stake is not None else "n/a",
                  fmt_share(r.achievement_pct), fmt_share(r.elapsed_pct), r.target_date or "n/a"] for r in out.at_risk_goals]

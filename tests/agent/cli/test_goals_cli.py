@@ -63,7 +63,7 @@ def test_roi_human_output_has_units(acme, capsys):
     assert "# Success metrics: Acme Corp (Enterprise, ARR $68K)" in out
     assert "12.5 h saved per ticket x 150 tickets/month x $50/h = $93,750/month" in out
     assert "**Value delivered:** $1,125,000 a year" in out
-    assert "**ROI:** 16.5x (value / investment); net ROI 1,554.4%" in out
+    assert "**Value ROI:** 16.5x (value delivered / investment); net value ROI 1,554.4%" in out
     assert "**Success score:** 100.0 / 100" in out
 
 
