@@ -29,6 +29,17 @@ from tools.report.shared import (
 
 # ---- 1. customer benchmark report ----------------------------------------------------------
 
+STRENGTH_AT = 75.0  # top quartile, on the basis the report's table shows
+
+
+def strengths_shown(cmp, limit: int = 5) -> list:
+    """Top-quartile metrics by the percentile the table shows (industry where benchmarked, else peers):
+    a strength is listed with the figure that makes it one."""
+    rated = [(industry_view(m)[1], m) for m in cmp.metrics if m.value is not None]
+    best = sorted(((p, m) for p, m in rated if p is not None and p >= STRENGTH_AT), key=lambda x: -x[0])
+    return [m for _, m in best[:limit]]
+
+
 def build_benchmark(data: ReportData) -> Report:
     cmp = data.compare
     rep = new_report(data, f"Performance Benchmark Report: {cmp.customer} vs Industry Peers", cmp.customer,
@@ -39,20 +50,22 @@ def build_benchmark(data: ReportData) -> Report:
     rated = sum(1 for p in shown if p is not None)
     items = improvements(data)
     ctx = {"c": cmp, "above": above, "rated": rated,
-           "strengths": [cmp.metric(k).label for k in cmp.strengths[:3]],
+           "strengths": [m.label for m in strengths_shown(cmp, 3)],
            "gaps": [it["label"] for it in items[:3]]}  # as in "Opportunities for improvement"
     summary = Section("summary", "Executive summary").add(
-        Callouts([Callout("Overall percentile", ordinal(cmp.overall_percentile) if cmp.overall_percentile is not None
-                          else "n/a", f"among {cmp.cohort.size} peer accounts"),
-                  Callout("Metrics at or above the median", f"{above} of {rated}", "as in the table below"),
-                  Callout("Industry benchmark average", ordinal(cmp.benchmark_composite)
-                          if cmp.benchmark_composite is not None else "n/a", "mean industry percentile")]),
+        Callouts([Callout("Overall vs peers", ordinal(cmp.overall_percentile) if cmp.overall_percentile is not None
+                          else "n/a", f"percentile among {cmp.cohort.size} {cmp.cohort.description}"),
+                  Callout("At or above the industry median", f"{above} of {rated}",
+                          "metrics, as in the table below"),
+                  Callout("Average vs industry", ordinal(cmp.benchmark_composite)
+                          if cmp.benchmark_composite is not None else "n/a", "mean percentile vs the benchmark")]),
         Paragraph(slot(data, "executive_summary", "benchmark_summary", **ctx), "lead"))
     perf = Section("performance", "Your performance vs benchmarks").add(performance_table(cmp))
     excel = Section("strengths", "Where you excel")
     excel.add(Paragraph(data.narrative.get("strengths")) if data.narrative.get("strengths") else None)
-    excel.add(Bullets([metric_line(cmp.metric(k)) for k in cmp.strengths]) if cmp.strengths else
-              Paragraph("No metric is in the top quartile of the peer group yet."))
+    best = strengths_shown(cmp)
+    excel.add(Bullets([metric_line(m) for m in best]) if best else
+              Paragraph("No metric is in the top quartile yet."))
     opp = Section("opportunities", "Opportunities for improvement")
     opp.add(Paragraph(data.narrative.get("opportunities")) if data.narrative.get("opportunities") else None)
     opp.add(Bullets(improvement_lines(items)) if items else
@@ -94,9 +107,9 @@ def next_steps(data: ReportData, items: list[dict], cmp, limit: int = 3) -> list
     if not items:
         steps.append("Agree stretch targets at the top quartile for the one or two metrics that matter most to "
                      "your team.")
-    if cmp.strengths:
-        steps.append(f"Keep doing what works for {cmp.metric(cmp.strengths[0]).label}, your strongest area, and "
-                     "share it across teams.")
+    best = strengths_shown(cmp, 1)
+    if best:
+        steps.append(f"Keep doing what works for {best[0].label}, your strongest area, and share it across teams.")
     steps.append("Review progress against these benchmarks at the next business review.")
     return steps
 

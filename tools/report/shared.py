@@ -83,8 +83,8 @@ def performance_table(cmp) -> Table:
                      mcell(m.metric, median), pcell(pct, label), status_cell(status)])
     note = ("† No industry benchmark for this metric: the peer-group median and percentile are shown."
             if marked else None)
-    return Table("performance", cols("lrrrl", "Metric", "Your score", "Industry median", "Your percentile",
-                                     "Status", widths=[2.2, 1.2, 1.3, 1.3, 1.6]), rows, note=note)
+    return Table("performance", cols("lrrrl", "Metric", "Your score", "Industry median", "Percentile vs industry",
+                                     "Status vs industry", widths=[2.2, 1.2, 1.3, 1.4, 1.6]), rows, note=note)
 
 
 def peer_figure(cmp, title: str = "Composite score: you vs anonymised peers") -> Figure | None:

@@ -139,8 +139,8 @@ def test_benchmark_table_equals_compare_customer(book):
     cmp = compare_customer(ws, CompareCustomerInput(customer="Acme Corp"))
     doc = Document(out.path)
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Metric")
-    assert [c.text for c in table.rows[0].cells] == ["Metric", "Your score", "Industry median", "Your percentile",
-                                                    "Status"]
+    assert [c.text for c in table.rows[0].cells] == ["Metric", "Your score", "Industry median",
+                                                    "Percentile vs industry", "Status vs industry"]
     rows = {r.cells[0].text.rstrip(" †"): [c.text for c in r.cells] for r in table.rows[1:]}
     nps = cmp.metric("nps")  # covered by the benchmark: industry figures
     assert rows["NPS"][1:4] == [fmt_value("nps", nps.value), "+20", nps.benchmark_label]
@@ -150,7 +150,7 @@ def test_benchmark_table_equals_compare_customer(book):
     assert len(rows) == sum(m.value is not None for m in cmp.metrics)
     # numbers are right-aligned
     assert table.rows[1].cells[1].paragraphs[0].alignment == 2  # WD_ALIGN_PARAGRAPH.RIGHT
-    assert "Overall percentile" in docx_text(out.path) and ordinal(cmp.overall_percentile) in docx_text(out.path)
+    assert "Overall vs peers" in docx_text(out.path) and ordinal(cmp.overall_percentile) in docx_text(out.path)
 
 
 def test_benchmark_charts_embedded_everywhere(book):

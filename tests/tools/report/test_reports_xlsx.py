@@ -48,7 +48,7 @@ def test_customer_named_like_a_formula_is_inert(evil):
     perf = wb["Your performance vs benchmarks"]
     assert perf.freeze_panes == "A2"
     header = [c.value for c in perf[1]]
-    assert header == ["Metric", "Your score", "Industry median", "Your percentile", "Status"]
+    assert header == ["Metric", "Your score", "Industry median", "Percentile vs industry", "Status vs industry"]
     cmp = compare_customer(evil, CompareCustomerInput(customer=EVIL))
     nps_row = next(r for r in perf.iter_rows(min_row=2, values_only=True) if r[0] == "NPS")
     assert nps_row[1] == cmp.metric("nps").value and isinstance(nps_row[1], float)  # numbers stay numbers
