@@ -7,6 +7,7 @@ Percentile ordinals, money, units and statuses are formatted here and nowhere el
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 
@@ -58,15 +59,59 @@ _UNIT_FORMATS = {"percent": "{:.1f}%", "ratio": "{:.2f}", "days": "{:.0f} days",
 _METRIC_FORMATS = {"nps": "{:+.0f}", "csat": "{:.1f} / 5"}
 
 
-def fmt_value(metric: str, value: float | None) -> str:
-    """A metric value with its unit: '62%', '0.42', '+38', '14 days', '3.1 / 5'."""
+def fmt_value(metric: str, value: float | None, extra: int = 0) -> str:
+    """A metric value with its unit: '62%', '0.42', '+38', '14 days', '3.1 / 5'.
+
+    ``extra`` adds decimals (see :func:`fmt_versus`).
+
+    >>> fmt_value("nps", 38), fmt_value("renewal_rate", 88.74), fmt_value("renewal_rate", 88.74, extra=1)
+    ('+38', '88.7%', '88.74%')
+    """
     if value is None or value != value:
         return "n/a"
     unit = BY_KEY[metric].unit if metric in BY_KEY else ""
     pattern = _METRIC_FORMATS.get(metric) or _UNIT_FORMATS.get(unit)
-    if pattern:
-        return pattern.format(value)
-    return f"{value:.1f}" if value != int(value) else f"{value:.0f}"
+    if pattern is None:
+        pattern = "{:.1f}" if value != int(value) or extra else "{:.0f}"
+    if extra:
+        pattern = re.sub(r"\.(\d)f", lambda m: f".{int(m.group(1)) + extra}f", pattern)
+    return pattern.format(value)
+
+
+def fmt_versus(metric: str, value: float | None, *references: float | None, most: int = 3) -> tuple[str, ...]:
+    """A value and the references it is compared with, shown so that none looks equal to the value
+    when it differs: one more decimal at a time (up to ``most``), the same for all of them.
+
+    A table row "73 vs median 73 - below median" contradicts itself when the value is 72.6.
+
+    >>> fmt_versus("health_score", 72.6, 73.2), fmt_versus("renewal_rate", 88.74, 88.71)
+    (('72.6', '73.2'), ('88.74%', '88.71%'))
+    >>> fmt_versus("health_score", 73, 73, 80), fmt_versus("nps", 38, None)
+    (('73', '73', '80'), ('+38', 'n/a'))
+    """
+    def texts(extra: int) -> tuple[str, ...]:
+        return tuple(fmt_value(metric, x, extra) for x in (value, *references))
+
+    shown = texts(0)
+    for extra in range(1, most + 1):
+        clash = any(r is not None and value is not None and r != value and s == shown[0]
+                    for r, s in zip(references, shown[1:]))
+        if not clash:
+            break
+        shown = texts(extra)
+    return shown
+
+
+def status_versus(status: str | None, value: float | None, median: float | None) -> str:
+    """The status label of a row showing ``value`` next to ``median``: when the two are exactly equal
+    (ties around the median), "at the median" rather than a "below"/"above" the figures do not show.
+
+    >>> status_versus("below_median", 73.0, 73.0), status_versus("below_median", 72.6, 73.0)
+    ('● At the median', '▽ Below median')
+    """
+    if value is not None and median is not None and value == median and status in ("below_median", "above_median"):
+        return "● At the median"
+    return status_label(status)
 
 
 def fmt_pct(p: float | None) -> str:
@@ -208,8 +253,8 @@ def metric_table_markdown(metrics) -> str:
     for m in metrics:
         if m.value is None:
             continue
-        rows.append([m.label, fmt_value(m.metric, m.value), fmt_value(m.metric, m.cohort_median),
-                     fmt_pct(m.percentile), fmt_value(m.metric, m.benchmark_median),
-                     m.benchmark_label or "n/a", status_label(m.status), m.trend or "n/a"])
+        value, peer, industry = fmt_versus(m.metric, m.value, m.cohort_median, m.benchmark_median)
+        rows.append([m.label, value, peer, fmt_pct(m.percentile), industry, m.benchmark_label or "n/a",
+                     status_versus(m.status, m.value, m.cohort_median), m.trend or "n/a"])
     return markdown_table(["Metric", "Value", "Peer median", "Peer percentile", "Industry median",
-                           "Industry percentile", "Status", "Trend"], rows, "lrrrrrll")
+                           "Industry percentile", "Status vs peers", "Trend"], rows, "lrrrrrll")

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from analytics import practices as pr
 from analytics import recommend as rc
 from analytics.catalog import BY_KEY, KEYS
-from reports.format import bound_label, fmt_gap, fmt_value, markdown_table
+from reports.format import bound_label, fmt_gap, fmt_value, fmt_versus, markdown_table
 from tools.base import CatalogMetric, Tool, ToolInput, ToolOutput, catalog_fields, rounded
 from tools.benchmarks.lookup import BenchmarkInfo
 from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members, describe
@@ -392,12 +392,17 @@ def _gap_text(i: Improvement) -> str:
     return "just under" if not any(c in "123456789" for c in text) else text
 
 
+def _shown(i: Improvement) -> tuple[str, str, str]:
+    """Current, target and stretch as shown: never two equal-looking figures that differ."""
+    return fmt_versus(i.metric, i.value, i.target, i.stretch)
+
+
 def recommend_markdown(out: RecommendImprovementsOutput) -> str:
     parts = [f"**Improvement plan for {out.customer}** ({out.segment or 'no segment'}, {out.cohort_size} peers"
              + (f"; {out.benchmark.label()}" if out.benchmark else "") + ")"]
-    rows = [[i.label, fmt_value(i.metric, i.value), f"{i.percentile_label} ({'benchmark' if i.reference == 'benchmark' else 'peers'})",
-             fmt_value(i.metric, i.target) + (" (met)" if i.target_met else ""),
-             fmt_value(i.metric, i.stretch) + (f" (P{i.stretch_percentile:.0f})" if i.stretch_percentile else ""),
+    rows = [[i.label, _shown(i)[0], f"{i.percentile_label} ({'benchmark' if i.reference == 'benchmark' else 'peers'})",
+             _shown(i)[1] + (" (met)" if i.target_met else ""),
+             _shown(i)[2] + (f" (P{i.stretch_percentile:.0f})" if i.stretch_percentile else ""),
              "-" if i.gap_size is None else f"{_gap_text(i)} ({i.gap_size}), {i.timeline_days} days",
              ", ".join(ACTIONS[a][0] for a in i.actions)] for i in out.improvements]
     parts.append(markdown_table(["Metric", "Now", "Position", "Target", "Stretch", "Gap, timeline", "Actions"], rows,

@@ -6,7 +6,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from analytics.catalog import BY_KEY
-from reports.format import fmt_gap, fmt_value, markdown_table, ordinal, status_label
+from reports.format import fmt_gap, fmt_value, fmt_versus, markdown_table, ordinal, status_label
 from tools.base import CatalogMetric, ToolInput, ToolOutput, rounded
 from tools.benchmarks.lookup import BenchmarkInfo
 
@@ -164,7 +164,7 @@ def portfolio_markdown(out: ComparePortfolioOutput) -> str:
     if out.benchmark:
         head += f" vs {out.benchmark.label()}" + (f", {out.benchmark.segment} rows" if out.benchmark.segment else "")
     parts = [head + (f"; data as of {out.period}" if out.period else ""), out.summary]
-    rows = [[m.label, m.accounts, fmt_value(m.metric, m.portfolio_average), fmt_value(m.metric, m.benchmark_median),
+    rows = [[m.label, m.accounts, *fmt_versus(m.metric, m.portfolio_average, m.benchmark_median),
              m.percentile_label or "n/a", status_label(m.status), m.top_performers, m.below_p25] for m in out.metrics]
     parts.append(markdown_table(["Metric", "Accounts", "Portfolio avg", "Benchmark median", "Avg percentile",
                                  "Status", "Top (>= P90)", "Below P25"], rows, "lrrrrlrr"))

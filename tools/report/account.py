@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analytics.catalog import CATEGORIES
-from reports.format import fmt_value, ordinal
+from reports.format import fmt_value, fmt_versus, ordinal
 from reports.model import Bullets, Callout, Callouts, Cell, Figure, Paragraph, Report, Section, Series, Table, chart
 from tools.report.cells import cols, mcell, pcell, status_cell, text, unit_label
 from tools.report.shared import ReportData, improvements, new_report, slot, title_meta
@@ -16,11 +16,12 @@ PROFILE_METRICS = ("stakeholders", "meetings_per_month", "training_hours", "supp
 
 def _peer_line(m) -> str:
     """A strength or gap as the peer group sees it (these lists are by peer percentile), industry after."""
-    peer = (f"{ordinal(m.percentile)} percentile in the peer group (peer median {fmt_value(m.metric, m.cohort_median)})"
+    value, peer_med, ind_med = fmt_versus(m.metric, m.value, m.cohort_median, m.benchmark_median)
+    peer = (f"{ordinal(m.percentile)} percentile in the peer group (peer median {peer_med})"
             if m.percentile is not None else "no peer percentile")
-    industry = (f"; industry {m.benchmark_label or ordinal(m.benchmark_percentile)}, median "
-                f"{fmt_value(m.metric, m.benchmark_median)}" if m.benchmark_percentile is not None else "")
-    return f"{m.label}: {fmt_value(m.metric, m.value)}, {peer}{industry}"
+    industry = (f"; industry {m.benchmark_label or ordinal(m.benchmark_percentile)}, median {ind_med}"
+                if m.benchmark_percentile is not None else "")
+    return f"{m.label}: {value}, {peer}{industry}"
 
 
 def _rank(m, size: int) -> Cell:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reports.format import fmt_value, ordinal
+from reports.format import fmt_versus, ordinal
 from reports.model import (
     Bullets,
     Callout,
@@ -88,8 +88,8 @@ def _stretch_lines(data: ReportData, limit: int = 3) -> list[str]:
         if r.target_met and r.stretch is not None:
             ref = "industry" if r.reference == "benchmark" else "peer"
             where = ordinal(r.stretch_percentile) if r.stretch_percentile else "top"
-            out.append(f"Stretch goal: {r.label} from {fmt_value(r.metric, r.value)} to "
-                       f"{fmt_value(r.metric, r.stretch)} ({ref} {where} percentile).")
+            now, goal = fmt_versus(r.metric, r.value, r.stretch)
+            out.append(f"Stretch goal: {r.label} from {now} to {goal} ({ref} {where} percentile).")
     return out
 
 

@@ -74,8 +74,9 @@ def xl_format(metric: str) -> str:
     return XL_FORMATS.get(BY_KEY[metric].unit if metric in BY_KEY else "", "0.0")
 
 
-def mcell(metric: str, value: float | None) -> Cell:
-    return Cell(fmt_value(metric, value), value if value is not None else "n/a", xl_format(metric))
+def mcell(metric: str, value: float | None, shown: str | None = None) -> Cell:
+    """A metric value: its text (``shown`` when a comparison needed more decimals) and the raw number."""
+    return Cell(shown or fmt_value(metric, value), value if value is not None else "n/a", xl_format(metric))
 
 
 def pcell(p: float | None, label: str | None = None) -> Cell:
@@ -111,8 +112,8 @@ def text(s: object) -> Cell:
     return Cell("" if s is None else str(s))
 
 
-def status_cell(status: str | None) -> Cell:
-    return Cell(status_label(status), tone=TONES.get(status or ""))
+def status_cell(status: str | None, shown: str | None = None) -> Cell:
+    return Cell(shown or status_label(status), tone=TONES.get(status or ""))
 
 
 def goal_status_cell(status: str | None) -> Cell:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reports.format import fmt_value, ordinal
+from reports.format import fmt_value, fmt_versus, ordinal
 from reports.model import (
     Bullets,
     Callout,
@@ -60,11 +60,11 @@ def _one_recommendation(items: list[dict]) -> str:
         return "Every metric is at or above the median: keep the current plan and agree stretch targets."
     it = items[0]
     k = it["metric"]
-    goal = (f" to the {it.get('reference', 'peer')} median of {fmt_value(k, it['target'])}"
-            if it["target"] is not None else "")
+    now, target = fmt_versus(k, it["current"], it["target"])
+    goal = f" to the {it.get('reference', 'peer')} median of {target}" if it["target"] is not None else ""
     when = f" within {it['timeline']}" if it.get("timeline") else ""
     how = it["action"] + (f": {it['detail'][0].lower()}{it['detail'][1:].rstrip('.')}" if it.get("detail") else "")
-    return f"Our recommendation: lift {it['label']} from {fmt_value(k, it['current'])}{goal}{when}. {how}."
+    return f"Our recommendation: lift {it['label']} from {now}{goal}{when}. {how}."
 
 
 def _qbr_callouts(cmp, roi) -> list[Callout]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from reports.format import fmt_value, ordinal
+from reports.format import fmt_versus, ordinal, status_versus
 from reports.model import (
     CUSTOMER_FACING,
     Figure,
@@ -79,8 +79,10 @@ def performance_table(cmp) -> Table:
             continue
         median, pct, label, status, industry = industry_view(m)
         marked |= not industry
-        rows.append([text(m.label + ("" if industry else " †")), mcell(m.metric, m.value),
-                     mcell(m.metric, median), pcell(pct, label), status_cell(status)])
+        mine, theirs = fmt_versus(m.metric, m.value, median)
+        rows.append([text(m.label + ("" if industry else " †")), mcell(m.metric, m.value, mine),
+                     mcell(m.metric, median, theirs), pcell(pct, label),
+                     status_cell(status, status_versus(status, m.value, median))])
     note = ("† No industry benchmark for this metric: the peer-group median and percentile are shown."
             if marked else None)
     return Table("performance", cols("lrrrl", "Metric", "Your score", "Industry median", "Percentile vs industry",
@@ -121,8 +123,9 @@ def percentile_figure(cmp) -> Figure | None:
 def metric_line(m, with_peer: bool = True) -> str:
     median, pct, label, _, industry = industry_view(m)
     where = "industry" if industry else "peer"
-    bits = f"{m.label}: {fmt_value(m.metric, m.value)}, {label or ordinal(pct)} percentile"
-    return bits + (f" ({where} median {fmt_value(m.metric, median)})" if with_peer and median is not None else "")
+    value, med = fmt_versus(m.metric, m.value, median)
+    bits = f"{m.label}: {value}, {label or ordinal(pct)} percentile"
+    return bits + (f" ({where} median {med})" if with_peer and median is not None else "")
 
 
 def improvements(data: ReportData, limit: int | None = 5) -> list[dict]:
@@ -165,9 +168,11 @@ def improvement_lines(items: list[dict]) -> list[str]:
     for it in items:
         k, ref = it["metric"], it.get("reference", "peer")
         when = f" within {it['timeline']}" if it.get("timeline") else ""
-        target = f"target {fmt_value(k, it['target'])} ({ref} median){when}" if it["target"] is not None else ""
-        stretch = f", stretch {fmt_value(k, it['stretch'])} ({ref} top quartile)" if it["stretch"] is not None else ""
-        lines.append(f"{it['label']}: now {fmt_value(k, it['current'])}; {target}{stretch}. "
+        _, target_text, stretch_text = fmt_versus(k, it["current"], it["target"], it["stretch"])
+        target = f"target {target_text} ({ref} median){when}" if it["target"] is not None else ""
+        stretch = f", stretch {stretch_text} ({ref} top quartile)" if it["stretch"] is not None else ""
+        now = fmt_versus(k, it["current"], it["target"], it["stretch"])[0]
+        lines.append(f"{it['label']}: now {now}; {target}{stretch}. "
                      f"Recommended: {it['action']}.")
     return lines
 
