@@ -423,3 +423,41 @@ def lagging_drivers(category: str | None, account: Mapping[str, float], peers: p
         if p < threshold - TOL:
             out.append((key, float(x), p, float(peers[key].median())))
     return sorted(out, key=lambda r: r[2])
+
+
+MILESTONE_STATUSES = ("planned", "due", "done", "missed")
+DUE_WITHIN_DAYS = 14
+
+
+def milestone_status(date: dt.date | None, done: bool, today: dt.date, goal_status: str | None = None,
+                     marks_target: bool = False) -> str:
+    """planned / due / done / missed for a milestone, consistent with its goal.
+
+    A milestone that marks its goal's target (dated on the target date) follows the goal:
+    done when the goal is achieved, missed when the goal is missed. Any other milestone is
+    done when recorded done; otherwise missed once its date has passed, due within
+    ``DUE_WITHIN_DAYS`` days, planned before that.
+
+    Examples
+    --------
+    >>> today = dt.date(2026, 11, 1)
+    >>> milestone_status(dt.date(2026, 7, 31), False, today, "missed", marks_target=True)
+    'missed'
+    >>> milestone_status(dt.date(2026, 12, 31), True, today, "on_track", marks_target=True)
+    'planned'
+    >>> milestone_status(dt.date(2026, 11, 10), False, today), milestone_status(dt.date(2026, 10, 1), True, today)
+    ('due', 'done')
+    """
+    if marks_target and goal_status is not None:
+        if goal_status == "achieved":
+            return "done"
+        if goal_status == "missed":
+            return "missed"
+        done = False  # the target milestone is reached when the goal is, never by a flag alone
+    if done:
+        return "done"
+    if date is None:
+        return "planned"
+    if date < today:
+        return "missed"
+    return "due" if (date - today).days <= DUE_WITHIN_DAYS else "planned"

@@ -38,10 +38,12 @@ def success_callouts(roi) -> list[Callout]:
 def qbr_success_callouts(roi) -> list[Callout]:
     """The QBR's success slide: goals, value and goals at risk (ROI is on the benchmark slide already)."""
     out = success_callouts(roi)[:2]
-    risk = len(roi.at_risk)
-    on_track = roi.status_counts.get("on_track", 0)
-    out.append(Callout("Goals at risk", f"{risk} of {len(roi.goals)}",
-                       f"{on_track} more on track" if on_track else "see the recommended actions"))
+    counts = roi.status_counts
+    attention = counts.get("at_risk", 0) + counts.get("missed", 0)
+    parts = [f"{counts[s]} {s.replace('_', ' ')}" for s in ("missed", "at_risk", "on_track", "not_started")
+             if counts.get(s)]
+    out.append(Callout("Goals needing attention", f"{attention} of {len(roi.goals)}",
+                       ", ".join(parts) if parts else "all achieved"))
     return out
 
 
@@ -104,11 +106,20 @@ def _milestone_name(m) -> str:
     return m.name
 
 
+MILESTONE_CELLS = {"done": ("✓ Done", "good"), "due": ("● Due soon", "warn"), "missed": ("✗ Missed", "bad"),
+                   "planned": ("○ Planned", None)}
+
+
+def milestone_cell(status: str) -> Cell:
+    shown, tone = MILESTONE_CELLS.get(status, (status, None))
+    return Cell(shown, tone=tone)
+
+
 def _milestones(roi) -> Table | Paragraph:
     if not roi.milestones:
         return Paragraph("No milestones recorded.", "note")
-    rows = [[date_cell(m.date), text(_milestone_name(m)), text(m.goal or "Account"),
-             Cell("✓ Done", tone="good") if m.done else text("Planned")] for m in roi.milestones]
+    rows = [[date_cell(m.date), text(_milestone_name(m)), text(m.goal or "Account"), milestone_cell(m.status)]
+            for m in roi.milestones]
     return Table("milestones", cols("llll", "Date", "Milestone", "Goal", "Status", widths=[1.1, 1.9, 3.0, 1.0]),
                  rows)
 

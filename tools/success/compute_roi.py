@@ -282,7 +282,7 @@ def compute_roi(ws: Workspace, inp: ComputeRoiInput) -> ComputeRoiOutput:
         investment_source=None if investment is None else ("given" if inp.investment is not None else "arr"),
         roi_multiplier=rounded(multiplier, 1), net_roi_pct=rounded(net, 1),
         at_risk=_signals(ws, cust, frame, notes) if len(frame) else [],
-        milestones=milestone_views(ws, cust["id"]),
+        milestones=milestone_views(ws, cust["id"], as_of, {g.id: (g.status, g.target_date) for g in goals}),
         benchmark=_benchmark(ws, cust, period, mine, inp.peer_group) if goals else PeerComparison(
             peer_group=inp.peer_group, peers=0, shown=False, message="No goals: nothing to compare."),
         notes=notes)

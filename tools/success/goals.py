@@ -64,6 +64,8 @@ class MilestoneView(BaseModel):
     description: str | None = None
     done: bool = False
     goal: str | None = None
+    goal_id: int | None = None
+    status: str = Field("planned", description="planned | due | done | missed (analytics.goals.milestone_status)")
 
 
 _GOAL_SQL = """
@@ -173,11 +175,25 @@ def goal_views(frame: pd.DataFrame) -> list[GoalView]:
     return views
 
 
-def milestone_views(ws: Workspace, customer_id: int) -> list[MilestoneView]:
+def milestone_views(ws: Workspace, customer_id: int, today: dt.date,
+                    goals: dict[int, tuple[str, str | None]] | None = None) -> list[MilestoneView]:
+    """The account's milestones with a status derived from their dates and their goal's status.
+
+    ``goals`` maps goal id -> (status, target date); a milestone on its goal's target date marks
+    the target and follows the goal (achieved -> done, missed -> missed).
+    """
+    goals = goals or {}
     rows = ws.query("SELECT m.*, g.name AS goal_name FROM milestones m LEFT JOIN goals g ON g.id = m.goal_id "
                     "WHERE m.customer_id = ? ORDER BY m.date, m.id", (customer_id,))
-    return [MilestoneView(id=r["id"], name=r["name"], date=r["date"], description=r["description"],
-                          done=bool(r["done"]), goal=r["goal_name"]) for r in rows]
+    out = []
+    for r in rows:
+        status, target_date = goals.get(r["goal_id"], (None, None))
+        day = dt.date.fromisoformat(r["date"][:10]) if r["date"] else None
+        marks = target_date is not None and r["date"] is not None and r["date"][:10] == target_date[:10]
+        out.append(MilestoneView(id=r["id"], name=r["name"], date=r["date"], description=r["description"],
+                                 done=bool(r["done"]), goal=r["goal_name"], goal_id=r["goal_id"],
+                                 status=ag.milestone_status(day, bool(r["done"]), today, status, marks)))
+    return out
 
 
 def find_goal(ws: Workspace, ident: str, customer_id: int | None = None) -> dict:

@@ -232,7 +232,7 @@ def _milestone(ws, inp, cust, as_of) -> ManageGoalsOutput:
             mid = existing[0]["id"]
         else:
             mid = db["milestones"].insert(record).last_pk
-    ms = next(m for m in milestone_views(ws, cust["id"]) if m.id == mid)
+    ms = next(m for m in milestone_views(ws, cust["id"], ws.today()) if m.id == mid)
     verb = "Updated" if existing else "Added"
     return ManageGoalsOutput(action="milestone", customer=cust["name"], milestone=ms,
                              message=f"{verb} milestone '{ms.name}' ({ms.date}) for {cust['name']}.")

@@ -64,7 +64,7 @@ def roi_markdown(out) -> str:
         lines += [goal_table(out.goals), "",
                   f"**Success score:** {score} · **Goal achievement rate:** {fmt_share(out.goal_achievement_rate)}", ""]
         lines += _value_lines(out) + _risk_lines(out)
-    upcoming = [m for m in out.milestones if not m.done][:5]
+    upcoming = [m for m in out.milestones if m.status in ("planned", "due") and (m.date or "") >= out.as_of][:5]
     if upcoming:
         lines += ["", "**Next milestones:** " + "; ".join(f"{m.date} {m.name}" for m in upcoming)]
     b = out.benchmark

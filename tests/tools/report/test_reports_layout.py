@@ -179,7 +179,7 @@ def test_success_report_reads_well(book):  # noqa: F811
     ws, produce = book
     md = produce("success", "md").markdown
     milestones = md.split("## Milestones")[1].split("##")[0]
-    assert "| 15 Nov 2026 | Admin training | Increase user activation | Planned |" in milestones  # readable dates
+    assert "| 15 Nov 2026 | Admin training | Increase user activation | ○ Planned |" in milestones  # readable dates
     assert not any(line.count("Increase user activation") > 1 for line in milestones.splitlines())  # no repeats
     assert "Some metrics missing data" not in md
 
