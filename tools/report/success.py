@@ -63,10 +63,14 @@ def goals_table(roi, compact: bool = False) -> Table:
 def value_table(roi) -> Table:
     v = roi.value_delivered
     rows = [[text(it.goal), text(it.value_type.replace("_", " ").capitalize()), text(it.calculation),
-             money(it.annual, exact=True)] for it in v.items]
-    rows.append([text("Total value delivered"), text(""), text("annualised"), money(v.total, exact=True)])
-    return Table("value", cols("lllr", "Goal", "Type", "Calculation", "Annual value", widths=[1.9, 1.15, 3.75, 1.2]),
-                 rows, total=True)
+             text(it.confidence.capitalize() + (" †" if it.flagged else "")), money(it.annual, exact=True)]
+            for it in v.items]
+    rows.append([text("Total value delivered"), text(""), text("annualised"), text(""), money(v.total, exact=True)])
+    note = ("Confidence: measured (from the goal's own measurements), estimated (from agreed assumptions) or "
+            "customer-stated." + (" † More than 2x the annual investment: check it counts labour time saved, "
+                                  "not elapsed time." if any(it.flagged for it in v.items) else ""))
+    return Table("value", cols("llllr", "Goal", "Type", "Calculation", "Confidence", "Annual value",
+                               widths=[1.7, 1.0, 3.3, 1.0, 1.1]), rows, total=True, note=note)
 
 
 def roi_paragraph(roi) -> Paragraph:

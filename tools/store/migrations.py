@@ -117,3 +117,10 @@ def m004_metric_values_clustered(db: Database) -> None:
                "ORDER BY customer_id, metric, period")
     db.execute("DROP TABLE metric_values")  # drops its indexes too
     db.execute("ALTER TABLE metric_values_new RENAME TO metric_values")
+
+
+@migrations()
+def m005_goal_value_confidence(db: Database) -> None:
+    # How sure a goal's value is: measured | estimated | customer-stated (NULL: derived, see
+    # tools.success.goals.value_confidence).
+    db["goals"].add_column("value_confidence", str)

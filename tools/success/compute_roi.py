@@ -40,6 +40,10 @@ from tools.success.rules import STATUS_RULE
 from tools.success.views import roi_markdown
 
 MISSING_NOTE = "Some metrics missing data: showing what is available"
+#: Hours saved valued as labour can dwarf what a customer spends (elapsed ticket time is not labour
+#: time): a time-saved goal worth more than this multiple of the annual investment is flagged for review.
+#: It is still counted (the definition of value delivered stays DESIGN §4's); the flag says why to check it.
+TIME_SAVED_FLAG = 2.0
 LOWER_KEYS = {k for k, m in BY_KEY.items() if m.direction == LOWER}
 
 
@@ -64,6 +68,9 @@ class ValueItem(BaseModel):
     annual: float
     period_value: float
     calculation: str
+    confidence: str = Field("estimated", description="measured | estimated | customer-stated")
+    flagged: bool = Field(False, description="time saved valued above TIME_SAVED_FLAG x the annual investment: "
+                                           "check the hours are labour saved, not elapsed time")
 
 
 class ValueDelivered(BaseModel):
@@ -154,27 +161,30 @@ def _roi_goals(ws: Workspace, frame: pd.DataFrame, end: str) -> list[RoiGoal]:
     return out
 
 
-def _value_item(row: dict, annual: float, period_value: float) -> ValueItem:
+def _value_item(row: dict, annual: float, period_value: float, limit: float | None) -> ValueItem:
     amount = row.get("value_amount")
     monthly = round(annual / 12, 2) if amount is None or amount != amount else None
     return ValueItem(goal=row["name"], value_type=row["value_type"] or "other", monthly=monthly,
                      annual=round(annual, 2), period_value=round(float(period_value), 2),
-                     calculation=row["value_calculation"])
+                     calculation=row["value_calculation"], confidence=row.get("value_confidence") or "estimated",
+                     flagged=row["value_type"] == "time_saved" and limit is not None and annual > limit)
 
 
-def _value(frame: pd.DataFrame, period: PeriodInfo) -> ValueDelivered:
+def _value(frame: pd.DataFrame, period: PeriodInfo, investment: float | None) -> ValueDelivered:
     pv = period_values(frame, period)
+    limit = TIME_SAVED_FLAG * investment if investment else None
     items, pending = [], []
     for row, p in zip(frame.to_dict("records"), pv):
         if rounded(row["annual_value"], 1) is not None:
-            items.append(_value_item(row, row["annual_value"], p))
+            items.append(_value_item(row, row["annual_value"], p, limit))
         elif rounded(row["pending_value"], 1) is not None:
-            pending.append(_value_item(row, row["pending_value"], 0.0))
+            pending.append(_value_item(row, row["pending_value"], 0.0, limit))
     by_type: dict[str, float] = {}
     for it in items:
         by_type[it.value_type] = round(by_type.get(it.value_type, 0.0) + it.annual, 2)
     total = float(sum(it.annual for it in items))
-    return ValueDelivered(total=round(total, 2), by_type=by_type, items=items, period_value=round(float(pv.sum()), 2),
+    return ValueDelivered(total=round(total, 2), by_type=by_type, items=items,
+                          period_value=round(float(pv.sum()), 2),
                           monthly_total=round(total / 12, 2) if items else None, pending=pending,
                           pending_total=round(float(sum(it.annual for it in pending)), 2))
 
@@ -265,10 +275,14 @@ def compute_roi(ws: Workspace, inp: ComputeRoiInput) -> ComputeRoiOutput:
     counts = {s: int((frame["status"] == s).sum()) for s in ag.STATUSES}
     score = ag.success_score(frame["achievement_pct"], frame["weight"]) if len(frame) else None
     rate = counts["achieved"] / len(frame) * 100 if len(frame) else None
-    value = _value(frame, period) if len(frame) else ValueDelivered(total=0.0, period_value=0.0)
     investment = inp.investment if inp.investment is not None else cust.get("arr")
     if investment is not None and investment <= 0:
         raise ToolError(f"Investment must be a positive amount, got {investment}.")
+    value = _value(frame, period, investment) if len(frame) else ValueDelivered(total=0.0, period_value=0.0)
+    flagged = [it.goal for it in value.items if it.flagged]
+    if flagged:
+        notes.append(f"Check the time-saved value of {', '.join(flagged)}: it is more than {TIME_SAVED_FLAG:g}x the "
+                     "annual investment. Count only labour time saved (not elapsed time) before sharing it.")
     multiplier = net = None
     if investment is None:
         notes.append("Investment unknown (no ARR on record): give an investment to compute ROI.")

@@ -77,20 +77,38 @@ def _clean(x):
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
 
 
-def _value_of(row) -> tuple[float | None, str | None, str | None]:
-    """Annual value, its calculation and a note for one goal row."""
+CONFIDENCES = ("measured", "estimated", "customer-stated")
+
+
+def value_confidence(row, derived_from_measurements: bool) -> str:
+    """How sure a goal's value is, unless recorded: customer-stated when the customer gave the annual
+    amount, measured when it follows from the goal's own measurements (hours saved from a measured
+    process time), else estimated (assumptions typed in: volumes, rates, monthly amounts)."""
+    if row.get("value_confidence") in CONFIDENCES:
+        return row["value_confidence"]
+    if _clean(row.get("value_amount")) is not None:
+        return "customer-stated"
+    return "measured" if derived_from_measurements else "estimated"
+
+
+def _value_of(row) -> tuple[float | None, str | None, str | None, str | None]:
+    """Annual value, its calculation, a note and its confidence for one goal row."""
     inputs = json.loads(row["value_inputs_json"]) if row.get("value_inputs_json") else {}
     factor = hours_per_unit(row.get("unit"))
+    derived = False
     if (row.get("value_type") == "time_saved" and inputs.get("hours_saved_per_unit") is None and factor
             and row.get("current") is not None and row.get("baseline") is not None):
+        derived = True
         # Hours saved per unit follow from the goal itself: a 24 h process now taking 11.5 h saves 12.5 h.
         moved = (row["current"] - row["baseline"]) * (row["target"] - row["baseline"]) > 0
         inputs = {**inputs, "hours_saved_per_unit": abs(row["baseline"] - row["current"]) * factor if moved else 0.0}
     try:
         v = ag.goal_value(row.get("value_type"), inputs, row.get("value_amount"))
     except ValueError as exc:
-        return None, None, f"Value not computed: {exc}"
-    return (None, None, None) if v is None else (v.annual, value_calculation(v), None)
+        return None, None, f"Value not computed: {exc}", None
+    if v is None:
+        return None, None, None, None
+    return v.annual, value_calculation(v), None, value_confidence(row, derived)
 
 
 _MAX_SQL_IDS = 500  # beyond this, read everything and filter in pandas (SQLite caps bound variables)
@@ -132,7 +150,7 @@ def goal_frame(ws: Workspace, as_of: dt.date, *, customer_ids: list[int] | None 
     for col in ("baseline", "target", "weight", "value_amount"):
         goals[col] = goals[col].astype("float64")
     for col in ("description", "category", "metric", "unit", "direction", "start_date", "target_date", "owner",
-                "value_type", "value_inputs_json", "last_measured"):
+                "value_type", "value_inputs_json", "last_measured", "value_confidence"):
         goals[col] = goals[col].astype(object).where(goals[col].notna(), None)
     out = ag.evaluate_goals(goals, as_of)
     values = [_value_of({k: _clean(v) for k, v in r.items()}) for r in out.to_dict("records")]
@@ -141,6 +159,7 @@ def goal_frame(ws: Workspace, as_of: dt.date, *, customer_ids: list[int] | None 
     out["pending_value"] = [None if m else v[0] for v, m in zip(values, out["measured"])]
     out["value_calculation"] = [v[1] for v in values]
     out["value_note"] = [v[2] for v in values]
+    out["value_confidence"] = [v[3] for v in values]
     return out
 
 

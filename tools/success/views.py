@@ -34,7 +34,8 @@ def _value_lines(out) -> list[str]:
     v = out.value_delivered
     lines = [f"**Value delivered:** {fmt_money(v.total, exact=True)} a year (annualised); {fmt_money(v.period_value, exact=True)} "
              "realised in the period"]
-    lines += [f"- {it.goal} ({it.value_type.replace('_', ' ')}): {it.calculation}" for it in v.items]
+    lines += [f"- {it.goal} ({it.value_type.replace('_', ' ')}, {it.confidence}): {it.calculation}"
+              + (" **(check: more than 2x the annual investment)**" if it.flagged else "") for it in v.items]
     lines += [f"- not counted yet (no progress measured): {it.goal}: {it.calculation}" for it in v.pending]
     if out.investment is not None:
         source = "ARR" if out.investment_source == "arr" else "given"
