@@ -17,7 +17,7 @@ from analytics import goals as ag
 from reports.format import fmt_money, fmt_number
 from tools.base import ToolError, rounded
 from tools.store.workspace import Workspace
-from tools.success.rules import hours_per_unit
+from tools.success.rules import dollars_per_month, hours_per_unit
 
 
 class GoalView(BaseModel):
@@ -102,6 +102,12 @@ def _value_of(row) -> tuple[float | None, str | None, str | None, str | None]:
         # Hours saved per unit follow from the goal itself: a 24 h process now taking 11.5 h saves 12.5 h.
         moved = (row["current"] - row["baseline"]) * (row["target"] - row["baseline"]) > 0
         inputs = {**inputs, "hours_saved_per_unit": abs(row["baseline"] - row["current"]) * factor if moved else 0.0}
+    if (row.get("value_type") in ("cost_reduction", "revenue_increase") and inputs.get("monthly_amount") is None
+            and dollars_per_month(row.get("unit")) and row.get("current") is not None
+            and row.get("baseline") is not None):
+        derived = True  # $30K -> $22K a month is $8K a month, as measured
+        moved = (row["current"] - row["baseline"]) * (row["target"] - row["baseline"]) > 0
+        inputs = {**inputs, "monthly_amount": abs(row["baseline"] - row["current"]) if moved else 0.0}
     try:
         v = ag.goal_value(row.get("value_type"), inputs, row.get("value_amount"))
     except ValueError as exc:

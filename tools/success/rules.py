@@ -101,6 +101,13 @@ def template_for(text: str) -> Template:
 _PERIODS = frozenset({"day", "week", "month", "quarter", "year", "days", "weeks", "months", "quarters", "years"})
 
 
+def dollars_per_month(unit: str | None) -> bool:
+    """A goal measured in dollars a month ('$ / month'): its cost reduction or revenue increase follows
+    from its own measurements (baseline - current), no assumed monthly amount needed."""
+    per = unit.split("/")[-1].strip().lower() if unit and "/" in unit else None
+    return unit_base(unit) == "dollars" and per in ("month", "mo", "monthly")
+
+
 def hours_per_unit(unit: str | None) -> float | None:
     """Hours in one unit of a process-time goal ('hours', 'minutes / invoice'), else None.
 
@@ -149,6 +156,8 @@ def validate_goal(goal: dict) -> dict:
         inputs = json.loads(goal.get("value_inputs_json") or "{}")
         if goal["value_type"] == "time_saved" and hours_per_unit(goal.get("unit")):
             inputs.setdefault("hours_saved_per_unit", 0.0)  # derivable from the goal's own progress
+        if goal["value_type"] != "time_saved" and dollars_per_month(goal.get("unit")):
+            inputs.setdefault("monthly_amount", 0.0)  # likewise
         try:
             ag.goal_value(goal["value_type"], inputs, None)
         except ValueError as exc:
