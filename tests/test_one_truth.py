@@ -164,3 +164,67 @@ def test_the_export_names_no_other_customer_even_when_the_chat_names_peers(book)
     for fmt, path in files.items():
         text = READERS[fmt](path)
         assert [n for n in named if n in text] == [], fmt
+
+
+# ---- display, priorities, milestones: the other one-truth defects -------------------------------
+
+def _md_rows(markdown: str, header: str) -> list[list[str]]:
+    block = markdown.split(header)[1].split("\n\n")[0]
+    return [[c.strip() for c in line.strip("|").split("|")] for line in block.splitlines()[2:] if line.strip()]
+
+
+@pytest.mark.parametrize("account", ["Acme Corp", "TechCorp", "OldCorp", "DataPro", "BetaInc", "LegacyCo"])
+def test_equal_looking_numbers_are_never_below_or_above_each_other(demo_ws, account):
+    from tools.compare.compare_customer import CompareCustomerInput, compare_customer
+
+    out = compare_customer(demo_ws, CompareCustomerInput(customer=account))
+    for row in _md_rows(out.to_markdown(), "| Metric | Value |"):
+        label, value, peer_median, status = row[0], row[1], row[2], row[6]
+        if value == peer_median:
+            assert "Below" not in status and "Above" not in status, (account, row)
+    m = {r.metric: r for r in out.metrics}
+    # a value shown next to a different median never reads as equal to it
+    for r in out.metrics:
+        if r.value is not None and r.cohort_median is not None and r.value != r.cohort_median:
+            shown = [x for x in _md_rows(out.to_markdown(), "| Metric | Value |") if x[0] == r.label][0]
+            assert shown[1] != shown[2], (account, shown, m[r.metric])
+
+
+def test_recommendations_are_listed_in_the_order_of_the_percentile_they_show(demo_ws):
+    from tools.playbooks.recommend_improvements import RecommendImprovementsInput, recommend_improvements
+
+    out = recommend_improvements(demo_ws, RecommendImprovementsInput(customer="OldCorp"))
+    gaps = [i for i in out.improvements if not i.target_met]
+    assert len(gaps) >= 3
+    assert [i.percentile for i in gaps] == sorted(i.percentile for i in gaps)
+
+
+def test_milestones_agree_with_their_goals_and_next_ones_are_in_the_future(demo_ws):
+    from tools.success.compute_roi import ComputeRoiInput, compute_roi
+
+    for name in ("OldCorp", "Acme Corp", "TechCorp", "LegacyCo"):
+        out = compute_roi(demo_ws, ComputeRoiInput(customer=name))
+        status = {g.name: g for g in out.goals}
+        for m in out.milestones:
+            goal = status.get(m.goal)
+            if goal is not None and m.date == goal.target_date:  # the milestone that marks the target
+                expected = {"achieved": "done", "missed": "missed"}.get(goal.status)
+                assert expected is None or m.status == expected, (name, m, goal.status)
+                if goal.status not in ("achieved", "missed"):
+                    assert m.status in ("planned", "due"), (name, m)
+            if m.status in ("planned", "due"):
+                assert m.date >= out.as_of, (name, m)
+        upcoming = out.to_markdown().split("**Next milestones:**")[-1].split("\n")[0]
+        assert all(d >= out.as_of for d in re.findall(r"\d{4}-\d{2}-\d{2}", upcoming)), (name, upcoming)
+
+
+def test_the_qbr_card_counts_missed_and_at_risk_goals(demo_ws):
+    from tools.report.draft_report import DraftReportInput, draft_report
+    from tools.success.compute_roi import ComputeRoiInput, compute_roi
+
+    roi = compute_roi(demo_ws, ComputeRoiInput(customer="OldCorp"))
+    missed, risk = roi.status_counts["missed"], roi.status_counts["at_risk"]
+    assert missed >= 2 and risk >= 1
+    md = draft_report(demo_ws, DraftReportInput(customer="OldCorp", kind="qbr", format="md")).markdown
+    assert f"**Goals needing attention: {missed + risk} of {len(roi.goals)}**" in md
+    assert f"{missed} missed" in md and f"{risk} at risk" in md
