@@ -223,7 +223,8 @@ def value_runs(values: np.ndarray, layout: GroupLayout) -> ValueRuns:
     np.not_equal(ordered[1:], ordered[:-1], out=new_run[1:])
     new_run[starts[:-1][starts[:-1] < m]] = True  # each group (even after an emptied one) starts a run
     start = np.flatnonzero(new_run)
-    rows = layout.rows(local if positions is None else positions[local])
+    # rows of the kept values first (a gather in increasing order), then one random gather
+    rows = layout.rows(local) if positions is None else layout.rows(positions)[local]
     return ValueRuns(rows, start, np.diff(start, append=m), ordered[start], segment[start], starts)
 
 
