@@ -41,11 +41,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="time the portfolio comparison at 1k/10k/100k accounts")
     p.add_argument("--sizes", default="1000,10000,100000")
     p.add_argument("--million", action="store_true", help="also time 1M accounts")
-    p.add_argument("--repeat", type=int, default=5)
-    p.add_argument("--agent", action="store_true", help="also report model calls and bytes per question")
     p.add_argument("--compare", nargs="?", const="10000,100000,1000000", metavar="SIZES",
                    help="the kernel side by side with numpy, pandas, DuckDB and polars references "
                    "(default sizes 10k,100k,1M)")
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--agent", action="store_true", help="also report model calls and bytes per question")
     p.set_defaults(func=cmd_bench)
 
 
