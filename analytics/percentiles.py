@@ -1,8 +1,11 @@
 """Percentiles, cohort quantiles, status bands and the overall position (DESIGN.md §4).
 
-Everything here is vectorised: a whole portfolio is ranked per metric with one
-sort, never a Python loop per account (a per-account ``percentileofscore`` loop
-takes about 9 s at 10k accounts; this takes a few milliseconds).
+Everything here is vectorised, never a Python loop per account (a per-account
+``percentileofscore`` loop takes about 9 s at 10k accounts; this takes a few
+milliseconds). Ranking within groups: the rows are grouped once
+(:func:`group_layout`), then per metric the non-missing values are sorted within
+their groups and each run of equal values is scored once (:func:`value_runs`).
+Benchmark percentiles for many scopes at once: :class:`BenchmarkScopes`.
 """
 
 from __future__ import annotations
@@ -253,8 +256,8 @@ def _sort_within_groups(values: np.ndarray, starts: np.ndarray, segment: np.ndar
     """Positions sorting the values within each group (groups start at ``starts``).
 
     Unstable sorts: the order inside a run of equal values does not change any
-    percentile, and numpy's unstable argsort is SIMD-accelerated (3-6x faster than
-    the stable one here). Few large groups: one argsort per group slice. Many
+    percentile, and numpy's unstable argsort is SIMD-accelerated (about 6x faster
+    than the stable one here at 1M values). Few large groups: one argsort per group slice. Many
     small groups: one argsort of everything, then a stable radix sort by group.
     """
     groups = starts.size - 1
@@ -414,11 +417,11 @@ def _oriented(pct: np.ndarray, codes: np.ndarray, higher_is_better: bool) -> tup
 
 @dataclass(frozen=True)
 class _KnotTable:
-    """Quantile points of every scope, one row per scope, padded with NaN.
+    """Quantile points of every scope, one column per scope, padded with NaN.
 
     ``xs``/``ps`` are stored knot-major (``xs[k]`` = k-th value of every scope) so each
-    comparison gathers from a small contiguous row. The last row is all NaN: accounts
-    whose scope has no usable benchmark point there and get NaN.
+    comparison gathers from a small contiguous row. The last column is all NaN: it is
+    where accounts whose scope has no usable benchmark point, and they get NaN.
     """
 
     lookup: np.ndarray      # known-code index -> table row (the NaN row when none)
@@ -461,7 +464,9 @@ class _KnotTable:
         """``np.interp`` row by row, vectorised; bound codes BELOW/ABOVE outside the points.
 
         ``j`` = the last knot <= x (as np.interp's search); at a knot, or at/after the
-        last one, the result is that knot's p, before the first one the first p.
+        last one, the result is that knot's p, before the first one the first p. ``j``
+        is counted with one comparison per knot (5 for P10..P90): at 1M values 5 ms,
+        against 17 ms for a searchsorted on stacked knots.
         """
         width, stride = self.xs.shape
         count = np.zeros(x.shape, dtype=np.uint8 if width < 255 else np.intp)
