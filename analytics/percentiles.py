@@ -1,11 +1,16 @@
 """Percentiles, cohort quantiles, status bands and the overall position (DESIGN.md §4).
 
-Everything here is vectorised: a whole portfolio is ranked per metric with one
-sort, never a Python loop per account (a per-account ``percentileofscore`` loop
-takes about 9 s at 10k accounts; this takes a few milliseconds).
+Everything here is vectorised, never a Python loop per account (a per-account
+``percentileofscore`` loop takes about 9 s at 10k accounts; this takes a few
+milliseconds). Ranking within groups: the rows are grouped once
+(:func:`group_layout`), then per metric the non-missing values are sorted within
+their groups and each run of equal values is scored once (:func:`value_runs`).
+Benchmark percentiles for many scopes at once: :class:`BenchmarkScopes`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -24,7 +29,8 @@ def group_percentiles(values: np.ndarray, groups: np.ndarray | None = None,
 
     Each value is ranked among the non-missing values of its own group (itself
     included): ``(count(< x) + count(<= x)) / 2 / n * 100``. For a
-    lower-is-better metric the result is ``100 - that``. Missing values stay NaN.
+    lower-is-better metric the result is ``100 - that``. Missing values, and
+    values whose group code is negative (no group), stay NaN.
 
     Parameters
     ----------
@@ -39,47 +45,240 @@ def group_percentiles(values: np.ndarray, groups: np.ndarray | None = None,
     [12.5, 50.0, 50.0, 87.5]
     >>> group_percentiles(np.array([1.0, 2.0, np.nan]), higher_is_better=False).tolist()
     [75.0, 25.0, nan]
+    >>> group_percentiles(np.array([5.0, 1.0, 7.0, 3.0]), np.array([0, 1, 0, -1])).tolist()
+    [25.0, 50.0, 75.0, nan]
     """
     values = np.asarray(values, dtype="float64")
-    n = values.shape[0]
-    groups = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
-    out = np.full(n, np.nan)
-    valid = np.flatnonzero(~np.isnan(values) & (groups >= 0))
-    if valid.size == 0:
-        return out
-    v, g = values[valid], groups[valid]
-    order = _sort_by_group_then_value(v, g)
-    vs, gs = v[order], g[order]
-    m = vs.size
-    idx = np.arange(m)
-    new_group = np.empty(m, dtype=bool)
-    new_group[0] = True
-    new_group[1:] = gs[1:] != gs[:-1]
-    new_run = new_group.copy()
-    new_run[1:] |= vs[1:] != vs[:-1]
-    group_start = np.maximum.accumulate(np.where(new_group, idx, 0))
-    group_end = np.append(np.flatnonzero(new_group)[1:], m)[np.cumsum(new_group) - 1]
-    run_starts = np.flatnonzero(new_run)
-    run_id = np.cumsum(new_run) - 1
-    run_end = np.append(run_starts[1:], m)[run_id]
-    below = run_starts[run_id] - group_start
-    at_or_below = run_end - group_start
-    pct = (below + at_or_below) * 50.0 / (group_end - group_start)
-    if not higher_is_better:
-        pct = 100.0 - pct
-    out[valid[order]] = pct
+    return layout_percentiles(values, group_layout(groups, values.shape[0]), higher_is_better)
+
+
+@dataclass(frozen=True)
+class GroupLayout:
+    """The rows of every group side by side, computed once and shared by all metrics.
+
+    Ranking within groups needs the rows of each group together. Sorting the group
+    codes once per call (a radix sort for small codes) and reusing the result for
+    every metric saves one full-length sort per metric.
+
+    Attributes
+    ----------
+    order : intp array
+        Row numbers of the rows that have a group (code >= 0), grouped by code.
+        ``None`` when every row is in one group, in row order (no gather needed).
+    starts : intp array, shape (groups + 1,)
+        Where each group begins in ``order``; the last entry is ``len(order)``.
+    segment : intp array
+        Position in ``order`` -> index of its group (0..groups-1).
+
+    Examples
+    --------
+    >>> lay = group_layout(np.array([2, 0, 2, -1, 0]), 5)
+    >>> lay.order.tolist(), lay.starts.tolist(), lay.segment.tolist()
+    ([1, 4, 0, 2], [0, 2, 4], [0, 0, 1, 1])
+    >>> group_layout(None, 3).order is None
+    True
+    """
+
+    order: np.ndarray | None
+    starts: np.ndarray
+    segment: np.ndarray
+
+    @property
+    def size(self) -> int:
+        """Number of rows that have a group."""
+        return int(self.starts[-1])
+
+    def gather(self, column: np.ndarray) -> np.ndarray:
+        """``column`` (one value per row) in group order."""
+        return column if self.order is None else column[self.order]
+
+    def rows(self, positions: np.ndarray) -> np.ndarray:
+        """Row numbers of positions in group order."""
+        return positions if self.order is None else self.order[positions]
+
+
+def group_layout(groups: np.ndarray | None, n: int) -> GroupLayout:
+    """Group the rows once: see :class:`GroupLayout`.
+
+    Codes in 0..65535 are sorted with numpy's radix sort (``kind="stable"`` on
+    uint8/uint16); other codes with one unstable argsort. The order of rows
+    inside a group does not matter: each metric sorts its values within groups.
+    """
+    if groups is None:
+        return GroupLayout(None, np.array([0, n], dtype=np.intp), np.zeros(n, dtype=np.intp))
+    codes = np.asarray(groups)
+    if codes.shape != (n,):
+        raise ValueError(f"groups must have one code per value ({n}), got shape {codes.shape}")
+    codes = codes.astype(np.int64, copy=False)
+    rows = None
+    if codes.size and codes.min() < 0:
+        rows = np.flatnonzero(codes >= 0)
+        codes = codes[rows]
+    by_code = _argsort_codes(codes)
+    ordered = codes[by_code]
+    order = by_code if rows is None else rows[by_code]
+    change = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+    starts = np.concatenate(([0], change, [ordered.size])).astype(np.intp)
+    if ordered.size == 0:
+        starts = np.array([0], dtype=np.intp)
+    segment = np.repeat(np.arange(starts.size - 1, dtype=np.intp), np.diff(starts))
+    if rows is None and change.size == 0:
+        return GroupLayout(None, starts, segment)  # one group, every row: keep row order
+    return GroupLayout(order, starts, segment)
+
+
+def _argsort_codes(codes: np.ndarray) -> np.ndarray:
+    """Order of non-negative int codes; radix sort when they fit in 16 bits."""
+    if codes.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    top = int(codes.max())
+    if top <= np.iinfo(np.uint8).max:
+        return np.argsort(codes.astype(np.uint8), kind="stable")
+    if top <= np.iinfo(np.uint16).max:
+        return np.argsort(codes.astype(np.uint16), kind="stable")
+    return np.argsort(codes)
+
+
+def layout_percentiles(values: np.ndarray, layout: GroupLayout, higher_is_better: bool = True,
+                       out: np.ndarray | None = None) -> np.ndarray:
+    """:func:`group_percentiles` with the grouping already done (one metric).
+
+    ``out`` (length n, optional) receives the result; rows outside every group
+    and missing values get NaN.
+
+    Examples
+    --------
+    >>> lay = group_layout(np.array([0, 1, 0, 1, 0]), 5)
+    >>> layout_percentiles(np.array([3.0, 9.0, 3.0, np.nan, 1.0]), lay).tolist()
+    [66.66666666666667, 50.0, 66.66666666666667, nan, 16.666666666666668]
+    """
+    values = np.asarray(values, dtype="float64")
+    if out is None:
+        out = np.empty(values.shape[0])
+    out.fill(np.nan)
+    runs = value_runs(values, layout)
+    runs.spread(runs.percentiles(higher_is_better), out)
     return out
 
 
-def _sort_by_group_then_value(v: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """Order by (group, value). Two stable sorts beat lexsort: with few groups
-    the second sort runs on small integers, which numpy radix-sorts."""
-    top = int(g.max()) if g.size else 0
-    if top > np.iinfo(np.int16).max:
-        return np.lexsort((v, g))
-    by_value = np.argsort(v, kind="stable")
-    small = g[by_value].astype(np.int8 if top <= np.iinfo(np.int8).max else np.int16)
-    return by_value[np.argsort(small, kind="stable")]
+@dataclass(frozen=True)
+class ValueRuns:
+    """One metric's non-missing values sorted within their groups, cut into runs.
+
+    A run is a stretch of equal values inside one group. Every figure that depends
+    only on the value and the group (the cohort percentile, and the benchmark
+    percentile when the group has one benchmark scope) is computed once per run
+    and spread back to the rows: with rounded metrics there are far fewer runs
+    than rows.
+
+    Attributes
+    ----------
+    rows : intp array, the row number of each sorted position
+    start, length : intp arrays, where each run begins (in sorted positions) and its size
+    value : float array, each run's value
+    group : intp array, each run's group (index into ``starts``)
+    starts : intp array, where each group begins once missing values are dropped
+
+    Examples
+    --------
+    >>> runs = value_runs(np.array([3.0, 9.0, 3.0, np.nan, 1.0]), group_layout(np.array([0, 1, 0, 1, 0]), 5))
+    >>> runs.value.tolist(), runs.length.tolist(), runs.group.tolist(), runs.percentiles(True).tolist()
+    ([1.0, 3.0, 9.0], [1, 2, 1], [0, 0, 1], [16.666666666666668, 66.66666666666667, 50.0])
+    """
+
+    rows: np.ndarray
+    start: np.ndarray
+    length: np.ndarray
+    value: np.ndarray
+    group: np.ndarray
+    starts: np.ndarray
+
+    def percentiles(self, higher_is_better: bool = True) -> np.ndarray:
+        """Cohort percentile of each run: ``(count(<) + count(<=)) / 2 / n * 100``.
+
+        ``count(<)`` is the run's start within its group and ``count(<=)`` its end;
+        ``n`` the group's non-missing values.
+        """
+        below = self.start - self.starts[self.group]
+        pct = (below + below + self.length) * 50.0 / np.diff(self.starts)[self.group]
+        return pct if higher_is_better else 100.0 - pct
+
+    def spread(self, per_run: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Write each run's figure to the rows of the run (other rows untouched)."""
+        out[self.rows] = np.repeat(per_run, self.length)
+        return out
+
+
+def value_runs(values: np.ndarray, layout: GroupLayout) -> ValueRuns:
+    """Drop missing values, sort the rest within groups and find the runs: see :class:`ValueRuns`."""
+    grouped = layout.gather(np.asarray(values, dtype="float64"))
+    positions, starts, segment = _present(grouped, layout)
+    if positions is not None:
+        grouped = grouped[positions]
+    if grouped.size == 0:
+        empty = np.zeros(0, dtype=np.intp)
+        return ValueRuns(empty, empty, empty, np.zeros(0), empty, starts)
+    local = _sort_within_groups(grouped, starts, segment)
+    ordered = grouped[local]
+    m = ordered.size
+    new_run = np.empty(m, dtype=bool)
+    new_run[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new_run[1:])
+    new_run[starts[:-1][starts[:-1] < m]] = True  # each group (even after an emptied one) starts a run
+    start = np.flatnonzero(new_run)
+    # rows of the kept values first (a gather in increasing order), then one random gather
+    rows = layout.rows(local) if positions is None else layout.rows(positions)[local]
+    return ValueRuns(rows, start, np.diff(start, append=m), ordered[start], segment[start], starts)
+
+
+def _present(grouped: np.ndarray, layout: GroupLayout) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """(positions kept or None, group starts, group per position) without the NaN.
+
+    Missing values are removed before sorting rather than sorted last: with a NaN
+    in the array numpy's SIMD argsort falls back to a scalar sort 3x slower.
+    """
+    missing = np.isnan(grouped)
+    lost = np.flatnonzero(missing)
+    if lost.size == 0:
+        return None, layout.starts, layout.segment
+    per_group = np.bincount(layout.segment[lost], minlength=layout.starts.size - 1)
+    starts = layout.starts - np.concatenate(([0], np.cumsum(per_group)))
+    kept = np.flatnonzero(~missing)
+    return kept, starts, layout.segment[kept]
+
+
+#: Below this mean group size one global sort (plus a radix sort of the group
+#: index) beats a Python loop of one sort per group.
+_LOOP_MIN_GROUP = 256
+
+
+def _sort_within_groups(values: np.ndarray, starts: np.ndarray, segment: np.ndarray) -> np.ndarray:
+    """Positions sorting the values within each group (groups start at ``starts``).
+
+    Unstable sorts: the order inside a run of equal values does not change any
+    percentile, and numpy's unstable argsort is SIMD-accelerated (about 6x faster
+    than the stable one here at 1M values). Few large groups: one argsort per group slice. Many
+    small groups: one argsort of everything, then a stable radix sort by group.
+    """
+    groups = starts.size - 1
+    if groups == 1:
+        return np.argsort(values)
+    if values.size >= _LOOP_MIN_GROUP * groups:
+        local = np.empty(values.size, dtype=np.intp)
+        for lo, hi in zip(starts[:-1].tolist(), starts[1:].tolist()):
+            np.add(np.argsort(values[lo:hi]), lo, out=local[lo:hi])
+        return local
+    by_value = np.argsort(values)
+    return by_value[_stable_argsort_dense(segment[by_value], groups)]
+
+
+def _stable_argsort_dense(codes: np.ndarray, count: int) -> np.ndarray:
+    """Stable order of codes in 0..count-1: radix sorts on 16-bit keys (LSD for more)."""
+    if count <= np.iinfo(np.uint16).max + 1:
+        return np.argsort(codes.astype(np.uint16), kind="stable")
+    low = np.argsort(codes.astype(np.uint16), kind="stable")  # wraps: the low 16 bits
+    high = (codes[low] >> 16).astype(np.uint16)
+    return low[np.argsort(high, kind="stable")]
 
 
 def cohort_quantiles(values: np.ndarray, qs: tuple[int, ...] = COHORT_QUANTILES) -> dict[int, float]:
@@ -120,6 +319,189 @@ def benchmark_percentile_codes(values: np.ndarray, points: dict[float, float],
         pct = 100.0 - pct
         codes = -codes
     return pct, codes
+
+
+class BenchmarkScopes:
+    """Benchmark percentiles for accounts under many benchmark scopes at once.
+
+    Each account has a scope code (its segment, ARR band, industry...) and each
+    scope its own benchmark quantiles. Instead of one pass over all accounts per
+    (metric, scope), the quantile points of every scope are stacked in a small
+    table and each account is placed between its scope's points with a few
+    vectorised comparisons. The figures are exactly those of
+    :func:`benchmark_percentile_codes` (``np.interp``) scope by scope.
+
+    Parameters
+    ----------
+    codes : int array, shape (n,)
+        Benchmark-scope code of every account.
+
+    Examples
+    --------
+    >>> scopes = BenchmarkScopes(np.array([0, 0, 1, 1, 2]))
+    >>> pct, bound = scopes.percentiles(np.array([30.0, 5.0, 30.0, np.nan, 30.0]),
+    ...                                 {0: {25: 20.0, 75: 40.0}, 1: {50: 10.0, 90: 20.0}})
+    >>> pct.tolist(), bound.tolist()
+    ([50.0, 25.0, 90.0, nan, nan], [0, -1, 1, 0, 0])
+    """
+
+    def __init__(self, codes: np.ndarray):
+        codes = np.asarray(codes).astype(np.int64, copy=False)
+        self.size = codes.shape[0]
+        if codes.size == 0 or (codes.min() >= 0 and codes.max() <= np.iinfo(np.uint16).max):
+            self.known = np.arange(int(codes.max()) + 1 if codes.size else 0)
+            self.index = codes  # small codes index the lookup table directly
+        else:
+            self.known, self.index = np.unique(codes, return_inverse=True)
+
+    def percentiles(self, values: np.ndarray, points_by_code: dict[int, dict[float, float]],
+                    higher_is_better: bool = True,
+                    out: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(percentiles, int8 bound codes) of ``values`` against each account's scope.
+
+        ``points_by_code`` maps a scope code to ``{p: quantile value}``. Accounts whose
+        scope has fewer than two points (or none) get NaN and INSIDE, as do missing
+        values. ``out`` optionally receives the two results (float64 and int8).
+        """
+        values = np.asarray(values, dtype="float64")
+        pct, codes = out if out is not None else (np.empty(self.size), np.empty(self.size, dtype=np.int8))
+        table = _KnotTable.build(points_by_code, self.known)
+        if table is None:
+            pct.fill(np.nan)
+            codes.fill(INSIDE)
+            return pct, codes
+        table.interpolate(values, table.rows(self.index), pct, codes)
+        return _oriented(pct, codes, higher_is_better)
+
+    def scope_of_groups(self, layout: GroupLayout) -> np.ndarray | None:
+        """The scope of each cohort group, when every row has a group and each group
+        lies inside one scope (always so when the scopes are the groups); else None.
+
+        Then benchmark percentiles can be computed per run of equal values
+        (:meth:`run_percentiles`) instead of per account.
+
+        >>> lay = group_layout(np.array([0, 0, 1, 1]), 4)
+        >>> BenchmarkScopes(np.array([5, 5, 5, 5])).scope_of_groups(lay).tolist()
+        [5, 5]
+        >>> BenchmarkScopes(np.array([5, 6, 5, 5])).scope_of_groups(lay) is None
+        True
+        """
+        if layout.size != self.size:
+            return None
+        scope = layout.gather(self.index)
+        first = scope[layout.starts[:-1]]
+        return first if np.array_equal(scope, first[layout.segment]) else None
+
+    def run_percentiles(self, runs: ValueRuns, scope_of_groups: np.ndarray,
+                        points_by_code: dict[int, dict[float, float]],
+                        higher_is_better: bool = True) -> tuple[np.ndarray, np.ndarray] | None:
+        """(percentiles, bound codes) per run of ``runs``; None when no scope has a benchmark.
+
+        ``scope_of_groups`` comes from :meth:`scope_of_groups`.
+        """
+        table = _KnotTable.build(points_by_code, self.known)
+        if table is None:
+            return None
+        pct, codes = np.empty(runs.value.size), np.empty(runs.value.size, dtype=np.int8)
+        table.interpolate(runs.value, table.rows(scope_of_groups[runs.group]), pct, codes)
+        return _oriented(pct, codes, higher_is_better)
+
+
+def _oriented(pct: np.ndarray, codes: np.ndarray, higher_is_better: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Lower-is-better: report ``100 - interpolated`` and flip the bound (in place)."""
+    if not higher_is_better:
+        np.subtract(100.0, pct, out=pct)
+        np.negative(codes, out=codes)
+    return pct, codes
+
+
+@dataclass(frozen=True)
+class _KnotTable:
+    """Quantile points of every scope, one column per scope, padded with NaN.
+
+    ``xs``/``ps`` are stored knot-major (``xs[k]`` = k-th value of every scope) so each
+    comparison gathers from a small contiguous row. The last column is all NaN: it is
+    where accounts whose scope has no usable benchmark point, and they get NaN.
+    """
+
+    lookup: np.ndarray      # known-code index -> table row (the NaN row when none)
+    xs: np.ndarray          # (knots, rows + 1) quantile values, ascending per scope
+    ps: np.ndarray          # (knots, rows + 1) their percentiles
+    slopes: np.ndarray      # (knots, rows + 1) np.interp's slope from knot k to k + 1
+    last_x: np.ndarray      # (rows + 1,) each scope's highest quantile value
+
+    @classmethod
+    def build(cls, points_by_code: dict[int, dict[float, float]], known: np.ndarray) -> "_KnotTable | None":
+        """The table for the scopes in ``known`` that have at least two points, or None."""
+        scopes = []
+        for code, points in points_by_code.items():
+            pts = sorted((float(v), float(p)) for p, v in points.items() if v == v)
+            pos = np.searchsorted(known, code)
+            if len(pts) >= 2 and pos < known.size and known[pos] == code:
+                scopes.append((int(pos), pts))
+        if not scopes:
+            return None
+        width = max(len(pts) for _, pts in scopes)
+        xs = np.full((width, len(scopes) + 1), np.nan)
+        ps = np.full((width, len(scopes) + 1), np.nan)
+        last_x = np.full(len(scopes) + 1, np.nan)
+        lookup = np.full(known.size, len(scopes), dtype=np.intp)
+        for row, (pos, pts) in enumerate(scopes):
+            lookup[pos] = row
+            xs[:len(pts), row] = [v for v, _ in pts]
+            ps[:len(pts), row] = [p for _, p in pts]
+            last_x[row] = pts[-1][0]
+        with np.errstate(all="ignore"):
+            slopes = np.zeros_like(xs)
+            slopes[:-1] = (ps[1:] - ps[:-1]) / (xs[1:] - xs[:-1])  # the formula np.interp uses
+        return cls(lookup, xs, ps, slopes, last_x)
+
+    def rows(self, index: np.ndarray) -> np.ndarray:
+        """Table row of every account."""
+        return self.lookup[index]
+
+    def interpolate(self, x: np.ndarray, rows: np.ndarray, pct: np.ndarray, codes: np.ndarray) -> None:
+        """``np.interp`` row by row, vectorised; bound codes BELOW/ABOVE outside the points.
+
+        ``j`` = the last knot <= x (as np.interp's search); at a knot, or at/after the
+        last one, the result is that knot's p, before the first one the first p. ``j``
+        is counted with one comparison per knot (5 for P10..P90): at 1M values 5 ms,
+        against 17 ms for a searchsorted on stacked knots.
+        """
+        width, stride = self.xs.shape
+        count = np.zeros(x.shape, dtype=np.uint8 if width < 255 else np.intp)
+        for k in range(width):
+            count += np.greater_equal(x, self.xs[k].take(rows))
+        j = np.maximum(count.astype(np.intp) - 1, 0)
+        at = j * stride + rows
+        xj, pj = self.xs.take(at), self.ps.take(at)
+        with np.errstate(all="ignore"):
+            np.multiply(self.slopes.take(at), x - xj, out=pct)
+            pct += pj
+        first_x, last_x = self.xs[0].take(rows), self.last_x.take(rows)
+        on_knot = (x == xj) | (x >= last_x)
+        np.copyto(pct, pj, where=on_knot)
+        below, above = x < first_x, x > last_x
+        np.copyto(pct, self.ps[0].take(rows), where=below)
+        self._nan_fallback(x, rows, j, pct, ~(on_knot | below) & (rows < stride - 1))
+        codes.fill(INSIDE)
+        codes[below] = BELOW
+        codes[above] = ABOVE
+
+    def _nan_fallback(self, x, rows, j, pct, inside) -> None:
+        """np.interp's rescue of a NaN interpolation (infinite slopes or values): retry
+        from the next knot, else take the knot's p when both ends have the same p."""
+        redo = np.flatnonzero(np.isnan(pct) & inside & ~np.isnan(x))
+        if redo.size == 0:
+            return
+        stride = self.xs.shape[1]
+        r, jj, xr = rows[redo], j[redo], x[redo]
+        here, nxt = jj * stride + r, (jj + 1) * stride + r
+        with np.errstate(all="ignore"):
+            again = self.slopes.take(here) * (xr - self.xs.take(nxt)) + self.ps.take(nxt)
+        same = np.isnan(again) & (self.ps.take(here) == self.ps.take(nxt))
+        again[same] = self.ps.take(here)[same]
+        pct[redo] = again
 
 
 def tail_clipped_histogram(values: np.ndarray, bins: int = 8, lo_q: float = 10,
@@ -209,9 +591,14 @@ def frame_percentiles(metrics: pd.DataFrame, directions: dict[str, bool],
                       groups: np.ndarray | None = None) -> pd.DataFrame:
     """Within-group percentiles for every metric column of a wide frame.
 
-    ``directions`` maps column -> higher_is_better.
+    ``directions`` maps column -> higher_is_better. The grouping is computed once
+    and shared by all columns.
+
+    >>> frame_percentiles(pd.DataFrame({"a": [1.0, 2.0], "b": [1.0, 2.0]}), {"a": True, "b": False}).to_dict("list")
+    {'a': [25.0, 75.0], 'b': [75.0, 25.0]}
     """
-    out = [group_percentiles(metrics[col].to_numpy(dtype="float64"), groups, directions[col])
-           for col in metrics.columns]
-    return pd.DataFrame(np.column_stack(out) if out else np.empty((len(metrics), 0)),
-                        index=metrics.index, columns=metrics.columns)
+    layout = group_layout(groups, len(metrics))
+    out = np.empty((metrics.shape[1], len(metrics)))
+    for row, col in zip(out, metrics.columns):
+        layout_percentiles(metrics[col].to_numpy(dtype="float64"), layout, directions[col], out=row)
+    return pd.DataFrame(out.T, index=metrics.index, columns=metrics.columns, copy=False)

@@ -38,6 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="time the portfolio comparison at 1k/10k/100k accounts")
     p.add_argument("--sizes", default="1000,10000,100000")
     p.add_argument("--million", action="store_true", help="also time 1M accounts")
+    p.add_argument("--compare", nargs="?", const="10000,100000,1000000", metavar="SIZES",
+                   help="the kernel side by side with numpy, pandas, DuckDB and polars references "
+                   "(default sizes 10k,100k,1M)")
     p.add_argument("--repeat", type=int, default=5)
     p.set_defaults(func=cmd_bench)
 
@@ -77,6 +80,11 @@ def cmd_cohort(args, ws) -> int:
 
 
 def cmd_bench(args, ws) -> int:
+    if args.compare:
+        from agent.cli.bench_compare import run_compare  # imports DuckDB/polars only if installed
+
+        run_compare([int(s) for s in args.compare.split(",") if s], args.repeat)
+        return 0
     from agent.cli.bench import run_bench
 
     sizes = [int(s) for s in args.sizes.split(",") if s]
