@@ -11,7 +11,7 @@ export PEERBENCH_DB ?= $(CURDIR)/workspace/peerbench.db
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -q -e ".[test,bench]"
 	touch $(STAMP)
 
 install: $(STAMP)

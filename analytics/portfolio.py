@@ -4,7 +4,7 @@ The rows are grouped once per call (:func:`percentiles.group_layout`) and the
 grouping is shared by all metrics and by the overall percentile; each metric then
 costs one unstable sort within groups and a scan of its runs of equal values. The
 benchmark percentiles of all scopes are computed together
-(:class:`percentiles.BenchmarkScopes`), not one pass per (metric, scope). Results
+(:class:`analytics.scopes.BenchmarkScopes`), not one pass per (metric, scope). Results
 are written into (metrics x accounts) arrays that become the DataFrames without a
 copy.
 """
@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import percentiles as pc
+from analytics.scopes import BenchmarkScopes
 
 
 @dataclass
@@ -61,7 +62,7 @@ def rank_portfolio(values: pd.DataFrame, groups: np.ndarray, directions: dict[st
     n, metrics = len(values), list(values.columns)
     groups = np.asarray(groups, dtype=np.int64)
     layout = pc.group_layout(groups, n)
-    scopes = pc.BenchmarkScopes(groups if bench_groups is None else np.asarray(bench_groups, dtype=np.int64))
+    scopes = BenchmarkScopes(groups if bench_groups is None else np.asarray(bench_groups, dtype=np.int64))
     if scopes.size != n:
         raise ValueError(f"bench_groups must have one code per account ({n}), got {scopes.size}")
     scope_of_groups = scopes.scope_of_groups(layout)

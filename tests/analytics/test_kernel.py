@@ -18,6 +18,7 @@ from scipy.stats import percentileofscore
 
 from analytics import percentiles as pc
 from analytics.portfolio import metric_means, rank_portfolio
+from analytics.scopes import BenchmarkScopes
 
 POINTS = (10.0, 25.0, 50.0, 75.0, 90.0)
 
@@ -163,7 +164,7 @@ def test_scopes_match_np_interp_with_bounds_and_gaps():
               3: {10: np.nan, 50: 10.0, 90: 90.0},         # a missing point is skipped
               9: {10: 0.0, 90: 100.0}}                     # a scope no account has
     for higher in (True, False):
-        pct, bound = pc.BenchmarkScopes(scopes).percentiles(values, points, higher)
+        pct, bound = BenchmarkScopes(scopes).percentiles(values, points, higher)
         want_pct, want_bound = interp_scopes(values, scopes, points, higher)
         np.testing.assert_array_equal(pct, want_pct)
         np.testing.assert_array_equal(bound, want_bound)
@@ -176,7 +177,7 @@ def test_scopes_match_np_interp_at_extremes():
     for points in ({10: -1e308, 90: 1e308}, {10: -1e308, 50: -1e308, 90: 1e308},
                    {10: -np.inf, 50: 0.0, 90: np.inf}, {10: 0.0, 50: np.inf, 90: np.inf}):
         scopes = np.zeros(values.size, dtype=int)
-        pct, bound = pc.BenchmarkScopes(scopes).percentiles(values, {0: points})
+        pct, bound = BenchmarkScopes(scopes).percentiles(values, {0: points})
         want_pct, want_bound = interp_scopes(values, scopes, {0: points})
         np.testing.assert_array_equal(pct, want_pct)
         np.testing.assert_array_equal(bound, want_bound)
@@ -187,14 +188,14 @@ def test_scopes_with_negative_and_huge_codes():
     scopes = rng.choice([-3, 7, 2**33], 500)
     values = rng.uniform(0, 100, 500)
     points = {-3: {25: 20.0, 75: 60.0}, 2**33: {10: 5.0, 50: 50.0, 90: 95.0}}
-    pct, bound = pc.BenchmarkScopes(scopes).percentiles(values, points, False)
+    pct, bound = BenchmarkScopes(scopes).percentiles(values, points, False)
     want_pct, want_bound = interp_scopes(values, scopes, points, False)
     np.testing.assert_array_equal(pct, want_pct)
     np.testing.assert_array_equal(bound, want_bound)
 
 
 def test_scopes_without_any_benchmark():
-    pct, bound = pc.BenchmarkScopes(np.array([0, 1])).percentiles(np.array([1.0, 2.0]), {})
+    pct, bound = BenchmarkScopes(np.array([0, 1])).percentiles(np.array([1.0, 2.0]), {})
     assert np.isnan(pct).all() and bound.tolist() == [0, 0]
 
 
