@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from analytics.catalog import segment_for
 from analytics.privacy import MIN_COHORT, differencing_conflict
-from tools.base import ToolError
+from tools.base import NotFound, ToolError
 from tools.store.workspace import Workspace
 
 CohortType = Literal["segment", "industry", "size", "region", "contract_age", "all", "custom"]
@@ -163,7 +163,7 @@ def saved_cohort(ws: Workspace, name: str) -> CohortCriteria:
     rows = ws.query("SELECT criteria_json FROM cohorts WHERE name = ? COLLATE NOCASE", (name,))
     if not rows:
         names = [r["name"] for r in ws.query("SELECT name FROM cohorts ORDER BY name")]
-        raise ToolError(f"No saved cohort named '{name}'.", suggestions=names)
+        raise NotFound(f"No saved cohort named '{name}'.", suggestions=names)
     return CohortCriteria.model_validate_json(rows[0]["criteria_json"])
 
 
