@@ -55,7 +55,7 @@ def create_api(main_db: str | Path | None = None) -> FastAPI:
     # success before reports: /api/reports/success-metrics/{customerId} is not a report id
     for module in (benchmarks, intelligence, success, reports, portfolio):
         app.include_router(module.router)
-    app.api_route("/api/{rest:path}", methods=list(METHODS), include_in_schema=False,
+    app.api_route("/api/{rest:path}", methods=[*METHODS, "OPTIONS"], include_in_schema=False,
                   max_body_size=JSON_BODY_LIMIT)(no_such_route)
     app.openapi = lambda: _openapi(app)
     return app
@@ -114,11 +114,20 @@ def _first_full_match(app: FastAPI, scope: dict):
 
 
 def _openapi(app: FastAPI) -> dict:
-    """FastAPI's document, with every error response typed as ``application/problem+json``."""
+    """FastAPI's document, with every error response typed as ``application/problem+json``.
+
+    An operation that takes a body may also answer 400 (a body that cannot be parsed) and 413
+    (a body over its size limit): the framework answers those, so they are added here.
+    """
     if app.openapi_schema is None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        problem = {"$ref": "#/components/schemas/Problem"}
         for operations in schema.get("paths", {}).values():
             for op in operations.values():
+                if "requestBody" in op:
+                    for status in ("400", "413"):
+                        op["responses"].setdefault(status, {"description": HTTPStatus(int(status)).phrase,
+                                                            "content": {"application/json": {"schema": problem}}})
                 for status, response in op.get("responses", {}).items():
                     content = response.get("content", {})
                     if status[0] in "45" and "application/json" in content:

@@ -68,8 +68,8 @@ CompareQuery = derive("CompareQuery", CompareCustomerInput, include=("benchmark"
 LeadersQuery = derive("LeadersQuery", FindBestPracticesInput, base=CamelRequest)
 RecommendQuery = derive("RecommendQuery", RecommendImprovementsInput, exclude=("customer",), base=CamelRequest)
 HistoryQuery = derive("HistoryQuery", BenchmarkHistoryInput, exclude=("customer",), base=CamelRequest)
-PeerGroupRequest = derive("PeerGroupRequest", BuildCohortInput, doc=BuildCohortInput.__doc__ or
-                          "Peer-group criteria (every given field must match) and an optional name to save it as.")
+PeerGroupRequest = derive("PeerGroupRequest", BuildCohortInput, json=True,
+                          doc="Peer-group criteria (every given field must match) and an optional name to save it as.")
 
 
 def account_name(caller, customer_id: str) -> str:

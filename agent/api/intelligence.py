@@ -30,8 +30,9 @@ class _IndustryCohort(CohortParam):
 
 IntelligenceQuery = derive("IntelligenceQuery", CompareCustomerInput, include=("benchmark", "anonymise"),
                            base=_IndustryCohort)
-_CompareOptions = derive("CompareOptions", CompareCustomerInput, include=("benchmark", "anonymise"), base=MetricsParam)
-CustomCohort = derive("CustomCohort", CohortCriteria, base=_CompareOptions,
+_CompareOptions = derive("CompareOptions", CompareCustomerInput, include=("benchmark", "anonymise"), base=MetricsParam,
+                         json=True)
+CustomCohort = derive("CustomCohort", CohortCriteria, base=_CompareOptions, json=True,
                       doc="Peer-group criteria (every given field must match; camelCase: arrMin, arrMax, ...) "
                           "and how to compare.")
 

@@ -3,19 +3,25 @@
 :func:`derive` copies chosen fields (type, default, constraints, description) of a tool's input
 model into a request model: the query parameters of ``GET /api/portfolio/compare`` are
 ``ComparePortfolioInput``'s fields, a goal's JSON body is ``ManageGoalsInput``'s. Request
-models forbid unknown fields (a misspelt ``?segmnet=`` is a 422, not silently ignored) and
-non-finite numbers. Responses are the tools' output models themselves; the few models defined
-here wrap them (a report's download link, success metrics with benchmarks).
+models are stricter than the tools (found by fuzzing, see tests/agent/api/test_fuzz.py): unknown
+fields are refused (a misspelt ``?segmnet=`` is a 422, not silently ignored), and so are
+non-finite numbers, dates other than ``YYYY-MM-DD`` (pydantic reads ``0`` as 1970-01-01), text
+with control characters, and in JSON bodies numbers or flags sent as strings or the other way
+round. Responses are the tools' output models themselves; the few models defined here wrap them
+(a report's download link, success metrics with benchmarks).
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import re
 import types
+import unicodedata
 from collections.abc import Iterable
-from typing import Union, get_args, get_origin
+from typing import Annotated, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, create_model
 from pydantic.alias_generators import to_camel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
@@ -41,10 +47,13 @@ class CamelRequest(BaseModel):
 
 def derive(name: str, model: type[BaseModel], *, include: Iterable[str] | None = None, exclude: Iterable[str] = (),
            required: Iterable[str] = (), defaults: dict | None = None, base: type[BaseModel] = Request,
-           doc: str | None = None) -> type[BaseModel]:
+           json: bool = False, doc: str | None = None) -> type[BaseModel]:
     """A request model holding ``model``'s fields (all, or ``include``, minus ``exclude``).
 
     ``required`` fields lose their default (and their None); ``defaults`` replaces some defaults.
+    ``json``: a JSON body, whose numbers and flags must be JSON numbers and booleans (pydantic
+    would otherwise take ``"5"`` or ``true`` for 5, and ``1`` for true); query strings and form
+    fields are text by nature and keep pydantic's conversions.
     """
     keep = list(include) if include is not None else [k for k in model.model_fields if k not in set(exclude)]
     fields: dict[str, tuple] = {}
@@ -56,8 +65,51 @@ def derive(name: str, model: type[BaseModel], *, include: Iterable[str] | None =
             annotation = _not_none(annotation)
         if key in (defaults or {}):
             info.default = defaults[key]
+        annotation = _strict(annotation) if json else _checked_text(annotation)
         fields[key] = (annotation, info)
     return create_model(name, __base__=base, __doc__=doc or model.__doc__, **fields)
+
+
+def _iso_date(value):
+    if isinstance(value, dt.date) or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip())):
+        return value
+    raise ValueError("expected a date as YYYY-MM-DD")
+
+
+def _no_control_characters(text: str) -> str:
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in text):
+        raise ValueError("control characters are not allowed in text")
+    return text
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]  # not pydantic's 0 -> 1970-01-01
+Text = Annotated[str, AfterValidator(_no_control_characters)]  # they would reach names, files and exports
+_TEXT = {dt.date: IsoDate, str: Text}
+_STRICT = {**{t: Annotated[t, Strict()] for t in (int, float, bool)}, **_TEXT}
+
+
+def _replace(annotation, table: dict):
+    """``annotation`` with the types in ``table`` replaced (inside Optional, unions, lists, dicts)."""
+    if annotation in table:
+        return table[annotation]
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (Union, types.UnionType):
+        return Union[tuple(_replace(a, table) for a in args)]
+    if origin is list:
+        return list[_replace(args[0], table)]
+    if origin is dict:
+        return dict[args[0], _replace(args[1], table)]
+    return annotation
+
+
+def _strict(annotation):
+    """JSON bodies: int, float and bool strict, dates ISO strings, text without control characters."""
+    return _replace(annotation, _STRICT)
+
+
+def _checked_text(annotation):
+    """Query strings and forms: converted as pydantic does, except dates (ISO strings only) and text."""
+    return _replace(annotation, _TEXT)
 
 
 def _not_none(annotation):

@@ -45,9 +45,9 @@ class ReportKind(str, enum.Enum):
 
 TOOL_KIND = {ReportKind.success_metrics: "success", ReportKind.benchmark: "benchmark",
              ReportKind.account: "account", ReportKind.qbr: "qbr"}
-AccountReport = derive("AccountReport", DraftReportInput, exclude=("customer", "kind"),
+AccountReport = derive("AccountReport", DraftReportInput, json=True, exclude=("customer", "kind"),
                        doc="How to write the report: format (pdf, docx, pptx, md, xlsx), include_sections, ...")
-PortfolioReport = derive("PortfolioReport", DraftReportInput, include=("format", "csm_name", "benchmark", "as_of",
+PortfolioReport = derive("PortfolioReport", DraftReportInput, json=True, include=("format", "csm_name", "benchmark", "as_of",
                                                                        "include_sections"),
                          defaults={"format": "xlsx"}, doc="How to write the portfolio report (an xlsx workbook by default).")
 ReportId = Annotated[int, Path(alias="reportId", ge=1, le=2**62, description="the report's id", examples=[1])]

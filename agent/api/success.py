@@ -26,17 +26,17 @@ ERRORS = responses(401, 404, 422)
 
 EDITABLE = ("name", "description", "category", "metric", "baseline", "target", "unit", "direction", "start_date",
             "target_date", "owner", "weight", "value_type", "value_inputs", "value_amount")
-GoalFields = derive("GoalFields", ManageGoalsInput, include=("template", *EDITABLE, "value", "date", "as_of"),
+GoalFields = derive("GoalFields", ManageGoalsInput, json=True, include=("template", *EDITABLE, "value", "date", "as_of"),
                     doc="A new success goal: from a template (improve_nps, ...) or from scratch; `value` and "
                         "`date` record a first measurement.")
-GoalCreate = derive("GoalCreate", ManageGoalsInput, include=("customer", "template", *EDITABLE, "value", "date",
+GoalCreate = derive("GoalCreate", ManageGoalsInput, json=True, include=("customer", "template", *EDITABLE, "value", "date",
                                                               "as_of"), required=("customer",),
                     doc="A new success goal for `customer` (its id or name).")
-GoalUpdate = derive("GoalUpdate", ManageGoalsInput, include=(*EDITABLE, "as_of"),
+GoalUpdate = derive("GoalUpdate", ManageGoalsInput, json=True, include=(*EDITABLE, "as_of"),
                     doc="The goal fields to change (the others keep their values).")
-Measurement = derive("Measurement", ManageGoalsInput, include=("value", "date", "as_of"), required=("value",),
+Measurement = derive("Measurement", ManageGoalsInput, json=True, include=("value", "date", "as_of"), required=("value",),
                      doc="A measured value of the goal's metric on a date (default: the as-of date).")
-Milestone = derive("Milestone", ManageGoalsInput, include=("milestone_name", "milestone_description",
+Milestone = derive("Milestone", ManageGoalsInput, json=True, include=("milestone_name", "milestone_description",
                                                             "milestone_done", "goal", "date", "as_of"),
                    required=("milestone_name",), doc="A milestone of the account, optionally linked to a goal.")
 RoiQuery = derive("RoiQuery", ComputeRoiInput, exclude=("customer",), base=CamelRequest)

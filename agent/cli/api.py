@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from reports.format import markdown_table
@@ -37,6 +38,10 @@ def cmd_serve(args, ws) -> int:
     from agent.api.server import serve
 
     ws.close()  # the server opens its own handles, per thread
+    os.environ["PEERBENCH_DB"] = str(ws.path.resolve())  # the chat in this process opens the same file
+    url = f"http://{args.host}:{args.port}"
+    print(f"peerbench: chat at {url}/ and the API at {url}/api (docs: {url}/api/docs); workspace {ws.path}",
+          flush=True)
     serve(args.host, args.port, main_db=ws.path)
     return 0
 

@@ -79,13 +79,16 @@ def _eq(series: pd.Series, value: str) -> pd.Series:
 
 
 def criteria_mask(customers: pd.DataFrame, c: CohortCriteria, ws: Workspace | None = None,
-                  as_of: dt.date | None = None) -> pd.Series:
+                  as_of: dt.date | None = None, _seen: frozenset[str] = frozenset()) -> pd.Series:
     """Boolean mask over ``customers`` (from :func:`tools.store.frames.customers_frame`)."""
     mask = pd.Series(True, index=customers.index)
     if c.saved:
         if ws is None:
             raise ToolError("Saved cohorts need a workspace.")
-        mask &= criteria_mask(customers, saved_cohort(ws, c.saved), ws, as_of)
+        key = c.saved.strip().casefold()
+        if key in _seen:  # a saved cohort that refers back to itself would never end
+            raise ToolError(f"Saved cohort '{c.saved}' refers to itself; save it again without 'saved'.")
+        mask &= criteria_mask(customers, saved_cohort(ws, c.saved), ws, as_of, _seen | {key})
     if c.segment:
         mask &= _eq(customers["segment"], segment_for(c.segment) or c.segment)
     if c.industry:

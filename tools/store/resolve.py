@@ -63,13 +63,21 @@ def resolve_customer(ws: Workspace, name: str) -> dict:
 
 
 def resolve_customer_ref(ws: Workspace, ref: str) -> dict:
-    """An account by its id ("42") or, failing that, by name as typed (:func:`resolve_customer`).
+    """An account by its id ("42") or its exact name (case-insensitive): never a guess.
 
-    The HTTP API names accounts either way (``/api/benchmarks/42/compare`` or ``.../Acme%20Corp/...``).
+    For the HTTP API (``/api/benchmarks/42/compare``, ``.../Acme%20Corp/...``). A program
+    asking for "Zephyr Labs" must not get the figures of the nearest fuzzy match (in this
+    workspace "Quantumspring Labs" scores 85), as a person typing "acme" in the chat is glad
+    to get Acme Corp: here close matches only come back as suggestions of a NotFound.
     """
     text = ref.strip()
     if text.isascii() and text.isdigit() and len(text) <= 18:  # SQLite integers are 64-bit
         rows = ws.query(f"SELECT {FIELDS} FROM customers WHERE id = ?", (int(text),))
         if rows:
             return rows[0]
-    return resolve_customer(ws, text)
+    rows = ws.query(f"SELECT {FIELDS} FROM customers WHERE name = ? COLLATE NOCASE", (text,))
+    if rows:
+        return rows[0]
+    options = close_matches(customer_names(ws), text) if text else []
+    hint = f" Did you mean: {', '.join(options)}?" if options else ""
+    raise NotFound(f"No customer with the id or name '{text}' in this workspace.{hint}", suggestions=options)
