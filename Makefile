@@ -20,7 +20,7 @@ demo: $(STAMP)
 	@test -f "$(PEERBENCH_DB)" || $(BIN)/peerbench demo
 
 run: demo
-	$(BIN)/chainlit run app.py -h --host 127.0.0.1 --port 8000
+	$(BIN)/peerbench serve --host 127.0.0.1 --port 8000   # chat at /, API at /api (docs: /api/docs)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider

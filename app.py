@@ -1,6 +1,7 @@
 """peerbench's chat front end (Chainlit): thin handlers, the work is in agent.ui.
 
-Run with ``make run`` (``chainlit run app.py -h --host 127.0.0.1 --port 8000``).
+Run with ``make run`` (``peerbench serve``: this chat mounted at ``/`` beside the HTTP API at
+``/api``, see agent/api/server.py); ``chainlit run app.py -h`` still serves the chat alone.
 Sign-in is optional: set ``PEERBENCH_USERS`` or ``PEERBENCH_USERS_FILE`` and
 ``CHAINLIT_AUTH_SECRET`` (see agent/ui/auth.py and the README).
 """

@@ -33,6 +33,11 @@ class ToolError(Exception):
         self.suggestions = suggestions or []
 
 
+class NotFound(ToolError):
+    """The account, goal, peer group, benchmark set or report named does not exist in this
+    workspace (the HTTP API answers 404; everywhere else it is a ToolError like any other)."""
+
+
 class ToolInput(BaseModel):
     """Base of every tool input: unknown fields are rejected (strict schemas)."""
 

@@ -31,8 +31,12 @@ import sys
 import threading
 from pathlib import Path
 
+from tools.store.workspace import Workspace, default_db_path
+
 PBKDF2_ITERATIONS = 600_000
 _seed_lock = threading.Lock()
+_handles: dict[Path, Workspace] = {}
+_handles_lock = threading.Lock()
 _DUMMY = f"pbkdf2_sha256${PBKDF2_ITERATIONS}$0${'0' * 64}"
 
 
@@ -105,8 +109,8 @@ def user_db_path(main_db: Path, identifier: str) -> Path:
 def ensure_user_db(main_db: Path, identifier: str) -> Path:
     """The user's workspace file, created on first use as a copy of the main workspace.
 
-    The copy drops the main workspace's report registry and audit rows: those
-    belong to whoever made them, and report paths point outside the user's folder.
+    The copy drops the main workspace's report registry, audit rows and API token hashes:
+    those belong to whoever made them, and report paths point outside the user's folder.
     """
     target = user_db_path(main_db, identifier)
     with _seed_lock:
@@ -120,7 +124,7 @@ def ensure_user_db(main_db: Path, identifier: str) -> Path:
         try:
             src.backup(dst)
             tables = {r[0] for r in dst.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            for table in ("reports", "tool_calls"):
+            for table in ("reports", "tool_calls", "api_tokens"):
                 if table in tables:
                     dst.execute(f"DELETE FROM {table}")
             dst.commit()
@@ -129,6 +133,20 @@ def ensure_user_db(main_db: Path, identifier: str) -> Path:
             src.close()
         os.replace(tmp, target)
     return target
+
+
+def workspace_for(identifier: str | None, main_db: Path | None = None) -> Workspace:
+    """The main workspace, or the user's own copy of it; one shared handle per file.
+
+    The chat (a signed-in user) and the HTTP API (a token's user) both open workspaces here,
+    so a user's chat and API calls in one process share the connections of one handle.
+    """
+    main = (main_db or default_db_path()).resolve()
+    path = ensure_user_db(main, identifier) if identifier else main
+    with _handles_lock:
+        if path not in _handles:
+            _handles[path] = Workspace(path)
+        return _handles[path]
 
 
 def main(argv: list[str] | None = None) -> int:

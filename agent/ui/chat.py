@@ -30,7 +30,7 @@ from agent.ui.render import compose_text, elements_for, explain
 from agent.ui.settings import Prefs, agent_settings, initial_prefs, panel, parse
 from agent.ui.uploads import UploadRejected, stage_files
 from tools.base import ToolError
-from tools.store.workspace import Workspace, default_db_path
+from tools.store.workspace import Workspace
 
 log = logging.getLogger(__name__)
 logging.getLogger("fontTools").setLevel(logging.WARNING)  # the PDF export's font subsetting chatter
@@ -46,9 +46,6 @@ ANSWER_DEADLINE_S = 300  # a backstop: the agent keeps its own, shorter deadline
 MAX_LISTED = 12          # file names listed after a batch
 MAX_SEPARATE_FILES = 3   # more files than this from one batch are offered as one zip
 
-_workspaces: dict[Path, Workspace] = {}
-
-
 @dataclass
 class Chat:
     ws: Workspace
@@ -60,11 +57,7 @@ class Chat:
 
 def workspace_for(identifier: str | None) -> Workspace:
     """The main workspace, or the signed-in user's own copy of it."""
-    main = default_db_path().resolve()
-    path = auth.ensure_user_db(main, identifier) if identifier else main
-    if path not in _workspaces:
-        _workspaces[path] = Workspace(path)
-    return _workspaces[path]
+    return auth.workspace_for(identifier)
 
 
 def warm_up_in_background() -> None:

@@ -11,7 +11,7 @@ import json
 import pandas as pd
 from rapidfuzz import process
 
-from tools.base import ToolError
+from tools.base import NotFound
 
 
 def owner_of(ws) -> str:
@@ -42,16 +42,16 @@ def active_benchmark_set(ws) -> dict | None:
 
 
 def benchmark_set(ws, name: str) -> dict:
-    """The set called ``name`` (case-insensitive); a ToolError lists the available names otherwise."""
+    """The set called ``name`` (case-insensitive); a NotFound error lists the available names otherwise."""
     rows = ws.query("SELECT * FROM benchmark_sets WHERE owner = ? AND name = ? COLLATE NOCASE",
                     (owner_of(ws), name.strip()))
     if rows:
         return _describe(rows[0])
     names = [r["name"] for r in list_benchmark_sets(ws)]
     if not names:
-        raise ToolError(f"No benchmark set '{name}': none is loaded yet. Attach a benchmark file first.")
+        raise NotFound(f"No benchmark set '{name}': none is loaded yet. Attach a benchmark file first.")
     close = [m for m, score, _ in process.extract(name, names, limit=3) if score >= 60]
-    raise ToolError(f"No benchmark set '{name}'. Available: {', '.join(names)}.", suggestions=close)
+    raise NotFound(f"No benchmark set '{name}'. Available: {', '.join(names)}.", suggestions=close)
 
 
 def benchmark_quantiles(ws, set_id: int) -> pd.DataFrame:

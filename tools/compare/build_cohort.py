@@ -5,8 +5,9 @@ from __future__ import annotations
 from pydantic import Field
 
 from analytics.privacy import MIN_COHORT
-from tools.base import Tool, ToolInput, ToolOutput
-from tools.compare.cohorts import CohortCriteria, composition, criteria_mask, describe, guard_differencing
+from tools.base import Tool, ToolError, ToolInput, ToolOutput
+from tools.compare.cohorts import (CohortCriteria, composition, criteria_mask, describe, guard_differencing,
+                                   saved_cohort)
 from tools.store.frames import customers_frame
 from tools.store.workspace import Workspace, now_iso
 
@@ -32,6 +33,17 @@ class BuildCohortOutput(ToolOutput):
         return "\n".join(lines)
 
 
+def _refers_to(ws: Workspace, criteria: CohortCriteria, name: str) -> bool:
+    """Whether ``criteria`` start, directly or through saved cohorts, from the cohort ``name``."""
+    seen, current = set(), criteria.saved
+    while current and current.strip().casefold() not in seen:
+        if current.strip().casefold() == name.strip().casefold():
+            return True
+        seen.add(current.strip().casefold())
+        current = saved_cohort(ws, current).saved
+    return False
+
+
 def build_cohort(ws: Workspace, inp: BuildCohortInput) -> BuildCohortOutput:
     """Define a peer group of accounts and report how many match and their make-up.
 
@@ -51,6 +63,11 @@ def build_cohort(ws: Workspace, inp: BuildCohortInput) -> BuildCohortOutput:
                f"Only {size} accounts match: peer aggregates need at least {MIN_COHORT} "
                "(anonymity). Widen the criteria, e.g. drop the industry or lower the ARR floor.")
     if inp.save_as:
+        if not inp.save_as.strip():
+            raise ToolError("A saved peer group needs a name.")
+        if _refers_to(ws, criteria, inp.save_as):
+            raise ToolError(f"A peer group cannot be saved as '{inp.save_as.strip()}' and also start from it; "
+                            "give it another name.")
         with ws.write() as db:
             db["cohorts"].upsert({"name": inp.save_as.strip(), "criteria_json": criteria.model_dump_json(),
                                   "size": size, "created_at": now_iso()}, pk="name")

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from analytics.catalog import segment_for
 from analytics.privacy import MIN_COHORT, differencing_conflict
-from tools.base import ToolError
+from tools.base import NotFound, ToolError
 from tools.store.workspace import Workspace
 
 CohortType = Literal["segment", "industry", "size", "region", "contract_age", "all", "custom"]
@@ -79,13 +79,16 @@ def _eq(series: pd.Series, value: str) -> pd.Series:
 
 
 def criteria_mask(customers: pd.DataFrame, c: CohortCriteria, ws: Workspace | None = None,
-                  as_of: dt.date | None = None) -> pd.Series:
+                  as_of: dt.date | None = None, _seen: frozenset[str] = frozenset()) -> pd.Series:
     """Boolean mask over ``customers`` (from :func:`tools.store.frames.customers_frame`)."""
     mask = pd.Series(True, index=customers.index)
     if c.saved:
         if ws is None:
             raise ToolError("Saved cohorts need a workspace.")
-        mask &= criteria_mask(customers, saved_cohort(ws, c.saved), ws, as_of)
+        key = c.saved.strip().casefold()
+        if key in _seen:  # a saved cohort that refers back to itself would never end
+            raise ToolError(f"Saved cohort '{c.saved}' refers to itself; save it again without 'saved'.")
+        mask &= criteria_mask(customers, saved_cohort(ws, c.saved), ws, as_of, _seen | {key})
     if c.segment:
         mask &= _eq(customers["segment"], segment_for(c.segment) or c.segment)
     if c.industry:
@@ -163,7 +166,7 @@ def saved_cohort(ws: Workspace, name: str) -> CohortCriteria:
     rows = ws.query("SELECT criteria_json FROM cohorts WHERE name = ? COLLATE NOCASE", (name,))
     if not rows:
         names = [r["name"] for r in ws.query("SELECT name FROM cohorts ORDER BY name")]
-        raise ToolError(f"No saved cohort named '{name}'.", suggestions=names)
+        raise NotFound(f"No saved cohort named '{name}'.", suggestions=names)
     return CohortCriteria.model_validate_json(rows[0]["criteria_json"])
 
 

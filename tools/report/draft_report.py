@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import time
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
@@ -26,7 +27,7 @@ from pydantic import Field
 from reports import export
 from reports.figures import check
 from reports.markdown import to_markdown
-from tools.base import FollowUp, Tool, ToolError, ToolInput, ToolOutput
+from tools.base import FollowUp, NotFound, Tool, ToolError, ToolInput, ToolOutput
 from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 from tools.playbooks.recommend_improvements import RecommendImprovementsInput, recommend_improvements
@@ -77,6 +78,8 @@ class DraftReportInput(ToolInput):
     period: str | None = Field(None, description="success/qbr: goal period ('2026-Q3', 'this_quarter'); "
                                "contract to date when omitted")
     as_of: dt.date | None = Field(None, description="evaluation date for goals, default today")
+    include_sections: list[str] | None = Field(None, description="only these sections, by key (e.g. summary, "
+                                               "performance, next_steps); every section when omitted")
 
 
 class DraftReportOutput(ToolOutput):
@@ -208,7 +211,7 @@ def draft_report(ws: Workspace, inp: DraftReportInput) -> DraftReportOutput:
     slots = inp.narrative.model_dump(exclude_none=True) if inp.narrative else {}
     data.narrative, rejected = _check_narrative(slots, [data.compare, data.roi, data.recommend,
                                                                       data.portfolio, data.success])
-    report = BUILDERS[inp.kind](data)
+    report = _only_sections(BUILDERS[inp.kind](data), inp.include_sections)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     name = _slug(cust["name"]) if cust else "portfolio"
     stem = ws.reports_dir / f"{name}_{inp.kind}_{stamp}_{secrets.token_hex(3)}"
@@ -224,6 +227,31 @@ def draft_report(ws: Workspace, inp: DraftReportInput) -> DraftReportOutput:
         sections=[s.heading for s in report.sections], charts=[f.title for f in report.figures()],
         figures_source=report.sources, narrative_used=sorted(data.narrative), narrative_rejected=rejected,
         seconds=round(time.perf_counter() - t0, 3), markdown=to_markdown(report))
+
+
+def _only_sections(report, keys: list[str] | None):
+    """The report with only the sections asked for, in the report's own order."""
+    if keys is None:
+        return report
+    known = [s.key for s in report.sections]
+    unknown = [k for k in keys if k not in known]
+    if unknown or not keys:
+        raise ToolError(f"Unknown section{'s' * (len(unknown) != 1)} for a {report.kind} report: "
+                        f"{', '.join(unknown) or '(none given)'}. Sections: {', '.join(known)}.", suggestions=known)
+    report.sections = [s for s in report.sections if s.key in keys]
+    return report
+
+
+def report_file(ws: Workspace, report_id: int) -> tuple[Path, dict]:
+    """A saved report's file and row; NotFound unless both exist and the file is in this workspace's folder.
+
+    The registry row is not trusted on its own: the path must resolve inside ``ws.reports_dir``.
+    """
+    rows = ws.query("SELECT id, kind, format, path FROM reports WHERE id = ?", (report_id,))
+    path = Path(rows[0]["path"]).resolve() if rows and rows[0]["path"] else None
+    if path is None or not path.is_relative_to(ws.reports_dir.resolve()) or not path.is_file():
+        raise NotFound(f"No report with id {report_id} in this workspace.")
+    return path, rows[0]
 
 
 def list_reports(ws: Workspace, limit: int = 50) -> list[dict]:

@@ -124,3 +124,15 @@ def m005_goal_value_confidence(db: Database) -> None:
     # How sure a goal's value is: measured | estimated | customer-stated (NULL: derived, see
     # tools.success.goals.value_confidence).
     db["goals"].add_column("value_confidence", str)
+
+
+@migrations()
+def m010_api_tokens(db: Database) -> None:
+    # Bearer tokens of the HTTP API (tools.store.tokens): only a SHA-256 of each token is kept.
+    # user '' = the main workspace; otherwise the signed-in user whose workspace the token opens.
+    db["api_tokens"].create(
+        {"id": int, "name": str, "user": str, "token_hash": str, "prefix": str, "created_at": str,
+         "last_used_at": str, "revoked_at": str},
+        pk="id", not_null={"name", "token_hash"}, defaults={"user": ""},
+    )
+    db.execute("CREATE UNIQUE INDEX idx_api_tokens_hash ON api_tokens(token_hash)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process, utils
 
-from tools.base import ToolError
+from tools.base import NotFound, ToolError
 from tools.store.workspace import Workspace
 
 FIELDS = "id, name, industry, segment, arr, region, contract_start, csm"
@@ -41,9 +41,9 @@ def resolve_name(names: list[str], query: str) -> str:
         return hits[0][0]
     options = prefixed[:5] or close_matches(names, query)
     if options:
-        raise ToolError(f"'{query}' matches more than one customer or none exactly. Did you mean: "
+        raise NotFound(f"'{query}' matches more than one customer or none exactly. Did you mean: "
                         + ", ".join(options) + "?", suggestions=options)
-    raise ToolError(f"No customer named '{query}' in this workspace.", suggestions=[])
+    raise NotFound(f"No customer named '{query}' in this workspace.", suggestions=[])
 
 
 def customer_names(ws: Workspace) -> list[str]:
@@ -57,6 +57,27 @@ def resolve_customer(ws: Workspace, name: str) -> dict:
         return rows[0]
     names = customer_names(ws)
     if not names:
-        raise ToolError("The workspace has no customers yet: run `peerbench demo` or load a portfolio file.")
+        raise NotFound("The workspace has no customers yet: run `peerbench demo` or load a portfolio file.")
     match = resolve_name(names, name)
     return ws.query(f"SELECT {FIELDS} FROM customers WHERE name = ?", (match,))[0]
+
+
+def resolve_customer_ref(ws: Workspace, ref: str) -> dict:
+    """An account by its id ("42") or its exact name (case-insensitive): never a guess.
+
+    For the HTTP API (``/api/benchmarks/42/compare``, ``.../Acme%20Corp/...``). A program
+    asking for "Zephyr Labs" must not get the figures of the nearest fuzzy match (in this
+    workspace "Quantumspring Labs" scores 85), as a person typing "acme" in the chat is glad
+    to get Acme Corp: here close matches only come back as suggestions of a NotFound.
+    """
+    text = ref.strip()
+    if text.isascii() and text.isdigit() and len(text) <= 18:  # SQLite integers are 64-bit
+        rows = ws.query(f"SELECT {FIELDS} FROM customers WHERE id = ?", (int(text),))
+        if rows:
+            return rows[0]
+    rows = ws.query(f"SELECT {FIELDS} FROM customers WHERE name = ? COLLATE NOCASE", (text,))
+    if rows:
+        return rows[0]
+    options = close_matches(customer_names(ws), text) if text else []
+    hint = f" Did you mean: {', '.join(options)}?" if options else ""
+    raise NotFound(f"No customer with the id or name '{text}' in this workspace.{hint}", suggestions=options)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from analytics import goals as ag
 from reports.format import fmt_money, fmt_number
-from tools.base import ToolError, rounded
+from tools.base import NotFound, rounded
 from tools.store.workspace import Workspace
 from tools.success.rules import dollars_per_month, hours_per_unit
 
@@ -233,7 +233,19 @@ def find_goal(ws: Workspace, ident: str, customer_id: int | None = None) -> dict
         return hits[0]
     options = [f"{r['id']}: {r['name']} ({r['customer']})" for r in (hits or rows)][:8]
     what = "matches several goals" if hits else "matches no goal"
-    raise ToolError(f"'{ident}' {what}" + (" of this customer." if customer_id else "."), suggestions=options)
+    raise NotFound(f"'{ident}' {what}" + (" of this customer." if customer_id else "."), suggestions=options)
+
+
+def goal_customer(ws: Workspace, goal_id: int) -> str:
+    """The name of the account goal ``goal_id`` belongs to; NotFound when there is no such goal.
+
+    For callers that name a goal by id only (the HTTP API): unlike :func:`find_goal`, an id
+    never falls back to a name that happens to contain the digits.
+    """
+    rows = ws.query("SELECT c.name FROM goals g JOIN customers c ON c.id = g.customer_id WHERE g.id = ?", (goal_id,))
+    if not rows:
+        raise NotFound(f"No goal with id {goal_id} in this workspace.")
+    return rows[0]["name"]
 
 
 def account_table(ws: Workspace, as_of: dt.date, customers: pd.DataFrame,

@@ -17,7 +17,7 @@ from analytics import goals as ag
 from analytics.catalog import metric_for
 from analytics.units import UNITS
 from reports.format import fmt_number
-from tools.base import Tool, ToolError, ToolInput, ToolOutput, rounded
+from tools.base import NotFound, Tool, ToolError, ToolInput, ToolOutput, rounded
 from tools.store.resolve import resolve_customer
 from tools.store.workspace import Workspace, now_iso
 from tools.success.goals import (
@@ -245,7 +245,7 @@ def _delete(ws, inp, cust, as_of) -> ManageGoalsOutput:
         rows = ws.query("SELECT id FROM milestones WHERE customer_id = ? AND name = ? COLLATE NOCASE",
                         (cust["id"], inp.milestone_name.strip()))
         if not rows:
-            raise ToolError(f"{cust['name']} has no milestone named '{inp.milestone_name}'.")
+            raise NotFound(f"{cust['name']} has no milestone named '{inp.milestone_name}'.")
         with ws.write() as db:
             db["milestones"].delete(rows[0]["id"])
         return ManageGoalsOutput(action="delete", customer=cust["name"],

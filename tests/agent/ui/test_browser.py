@@ -1,5 +1,6 @@
-"""End to end in a real browser: `chainlit run app.py` on a free loopback port with a
-temporary demo workspace, driven by headless Debian Chromium through Python playwright.
+"""End to end in a real browser: `peerbench serve` (what `make run` starts: the chat at /, the
+HTTP API at /api) on a free loopback port with a temporary demo workspace, driven by headless
+Debian Chromium through Python playwright; the API is called on the same server.
 
 Run locally: `apt-get install -y chromium` then
 `.venv/bin/python -m pytest -m browser tests/test_browser.py -q`. Skipped only when
@@ -18,6 +19,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
@@ -68,8 +70,7 @@ def server(tmp_path_factory):
     log = open(base / "server.log", "wb")
     # The server takes seconds to import; it opens the workspace only when a chat starts,
     # so the demo is built meanwhile (and no page is opened before it is done).
-    proc = subprocess.Popen([sys.executable, "-m", "chainlit", "run", str(ROOT / "app.py"), "-h",
-                             "--host", "127.0.0.1", "--port", str(port)],
+    proc = subprocess.Popen([*CLI, "--db", str(db), "serve", "--host", "127.0.0.1", "--port", str(port)],
                             cwd=app_root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -92,14 +93,14 @@ def _wait_healthy(url: str, proc, log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail("chainlit exited early:\n" + log.read_text(errors="replace")[-3000:])
+            pytest.fail("the server exited early:\n" + log.read_text(errors="replace")[-3000:])
         try:
             with urllib.request.urlopen(url + "/health", timeout=1) as r:
                 if r.status == 200:
                     return
         except OSError:
             time.sleep(0.2)
-    pytest.fail("chainlit did not become healthy:\n" + log.read_text(errors="replace")[-3000:])
+    pytest.fail("the server did not become healthy:\n" + log.read_text(errors="replace")[-3000:])
 
 
 @pytest.fixture(scope="module")
@@ -246,3 +247,30 @@ def test_a_bad_file_shows_the_error_and_changes_nothing(page, server, tmp_path):
     assert "Nothing was imported from bad_benchmarks.csv" in text and "row 2" in text
     assert "Traceback" not in text
     assert counts(server.db) == before
+
+
+def test_the_api_is_served_beside_the_chat(server):
+    """The issue's "done": a token, then GET /api/benchmarks/Acme%20Corp/compare on the served app is
+    what `peerbench compare "Acme Corp" --json` prints; the chat's own routes still answer."""
+    made = subprocess.run([*CLI, "--db", str(server.db), "token", "create", "browser-test"], env=server.env,
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip()
+    request = urllib.request.Request(server.url + "/api/benchmarks/Acme%20Corp/compare",
+                                     headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=30) as r:
+        assert r.status == 200 and r.headers["content-type"] == "application/json"
+        served = json.loads(r.read())
+    # the CLI on the workspace as it is now (earlier tests loaded another benchmark set)
+    cli = subprocess.run([*CLI, "--db", str(server.db), "compare", "Acme Corp", "--json"], env=server.env,
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert served == json.loads(cli.stdout) and served["customer"] == "Acme Corp"
+    try:
+        urllib.request.urlopen(server.url + "/api/benchmarks", timeout=10)
+        raise AssertionError("no token must be refused")
+    except urllib.error.HTTPError as err:
+        assert err.code == 401 and err.headers["content-type"] == "application/problem+json"
+    with urllib.request.urlopen(server.url + "/", timeout=10) as r:
+        assert r.status == 200 and r.headers["content-type"].startswith("text/html")
+    with urllib.request.urlopen(server.url + "/api/openapi.json", timeout=10) as r:
+        assert "/api/benchmarks/{customerId}/compare" in json.loads(r.read())["paths"]
