@@ -139,7 +139,7 @@ def compare_customer(ws: Workspace, inp: CompareCustomerInput) -> CompareCustome
     pct = pc.frame_percentiles(latest, directions)
     composites = pc.composite_scores(pct)
     overall = pc.overall_percentiles(composites)
-    bench = benchmark_for_account(ws, inp.benchmark, account["segment"])
+    bench = benchmark_for_account(ws, inp.benchmark, account)
     trends = _trends(ws, row["id"], latest)
     metrics = [_metric_row(key, latest, pct, row["id"], bench, trends.get(key)) for key in KEYS]
     bench_pcts = [m.benchmark_percentile for m in metrics if m.benchmark_percentile is not None]
