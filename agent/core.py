@@ -145,12 +145,14 @@ async def _import(ws: Workspace, attachments, session: Session,
             continue
         tool = tool_for_output(registry, out)
         loads.append((tool.name if tool else IMPORTED, out))
-        summary = str(getattr(out, "summary", "") or narrative.output_markdown(out))
+        # A registered tool's own view says everything the load did (mappings, readings, whether a
+        # set became active); a customer-data import has its one-paragraph summary.
+        summary = narrative.output_markdown(out) if tool else str(getattr(out, "summary", "") or
+                                                                   narrative.output_markdown(out))
         learned = tool.context({}, out) if tool and tool.context else {}
         if learned.get("benchmark"):
-            session.context.benchmark = learned["benchmark"]
+            session.context.benchmark = learned["benchmark"]  # this conversation uses the set it loaded
             session.analysis.learn({"benchmark": learned["benchmark"], "benchmark_label": None})
-            summary = f"Benchmark set **{learned['benchmark']}** (now active): {summary}"
         summaries.append(summary)
     return loads, notices, "\n\n".join(summaries)
 
