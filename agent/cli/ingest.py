@@ -74,8 +74,8 @@ def cmd_load(args, ws) -> int:
     if args.json:
         print_json(out)
         return 0
-    if callable(getattr(out, "to_markdown", None)):  # benchmarks: the full account of how the file was read
-        print(out.to_markdown())
+    if callable(getattr(out, "to_text", None)):  # benchmarks: the full account of how the file was read
+        print(out.to_text())
         return 0
     print(out.summary)
     for field, title in (("normalisations", "Normalised"), ("unrecognised", "Not recognised"),

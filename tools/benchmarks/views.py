@@ -32,8 +32,10 @@ def benchmark_basis_markdown(metrics) -> str:
         lines.append(f"Benchmark rows used: {md_escape(next(iter(groups)))}.")
     elif groups:
         main, *rest = groups.items()
-        lines.append(f"Benchmark rows used: {md_escape(main[0])} for most metrics; "
-                     + "; ".join(f"{', '.join(labels[k] for k in ks)}: {md_escape(b)}" for b, ks in rest) + ".")
+        named = rest if len(main[1]) > sum(len(ks) for _, ks in rest) else list(groups.items())
+        lead = f"{md_escape(main[0])} for the other metrics; " if named is rest else ""
+        lines.append("Benchmark rows used: " + lead
+                     + "; ".join(f"{', '.join(labels[k] for k in ks)}: {md_escape(b)}" for b, ks in named) + ".")
     refs = [m for m in metrics if m.value is not None and m.benchmark_references]
     if refs:
         lines.append("Reference points (not percentiles):\n" + "\n".join(

@@ -189,6 +189,8 @@ def _metric_row(key, latest, pct, cid, bench, trend) -> MetricComparison:
         b_median, b_pct, b_bound = bench.position(key, value, meta.higher_is_better)
         if b_pct is not None:
             b_label = bound_label(b_pct, b_bound or "")
+        elif b_median is not None and value is not None:  # one published figure: above or below it only
+            b_label = median_side(value, b_median, meta.higher_is_better)
         basis = bench.bases[key].text() if key in bench.bases else None
         refs = bench.references.get(key, [])
     return MetricComparison(
@@ -198,6 +200,13 @@ def _metric_row(key, latest, pct, cid, bench, trend) -> MetricComparison:
         benchmark_basis=basis, benchmark_references=refs, status=pc.status_for(p) if p is not None else None,
         benchmark_status=pc.status_for(b_pct) if b_pct is not None else None, trend=trend,
     )
+
+
+def median_side(value: float, median: float, higher: bool) -> str:
+    """'above median' / 'below median' / 'at median' (better or worse, whatever the metric's direction)."""
+    if abs(value - median) <= 1e-9:
+        return "at median"
+    return "above median" if (value > median) == higher else "below median"
 
 
 def _trends(ws: Workspace, cid: int, latest: pd.DataFrame) -> dict[str, str | None]:

@@ -69,6 +69,9 @@ class LoadBenchmarksOutput(ToolOutput):
     ignored_columns: list[str]
     segments: list[str] = Field(description="the scopes rows apply to (All, segments, ARR bands, industries ...)")
     sources: list[SourceInfo] = Field(default_factory=list)
+    overlaps: list[str] = Field(default_factory=list, description="metrics and scopes several sources cover, "
+                                                                  "primary first")
+    contenders: list[str] = Field(default_factory=list, description="sources the user could prefer as primary")
     normalisations: list[str]
     reference_points: list[ReferencePoint] = Field(description="labelled non-percentile figures, e.g. best in class")
     rows_stored: int
@@ -89,12 +92,12 @@ class LoadBenchmarksOutput(ToolOutput):
             data[key] = data[key][:cap]
         return data
 
-    def summary_text(self) -> str:
+    def summary_text(self, md=md) -> str:
         """One paragraph: what was stored, from where, and whether it is the active set."""
         if self.duplicate_of:
             return (f"This file is already loaded as benchmark set **{md(self.duplicate_of)}**"
                     + (f" (loaded {self.loaded_at[:16].replace('T', ' ')})" if self.loaded_at else "")
-                    + ": nothing was loaded again. " + self.active_text())
+                    + ": nothing was loaded again. " + self.active_text(md))
         n, c = len(self.metrics_matched), len(self.by_category)
         text = f"Loaded benchmark set **{md(self.name)}**" + (f" ({md(self.industry)})" if self.industry else "")
         text += f": {n} metric{'s' * (n != 1)} in {c} categor{'ies' if c != 1 else 'y'}"
@@ -106,9 +109,9 @@ class LoadBenchmarksOutput(ToolOutput):
             text += f" {len(self.sources)} sources, kept side by side."
         elif self.source or self.year:
             text += " Source: " + ", ".join(md(x) for x in (self.source, self.year) if x) + "."
-        return text + " " + self.active_text()
+        return text + " " + self.active_text(md)
 
-    def active_text(self) -> str:
+    def active_text(self, md=md) -> str:
         if self.active:
             return "It is now the active set: questions that name no set use it."
         return (f"It is not the active set; **{md(self.previous_active)}** stays active. Name this set in a question "
@@ -116,7 +119,15 @@ class LoadBenchmarksOutput(ToolOutput):
                 "It is not the active set. Name it in a question to use it, or make it active.")
 
     def to_markdown(self) -> str:
-        parts = [self.summary]
+        return self.describe(md, "with the button below or ")
+
+    def to_text(self) -> str:
+        """The same account in plain text (the terminal shows no Markdown)."""
+        return self.describe(lambda x: " ".join(str(x).split()), "").replace("**", "").replace("`", "")
+
+    def describe(self, md, button: str) -> str:
+        """Summary, sources, how the file was read, questions, what was not stored; ``md`` escapes file text."""
+        parts = [self.summary_text(md)]
         if self.duplicate_of:
             return parts[0]
         if len(self.sources) > 1:
@@ -126,12 +137,15 @@ class LoadBenchmarksOutput(ToolOutput):
                          + _bullets(f"{md(s.source)}{f' {s.year}' if s.year else ''}: {s.metrics} metric"
                                     f"{'s' * (s.metrics != 1)}" + (f", n = {s.sample_size:,}" if s.sample_size else "")
                                     for s in self.sources))
+        if self.overlaps:
+            parts.append("Where sources overlap (the others are shown as reference points):\n"
+                         + _bullets(md(x) for x in self.overlaps))
         read = [md(x) for x in self.mappings + self.readings + self.normalisations]
         if read:
             parts.append(f"How the file was read ({len(read)}):\n" + _bullets(read))
         if self.near_misses:
             parts.append("Please confirm (not stored yet):\n" + _bullets(
-                f"'{md(m.name)}' looks like {m.label}. Map it with the button below or load again with "
+                f"'{md(m.name)}' looks like {m.label}. Confirm it {button}by loading again with "
                 f"`--map \"{md(m.name)}={m.metric}\"`" for m in self.near_misses))
         missing = [f"{md(u)}: not a catalog metric (map it with `--map \"NAME=metric_key\"` if it is one)"
                    for u in self.unrecognised] + [f"{md(u.name)}: {md(u.reason)}" for u in self.unreconciled]

@@ -171,7 +171,8 @@ def _reading_text(metric: Metric, pts: list[Point], converted: list, falling: bo
     if falling:
         head = f"{metric.label}{where}: percentiles read as performance percentiles, 75th = {better_words(metric)}"
     else:
-        head = f"{metric.label}{where}: " + ", ".join(f"'{n}'" for n in named) + f" read as the best performers ({better_words(metric)})"
+        head = (f"{metric.label}{where}: " + ", ".join(f"'{n}'" for n in named)
+                + f" read by performance (top = {better_words(metric)})")
     stored = ", ".join(f"{p.label or _p(p.q)} -> {_p(q)}" for p, q in converted if q is not None and q != p.q)
     return head + (f" (stored as value quantiles: {stored})" if stored else "") + tail
 

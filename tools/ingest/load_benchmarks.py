@@ -97,14 +97,15 @@ def follow_ups(out: LoadBenchmarksOutput) -> list[FollowUp]:
     """Make the set active, answer a near miss, pick the primary source."""
     offers = []
     if not out.active and out.upload:
-        offers.append(FollowUp.call(f"Make '{out.name}' the active set", "manage_benchmarks", name=out.name,
+        short = out.name if len(out.name) <= 28 else out.name[:27].rstrip() + "\u2026"
+        offers.append(FollowUp.call(f"Make '{short}' the active set", "manage_benchmarks", name=out.name,
                                     activate=True))
     for miss in out.near_misses[:3]:
         offers.append(FollowUp.call(f"Map '{miss.name}' to {miss.label}", "load_benchmarks", path=out.upload,
                                     name=out.name, map={**out.user_map, miss.name: miss.metric}))
-    for src in out.sources[:3] if len(out.sources) > 1 else []:
-        offers.append(FollowUp.call(f"Prefer {src.source} as primary", "manage_benchmarks", name=out.name,
-                                    prefer_source=src.source))
+    for src in out.contenders[:3]:
+        offers.append(FollowUp.call(f"Prefer {src} as primary", "manage_benchmarks", name=out.name,
+                                    prefer_source=src))
     return [o for o in offers if o.payload["input"].get("path", "") is not None]
 
 
@@ -167,6 +168,7 @@ def load_benchmarks_file(ws, path: str | Path, *, name: str | None = None, sheet
                   industry=industry or _guess_industry(parsed, name, source), checksum=checksum)
     out.user_map = mapping_items(mapping)
     out.prefer_source = _preferred(prefer_source, out)
+    out.overlaps, out.contenders = _overlaps(parsed, out.prefer_source)
     out.active = _store(ws, out, parsed, activate)
     out.previous_active = previous if previous and previous.casefold() != name.casefold() else None
     out.upload = str(path) if _is_upload(ws, path) else None
@@ -254,6 +256,28 @@ def _sources(parsed: ParsedBenchmarks) -> list[SourceInfo]:
     return sorted(by.values(), key=lambda s: (-(s.year or 0), s.source.casefold()))
 
 
+def _overlaps(parsed: ParsedBenchmarks, prefer: str | None) -> tuple[list[str], list[str]]:
+    """Where several sources give percentiles for one metric and scope: "Net Revenue Retention (All): SaaS
+    Capital 2023 (primary), KeyBanc 2023", and the sources that could be chosen instead of the primary."""
+    series: dict[tuple, dict[tuple, dict]] = {}
+    for r in parsed.rows:
+        if r["quantile"] is not None and r["source"]:
+            src = series.setdefault((r["metric"], r["scope"].key()), {}).setdefault(
+                (r["source"], r["year"]), {"n": 0, "seq": r.get("seq") or 0, "scope": r["scope"].label})
+            src["n"] = max(src["n"], r["sample_size"] or 0)
+    lines, others = [], []
+    for (metric, _), by in series.items():
+        if len(by) < 2:
+            continue
+        ranked = sorted(by, key=lambda k: (not (prefer and k[0].casefold() == prefer.casefold()), -(k[1] or 0),
+                                           -by[k]["n"], by[k]["seq"]))
+        names = [" ".join(x for x in (s, str(y or "")) if x) for s, y in ranked]
+        lines.append(f"{BY_KEY[metric].label} ({next(iter(by.values()))['scope']}): {names[0]} (primary), "
+                     + ", ".join(names[1:]))
+        others += [s for s, _ in ranked[1:]]
+    return lines, list(dict.fromkeys(others))
+
+
 def _preferred(prefer: str | None, out: LoadBenchmarksOutput) -> str | None:
     if not prefer:
         return None
@@ -290,7 +314,7 @@ def _sample_size(parsed: ParsedBenchmarks) -> int | None:
 def _guess_industry(parsed: ParsedBenchmarks, name: str, source: str | None) -> str | None:
     if len(parsed.industries) == 1:
         return parsed.industries[0]
-    words = normalise_label(" ".join([name, source or "", *parsed.sources]).replace("_", " ")).split()
+    words = normalise_label(name.replace("_", " ")).split()  # not a source: "SaaS Capital" names a publisher
     return next((_INDUSTRY_WORDS[w] for w in words if w in _INDUSTRY_WORDS), None)
 
 

@@ -77,7 +77,7 @@ def _run(ws, argv: list[str]) -> int:
 def test_cli_load_and_list(ws, capsys):
     assert _run(ws, ["load", str(FIXTURES / "benchmarks_wide_messy.csv"), "--name", "CS Index"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Loaded benchmark set **CS Index**: 5 metrics in 5 categories")
+    assert out.startswith("Loaded benchmark set CS Index: 5 metrics in 5 categories")
     assert "- CSAT: unit '% satisfied' cannot be converted to CSAT (score 1-5)" in out
     assert "- NPS Score -> NPS (alias)" in out
     assert _run(ws, ["load", str(FIXTURES / "portfolio_good.csv"), "--json"]) == 0
