@@ -153,6 +153,7 @@ async def _import(ws: Workspace, attachments, session: Session,
         if learned.get("benchmark"):
             session.context.benchmark = learned["benchmark"]  # this conversation uses the set it loaded
             session.analysis.learn({"benchmark": learned["benchmark"], "benchmark_label": None})
+        session.context.upload = learned.get("upload") or session.context.upload
         summaries.append(summary)
     return loads, notices, "\n\n".join(summaries)
 
@@ -197,6 +198,7 @@ def _remember_calls(session: Session, runs: list[ToolRun], registry: dict[str, T
         if learned.get("benchmark"):
             session.context.benchmark = learned["benchmark"]
         session.analysis.learn({**learned, "customer": customer if isinstance(customer, str) else None})
+        session.context.upload = learned.get("upload") or session.context.upload
         return
 
 

@@ -110,7 +110,8 @@ def follow_ups(out: LoadBenchmarksOutput) -> list[FollowUp]:
 
 
 TOOL = Tool("load_benchmarks", LoadBenchmarksInput, LoadBenchmarksOutput, load_benchmarks,
-            follow_ups=follow_ups, clickable=True, context=lambda inp, out: {"benchmark": out.name})
+            follow_ups=follow_ups, clickable=True,
+            context=lambda inp, out: {"benchmark": out.name, "upload": out.upload})
 
 
 def upload_roots(ws) -> list[Path]:
