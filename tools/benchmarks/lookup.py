@@ -200,7 +200,8 @@ def benchmark_refs(ws: Workspace, bset: dict, customers: pd.DataFrame) -> tuple[
     keys = list(scopes)
     if not len(customers):
         return np.zeros(0, dtype=np.int64), []
-    masks = np.column_stack([scope_mask(scopes[k], customers) for k in keys]) if keys else \
+    cache: dict = {}
+    masks = np.column_stack([scope_mask(scopes[k], customers, cache) for k in keys]) if keys else \
         np.zeros((len(customers), 0), dtype=bool)
     combos, codes = _distinct_rows(masks)
     refs = [_ref(bset, series, {k for k, hit in zip(keys, combo) if hit}, peers) for combo in combos]

@@ -257,18 +257,28 @@ def combine(scopes: list[Scope]) -> Scope:
 
 # --- which accounts a scope contains -------------------------------------------------------------
 
-def _matches(values: pd.Series | list, want: str, canon: dict[str, str] | None = None) -> np.ndarray:
-    """Which values equal ``want`` once normalised (one normalisation per distinct value: fast at 1M rows)."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
-    def norm(v: object) -> str:
-        text = normalise_label(v) if isinstance(v, str) else ""
-        return normalise_label(canon.get(text, text)) if canon else text
-    hit = np.array([norm(u) == want for u in uniques] + [False], dtype=bool)
-    return hit[codes]  # code -1 (missing) picks the trailing False
+def _matches(values, want: str, canon: dict[str, str] | None, cache: dict | None, key: str) -> np.ndarray:
+    """Which values equal ``want`` once normalised: one normalisation per distinct value, and one
+    factorisation per column when ``cache`` is shared across scopes (fast at 1M rows)."""
+    found = cache.get(key) if cache is not None else None
+    if found is None:
+        codes, uniques = pd.factorize(values if isinstance(values, pd.Series) else pd.Series(values, dtype=object))
+        norm = [normalise_label(u) if isinstance(u, str) else "" for u in uniques]
+        if canon:
+            norm = [normalise_label(canon.get(n, n)) for n in norm]
+        found = (codes, np.array(norm + [""], dtype=object))
+        if cache is not None:
+            cache[key] = found
+    codes, norm = found
+    hit = norm == want
+    hit[-1] = False  # code -1 (missing) picks the trailing entry: never a match
+    return hit[codes]
 
 
-def scope_mask(scope: Scope, customers: pd.DataFrame) -> np.ndarray:
+def scope_mask(scope: Scope, customers: pd.DataFrame, cache: dict | None = None) -> np.ndarray:
     """Which rows of ``customers`` (columns segment, industry, region, arr, optional employees) it contains.
+
+    Pass one ``cache`` dict for several scopes over the same frame.
 
     >>> df = pd.DataFrame({"segment": ["Enterprise", "SMB"], "industry": ["SaaS", "Retail"],
     ...                    "region": ["EMEA", "North America"], "arr": [300_000.0, 20_000.0]})
@@ -294,5 +304,5 @@ def scope_mask(scope: Scope, customers: pd.DataFrame) -> np.ndarray:
             want = normalise_label(c.text or "")
             want = normalise_label(canon.get(want, c.text or "")) if canon else want
             have = customers[c.dim] if c.dim in customers else [None] * len(customers)
-            mask &= _matches(have, want, canon)
+            mask &= _matches(have, want, canon, cache, c.dim)
     return mask
