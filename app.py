@@ -12,8 +12,13 @@ import asyncio
 
 import chainlit as cl
 
+from chainlit.server import app as chainlit_app
+
 from agent.ui import auth, chat
 from agent.ui.actions import CHAINLIT_NAME
+from agent.ui.uploads import install_upload_guard
+
+install_upload_guard(chainlit_app)  # empty or refused uploads get an answer, not a silent toast
 
 
 @cl.on_app_startup

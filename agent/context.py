@@ -83,11 +83,15 @@ class AnalysisContext:
         if "cohort_type" in found and "criteria" not in found:
             self.criteria = None
 
-    def line(self, today: dt.date) -> str:
-        """'Acme Corp · peers: Enterprise accounts (102 accounts) · benchmark: SaaS Industry 2026 · ...'."""
+    def line(self, today: dt.date, active: str | None = None) -> str:
+        """'Acme Corp · peers: Enterprise accounts (102 accounts) · benchmark: SaaS Industry 2026 · ...'.
+
+        ``active`` names the workspace's active set, used when the conversation chose none.
+        """
         parts = [self.account] if self.account else []
         parts.append(f"peers: {self.peer_group or COHORT_WORDS.get(self.cohort_type, self.cohort_type)}")
-        parts.append(f"benchmark: {self.benchmark_label or self.benchmark or 'the active set'}")
+        fallback = f"{active} (the active set)" if active else "none loaded"
+        parts.append(f"benchmark: {self.benchmark_label or self.benchmark or fallback}")
         parts.append("peers anonymised" if self.anonymise else "peers named (internal)")
         if self.period:
             parts.append(f"period {self.period}")

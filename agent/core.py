@@ -11,7 +11,6 @@ The figures always come from the tools.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import os
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from agent.loop import LoopFault, Toolbox, ToolRun, run_loop, tool_schemas
 from agent.planner import Plan, plan
 from agent.session import Session, Settings, ToolCall
 from tools.base import FollowUp, Tool, ToolError, ToolOutput
+from tools.benchmarks.sets import active_benchmark_set
 from tools.ingest.load import load_file
 from tools.registry import all_tools
 from tools.store.workspace import Workspace
@@ -120,14 +120,14 @@ async def answer(message: str, *, ws: Workspace, session: Session, attachments: 
     if len(loads) < len(attachments or ()):
         # A file the question is about did not load: answering from older data would mislead.
         return _finish(Answer(text=IMPORT_FAILED, mode="offline" if client is None else "claude"),
-                       loads, notices, load_text, message, session, registry, ws.today())
+                       loads, notices, load_text, message, session, registry, ws)
     toolbox = Toolbox(ws, registry, session.id, events, settings.max_result_bytes, prepare=session.analysis.fill)
     if client is None:
         ans = await _offline(message, ws, session, settings, toolbox, loaded=_loaded_set(loads, session))
         ans.notices.insert(0, OFFLINE_NOTICE)
     else:
         ans = await _claude(message, load_text, ws, session, settings, client, registry, events, loads)
-    return _finish(ans, loads, notices, load_text, message, session, registry, ws.today())
+    return _finish(ans, loads, notices, load_text, message, session, registry, ws)
 
 
 # ---------------------------------------------------------------------------
@@ -145,12 +145,15 @@ async def _import(ws: Workspace, attachments, session: Session,
             continue
         tool = tool_for_output(registry, out)
         loads.append((tool.name if tool else IMPORTED, out))
-        summary = str(getattr(out, "summary", "") or narrative.output_markdown(out))
+        # A registered tool's own view says everything the load did (mappings, readings, whether a
+        # set became active); a customer-data import has its one-paragraph summary.
+        summary = narrative.output_markdown(out) if tool else str(getattr(out, "summary", "") or
+                                                                   narrative.output_markdown(out))
         learned = tool.context({}, out) if tool and tool.context else {}
         if learned.get("benchmark"):
-            session.context.benchmark = learned["benchmark"]
+            session.context.benchmark = learned["benchmark"]  # this conversation uses the set it loaded
             session.analysis.learn({"benchmark": learned["benchmark"], "benchmark_label": None})
-            summary = f"Benchmark set **{learned['benchmark']}** (now active): {summary}"
+        session.context.upload = learned.get("upload") or session.context.upload
         summaries.append(summary)
     return loads, notices, "\n\n".join(summaries)
 
@@ -195,6 +198,7 @@ def _remember_calls(session: Session, runs: list[ToolRun], registry: dict[str, T
         if learned.get("benchmark"):
             session.context.benchmark = learned["benchmark"]
         session.analysis.learn({**learned, "customer": customer if isinstance(customer, str) else None})
+        session.context.upload = learned.get("upload") or session.context.upload
         return
 
 
@@ -270,7 +274,7 @@ async def _fallback(message: str, ws: Workspace, session: Session, settings: Set
 
 
 def _finish(ans: Answer, loads, notices: list[str], load_text: str, message: str, session: Session,
-            registry: dict[str, Tool], today: dt.date) -> Answer:
+            registry: dict[str, Tool], ws: Workspace) -> Answer:
     if load_text:
         ans.text = f"{load_text}\n\n{ans.text}".strip()
     ans.imports = [out for _, out in loads]
@@ -279,7 +283,8 @@ def _finish(ans: Answer, loads, notices: list[str], load_text: str, message: str
     ans.files = [f for _, out in ans.results for f in _files_of(out)]
     ans.actions = actions_for(ans.results, registry)
     if any(name != IMPORTED for name, _ in ans.results):
-        ans.context_line = session.analysis.line(today)
+        active = active_benchmark_set(ws)  # named in the line when the conversation uses "the active set"
+        ans.context_line = session.analysis.line(ws.today(), active=active["name"] if active else None)
     session.remember(message, ans.narrative or ans.text)
     return ans
 
@@ -327,4 +332,4 @@ async def run_action(payload: dict, *, ws: Workspace, session: Session, events: 
     _remember_calls(session, runs, registry)
     prose, text = narrative.compose([(r.name, r.output, r.error) for r in runs], registry, intent=tool)
     ans = Answer(text=text, mode="offline", narrative=prose, results=_ok(runs))
-    return _finish(ans, [], [], "", f"[action] {tool}", session, registry, ws.today())
+    return _finish(ans, [], [], "", f"[action] {tool}", session, registry, ws)

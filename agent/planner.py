@@ -278,6 +278,36 @@ def follow_narrow(e: Entities, session: Session, settings: Settings) -> Plan:
                 customer=customer)
 
 
+_R_MAP = r"^\s*map\s+[\"'“]?(?P<name>.+?)[\"'”]?\s+(?:to|as|=|->|→)\s+[\"'“]?(?P<target>[^\"'”]+?)[\"'”]?\s*[.!]?\s*$"
+_R_RENAME = r"^\s*(?:rename|call)\b.*?\b(?:to|as)\s+[\"'“]?(?P<new>[^\"'”]+?)[\"'”]?\s*[.!]?\s*$"
+_R_PREFER = r"^\s*(?:prefer|use)\s+[\"'“]?(?P<source>.+?)[\"'”]?\s+as\s+(?:the\s+)?primary\b"
+_R_ACTIVATE = (r"^\s*(please\s+)?(make|set|use|switch to)\b.*\b(the )?(active|default)( benchmark)?( set)?\b|"
+               r"^\s*(please\s+)?activate\b")
+
+
+def benchmark_command(e: Entities, s: Session) -> Plan | None:
+    """The user's controls over benchmark sets, typed: "map X to renewal_rate", "make X the active set",
+    "rename the set to ...", "prefer KeyBanc as primary". None when the message is not one of these."""
+    target = e.benchmark or s.context.benchmark
+    if m := re.match(_R_MAP, e.text, re.I):
+        if not s.context.upload:
+            return Plan("load_benchmarks", text="Attach the benchmark file again with your message "
+                        f"(\"map {m['name']} to {m['target']}\"), and I will load it with that mapping.")
+        inp = {"path": s.context.upload, "map": {m["name"]: m["target"].strip()}}
+        return Plan("load_benchmarks", calls=[ToolCall("load_benchmarks", {**inp, **({"name": target} if target
+                                                                                      else {})})])
+    if target is None:
+        return None
+    if m := re.match(_R_PREFER, e.text, re.I):
+        return Plan("manage_benchmarks", calls=[ToolCall("manage_benchmarks",
+                                                         {"name": target, "prefer_source": m["source"].strip()})])
+    if e.has(r"\bbenchmark|\bset\b") and (m := re.match(_R_RENAME, e.text, re.I)):
+        return Plan("manage_benchmarks", calls=[ToolCall("manage_benchmarks", {"name": target, "rename": m["new"]})])
+    if e.has(_R_ACTIVATE) and not e.customers:
+        return Plan("manage_benchmarks", calls=[ToolCall("manage_benchmarks", {"name": target, "activate": True})])
+    return None
+
+
 # ---------------------------------------------------------------------------
 # the rules, in order
 
@@ -325,6 +355,8 @@ def plan(message: str, ws: Workspace, session: Session, settings: Settings | Non
 def _route(e: Entities, s: Session, st: Settings, attached: bool) -> Plan:
     if e.has(_R_HELP) or not e.lower.strip():
         return help_plan(e, s, st)
+    if (command := benchmark_command(e, s)) is not None:
+        return command
     if e.has(r"^\s*(thanks?( you)?|thx|cheers|great|perfect|ok(ay)?|cool)\b[\s!.]*$"):
         return Plan("thanks", text="You're welcome. Ask me about another account, or type *help* for ideas.")
     if e.has(_R_GOAL) and not e.has(_R_REPORT):

@@ -258,3 +258,12 @@ def metric_table_markdown(metrics) -> str:
                      status_versus(m.status, m.value, m.cohort_median), m.trend or "n/a"])
     return markdown_table(["Metric", "Value", "Peer median", "Peer percentile", "Industry median",
                            "Industry percentile", "Status vs peers", "Trend"], rows, "lrrrrrll")
+
+
+def md_escape(text: object) -> str:
+    """Text from data (a file, a user) for Markdown: on one line, specials escaped so it renders as text.
+
+    >>> print(md_escape("![x](http://h/p) *big*"))
+    \\!\\[x\\](http://h/p) \\*big\\*
+    """
+    return re.sub(r"([\\`*_{}\[\]<#|!~])", r"\\\1", " ".join(str(text).split()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from analytics.catalog import KEYS
+from tools.benchmarks.scopes import parse_scope
 from tools.store.workspace import Workspace, now_iso
 
 PERIODS = [f"2026-{m:02d}" for m in range(1, 11)]
@@ -39,6 +40,12 @@ def set_metric(ws: Workspace, cid: int, metric: str, value: float, period: str =
                                    pk=("customer_id", "metric", "period"))
 
 
+def scope_columns(segment: str) -> dict:
+    """The scope columns of a benchmark row for a segment label ("Enterprise", "All")."""
+    scope = parse_scope(segment, "segment")
+    return {"segment": scope.label, "scope_key": scope.key(), "scope_json": scope.to_json()}
+
+
 def add_quantile_benchmark(ws: Workspace, name: str, points: dict[str, dict[float, float]],
                            segment="Enterprise", active=1) -> int:
     with ws.write() as db:
@@ -46,6 +53,6 @@ def add_quantile_benchmark(ws: Workspace, name: str, points: dict[str, dict[floa
                                            "kind": "quantiles", "sample_size": 500, "active": active,
                                            "loaded_at": now_iso(), "owner": ""}).last_pk
         db["benchmark_rows"].insert_all(
-            {"set_id": sid, "metric": m, "segment": segment, "stat": f"p{int(p)}", "quantile": p,
+            {"set_id": sid, "metric": m, **scope_columns(segment), "stat": f"p{int(p)}", "quantile": p,
              "value": v, "sample_size": 500} for m, pts in points.items() for p, v in pts.items())
     return sid

@@ -13,7 +13,7 @@ from tools.base import Tool
 def _build() -> dict[str, Tool]:
     # Imported here, not at module level: tools.registry is imported by the CLI's start-up path,
     # and the tools pull in pandas and scipy (about 0.5 s) that commands like `--help` never need.
-    from tools.benchmarks import list_benchmarks
+    from tools.benchmarks import list_benchmarks, manage_benchmarks
     from tools.compare import build_cohort, compare_customer
     from tools.ingest import load_benchmarks
     from tools.playbooks import find_best_practices, recommend_improvements
@@ -29,6 +29,7 @@ def _build() -> dict[str, Tool]:
         recommend_improvements.TOOL,
         load_benchmarks.TOOL,
         list_benchmarks.TOOL,
+        manage_benchmarks.TOOL,
         build_cohort.TOOL,
         manage_goals.TOOL,
         portfolio_success.TOOL,

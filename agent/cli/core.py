@@ -53,7 +53,7 @@ def cmd_demo(args, ws) -> int:
     counts = build_demo(ws, seed=args.seed, n_accounts=args.accounts, replace=args.replace)
     loaded = load_benchmarks(ws, LoadBenchmarksInput(path=str(BENCHMARK_PATH), name="SaaS Industry 2026"))
     print(f"Demo workspace at {ws.path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
-    print(loaded.summary)
+    print(loaded.to_text().split("\n\n")[0])
     return 0
 
 

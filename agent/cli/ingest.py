@@ -35,20 +35,47 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sheet", help="XLSX worksheet (default: the first)")
     p.add_argument("--kind", choices=["benchmarks", "portfolio", "history", "goals"],
                    help="what the file holds (default: detected from its columns)")
+    p.add_argument("--map", action="append", metavar="NAME=METRIC", dest="mapping",
+                   help="benchmarks: map a metric name in the file to a catalog key (repeatable), e.g. "
+                        "--map \"Gross Revenue Retention=renewal_rate\"; METRIC 'ignore' leaves it out")
+    p.add_argument("--prefer-source", metavar="SOURCE",
+                   help="benchmarks: where several sources cover one metric and scope, use this one as primary")
+    p.add_argument("--activate", action=argparse.BooleanOptionalAction, default=None,
+                   help="benchmarks: make (or do not make) the new set the active one; by default it becomes "
+                        "active only when no set is active")
     p.add_argument("--json", action="store_true", help="print the import's output model as JSON")
     p.set_defaults(func=cmd_load)
 
-    p = sub.add_parser("benchmarks", help="list the stored benchmark sets (* = active)")
+    p = sub.add_parser("benchmarks", help="list the stored benchmark sets (* = active), or change one")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_benchmarks)
+    actions = p.add_subparsers(dest="action", metavar="{activate,rename,prefer}")
+    a = actions.add_parser("activate", help="make a set the active one (used when a question names no set)")
+    a.add_argument("set")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_manage)
+    a = actions.add_parser("rename", help="give a set a new name")
+    a.add_argument("set")
+    a.add_argument("new_name")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_manage)
+    a = actions.add_parser("prefer", help="the source to use as primary where several cover a metric and scope")
+    a.add_argument("set")
+    a.add_argument("source", nargs="?", default="", help="omit to return to the default (most recent, largest n)")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_manage)
 
 
 def cmd_load(args, ws) -> int:
     from tools.ingest.load import load_file
 
-    out = load_file(ws, args.file, kind=args.kind, name=args.name, sheet=args.sheet)
+    out = load_file(ws, args.file, kind=args.kind, name=args.name, sheet=args.sheet, mapping=args.mapping,
+                    prefer_source=args.prefer_source, activate=args.activate)
     if args.json:
         print_json(out)
+        return 0
+    if callable(getattr(out, "to_text", None)):  # benchmarks: the full account of how the file was read
+        print(out.to_text())
         return 0
     print(out.summary)
     for field, title in (("normalisations", "Normalised"), ("unrecognised", "Not recognised"),
@@ -78,6 +105,19 @@ def cmd_benchmarks(args, ws) -> int:
              ", ".join(x for x in s.segments if x != "All") or "All", s.sample_size or "", s.loaded_at or ""]
             for s in sets.sets]
     print(_table(["", "name", "source", "year", "metrics", "segments", "sample size", "loaded at"], rows))
+    return 0
+
+
+def cmd_manage(args, ws) -> int:
+    from tools.benchmarks.manage_benchmarks import ManageBenchmarksInput, manage_benchmarks
+
+    change = {"activate": {"activate": True}, "rename": {"rename": getattr(args, "new_name", None)},
+              "prefer": {"prefer_source": getattr(args, "source", "")}}[args.action]
+    out = manage_benchmarks(ws, ManageBenchmarksInput(name=args.set, **change))
+    if args.json:
+        print_json(out)
+    else:
+        print(out.to_markdown().replace("**", ""))
     return 0
 
 

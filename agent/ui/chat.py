@@ -27,7 +27,7 @@ from agent.ui import auth
 from agent.ui.actions import ActionExpired, Remembered, SpecPayload, to_buttons
 from agent.ui.events import ChainlitEvents, Progress
 from agent.ui.render import compose_text, elements_for, explain
-from agent.ui.settings import Prefs, agent_settings, initial_prefs, panel, parse
+from agent.ui.settings import Prefs, agent_settings, initial_prefs, panel, panel_state, parse
 from agent.ui.uploads import UploadRejected, stage_files
 from tools.base import ToolError
 from tools.store.workspace import Workspace
@@ -53,6 +53,7 @@ class Chat:
     prefs: Prefs = field(default_factory=Prefs)
     buttons: Remembered = field(default_factory=Remembered)
     user: str | None = None
+    shown_panel: tuple = ()   # the workspace state the settings panel last showed (active set, set names)
 
 
 def workspace_for(identifier: str | None) -> Workspace:
@@ -94,6 +95,15 @@ def new_chat() -> Chat:
 
 async def start() -> None:
     chat = new_chat()
+    await send_panel(chat)
+
+
+async def send_panel(chat: Chat, only_if_changed: bool = False) -> None:
+    """The settings panel, naming the active set; again whenever a load or a button changed the sets."""
+    state = panel_state(chat.ws)
+    if only_if_changed and state == chat.shown_panel:
+        return
+    chat.shown_panel = state
     await panel(chat.ws, chat.prefs).send()
 
 
@@ -134,8 +144,7 @@ async def message(msg: cl.Message) -> None:
         return
     await events.end_import(list(answer.imports), list(answer.notices))
     await show(events, answer, chat)
-    if answer.imports:
-        await panel(chat.ws, chat.prefs).send()  # a new benchmark set appears in the settings list
+    await send_panel(chat, only_if_changed=True)  # a new set, or a new active set, appears in the panel
 
 
 async def action(act: cl.Action) -> None:
@@ -152,6 +161,7 @@ async def action(act: cl.Action) -> None:
         await fail(events, exc)
         return
     await show(events, answer, chat)
+    await send_panel(chat, only_if_changed=True)  # "Make it the active set" shows in the panel at once
 
 
 async def run_action(spec: Any, chat: Chat, events: ChainlitEvents) -> Any:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from agent.session import Settings
 from tools.store.workspace import Workspace
 
-ACTIVE = "(active set)"
+ACTIVE = "(active set)"  # the stored preference for "whatever set is active"; shown with the set's name
 COHORT_TYPES = {"segment": "Same segment", "industry": "Same industry", "size": "Similar size (ARR band)",
                 "region": "Same region", "contract_age": "Similar contract age", "all": "All accounts"}
 
@@ -55,6 +55,25 @@ def benchmark_sets(ws: Workspace) -> list[str]:
         return []
 
 
+def active_set(ws: Workspace) -> str | None:
+    try:
+        rows = ws.query("SELECT name FROM benchmark_sets WHERE active = 1 ORDER BY id DESC LIMIT 1")
+    except Exception:  # an empty or older workspace
+        return None
+    return rows[0]["name"] if rows else None
+
+
+def active_label(ws: Workspace) -> str:
+    """The panel's first choice, naming the set it stands for: "Active set: SaaS Industry 2026"."""
+    name = active_set(ws)
+    return f"Active set: {name}" if name else "Active set: none loaded"
+
+
+def panel_state(ws: Workspace) -> tuple:
+    """What the panel shows from the workspace; when it changes, the panel is sent again."""
+    return active_set(ws), tuple(benchmark_sets(ws))
+
+
 def parse(values: dict, ws: Workspace, current: Prefs | None = None) -> Prefs:
     """Validate settings sent by the browser; bad fields keep their current value."""
     base = (current or Prefs()).model_dump()
@@ -62,7 +81,7 @@ def parse(values: dict, ws: Workspace, current: Prefs | None = None) -> Prefs:
            "cohort_type": values.get("cohort_type", base["cohort_type"]),
            "anonymise": values.get("anonymise", base["anonymise"]),
            "csm_name": values.get("csm_name", base["csm_name"])}
-    if raw["benchmark_set"] in (ACTIVE, None):
+    if raw["benchmark_set"] in (ACTIVE, None) or str(raw["benchmark_set"]).startswith("Active set: "):
         raw["benchmark_set"] = ""
     if raw["benchmark_set"] and raw["benchmark_set"] not in benchmark_sets(ws):
         raw["benchmark_set"] = base["benchmark_set"]
@@ -75,11 +94,13 @@ def parse(values: dict, ws: Workspace, current: Prefs | None = None) -> Prefs:
 
 def panel(ws: Workspace, prefs: Prefs) -> cl.ChatSettings:
     sets = benchmark_sets(ws)
+    active = active_label(ws)
     return cl.ChatSettings([
-        cl.input_widget.Select(id="benchmark_set", label="Benchmark set", values=[ACTIVE, *sets],
-                               initial_value=prefs.benchmark_set or ACTIVE,
-                               description="Industry benchmark used when a question names none. "
-                                           "Attaching a new benchmark file makes it the active set."),
+        cl.input_widget.Select(id="benchmark_set", label="Benchmark set", values=[active, *sets],
+                               initial_value=prefs.benchmark_set if prefs.benchmark_set in sets else active,
+                               description="Industry benchmark used when a question names none. An attached "
+                                           "benchmark file becomes the active set only when you say so (a button "
+                                           "under its summary), or when no set is active yet."),
         cl.input_widget.Select(id="cohort_type", label="Default peer group",
                                items={label: key for key, label in COHORT_TYPES.items()},
                                initial_value=prefs.cohort_type),

@@ -18,27 +18,33 @@ def owner_of(ws) -> str:
     return getattr(ws, "owner", "") or ""
 
 
-def _describe(row: dict) -> dict:
+def describe_set(row: dict) -> dict:
+    """A benchmark_sets row plus ``metrics``, ``segments`` (scopes) and ``sources`` from its load summary."""
+    if "metrics" in row:
+        return row
     info = dict(row)
     summary = json.loads(row.get("summary_json") or "{}")
     info["metrics"] = summary.get("metrics_matched", [])
     info["segments"] = summary.get("segments", [])
+    info["sources"] = [" ".join(x for x in (s["source"], str(s["year"] or "")) if x)
+                       for s in summary.get("sources", [])]
     info["active"] = bool(row.get("active"))
     return info
+
 
 
 def list_benchmark_sets(ws) -> list[dict]:
     """Every stored set (active first, then newest): benchmark_sets columns plus ``metrics``, ``segments``."""
     rows = ws.query("SELECT * FROM benchmark_sets WHERE owner = ? ORDER BY active DESC, loaded_at DESC, id DESC",
                     (owner_of(ws),))
-    return [_describe(r) for r in rows]
+    return [describe_set(r) for r in rows]
 
 
 def active_benchmark_set(ws) -> dict | None:
     """The active set (as :func:`list_benchmark_sets` describes it), or None when none is loaded."""
     rows = ws.query("SELECT * FROM benchmark_sets WHERE owner = ? AND active = 1 ORDER BY id DESC LIMIT 1",
                     (owner_of(ws),))
-    return _describe(rows[0]) if rows else None
+    return describe_set(rows[0]) if rows else None
 
 
 def benchmark_set(ws, name: str) -> dict:
@@ -46,7 +52,7 @@ def benchmark_set(ws, name: str) -> dict:
     rows = ws.query("SELECT * FROM benchmark_sets WHERE owner = ? AND name = ? COLLATE NOCASE",
                     (owner_of(ws), name.strip()))
     if rows:
-        return _describe(rows[0])
+        return describe_set(rows[0])
     names = [r["name"] for r in list_benchmark_sets(ws)]
     if not names:
         raise NotFound(f"No benchmark set '{name}': none is loaded yet. Attach a benchmark file first.")

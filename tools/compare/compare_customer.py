@@ -11,7 +11,8 @@ from analytics.catalog import BY_KEY, KEYS
 from analytics.trends import WINDOW, classify_trends, window_slopes
 from reports.format import bound_label, metric_table_markdown, ordinal
 from tools.base import CatalogMetric, FollowUp, Tool, ToolInput, ToolOutput, catalog_fields, rounded
-from tools.benchmarks.lookup import BenchmarkInfo, benchmark_for_account
+from tools.benchmarks.lookup import BenchmarkInfo, Reference, benchmark_for_account
+from tools.benchmarks.views import basis_groups, benchmark_basis_markdown, reference_text
 from tools.compare.charts import comparison_charts
 from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members, describe
 from tools.store.frames import customers_frame, latest_metrics, metric_history
@@ -53,6 +54,10 @@ class MetricComparison(CatalogMetric):
     benchmark_percentile: float | None = None
     benchmark_bound: str | None = Field(None, description="'below' / 'above' when outside the known quantiles")
     benchmark_label: str | None = None
+    benchmark_basis: str | None = Field(None, description="the benchmark row used: scope and source "
+                                        "('$25K-$100K ARR band, SaaS Capital 2023')")
+    benchmark_references: list[Reference] = Field(default_factory=list, description="other sources' medians and "
+                                                  "labelled points (best in class ...) shown beside the percentile")
     status: str | None
     benchmark_status: str | None = None
     trend: str | None
@@ -105,6 +110,9 @@ class CompareCustomerOutput(ToolOutput):
             "columns": ["metric", "value", "percentile", "cohort_median", "benchmark_median",
                         "benchmark_percentile", "status", "trend"],
             "metrics": rows, "strengths": self.strengths, "gaps": self.gaps,
+            "benchmark_rows_used": basis_groups(self.metrics),
+            "reference_points": {m.metric: [reference_text(m.metric, r) for r in m.benchmark_references]
+                                 for m in self.metrics if m.value is not None and m.benchmark_references},
         }
 
     def to_markdown(self) -> str:
@@ -112,7 +120,8 @@ class CompareCustomerOutput(ToolOutput):
                 + (f" and {self.benchmark.label()}" if self.benchmark else ""))
         overall = (f"Overall: **{ordinal(self.overall_percentile)} percentile** among peers"
                    if self.overall_percentile is not None else "")
-        return "\n\n".join(x for x in (head, overall, metric_table_markdown(self.metrics)) if x)
+        return "\n\n".join(x for x in (head, overall, metric_table_markdown(self.metrics),
+                                        benchmark_basis_markdown(self.metrics)) if x)
 
 
 def _f(x) -> float | None:
@@ -139,7 +148,7 @@ def compare_customer(ws: Workspace, inp: CompareCustomerInput) -> CompareCustome
     pct = pc.frame_percentiles(latest, directions)
     composites = pc.composite_scores(pct)
     overall = pc.overall_percentiles(composites)
-    bench = benchmark_for_account(ws, inp.benchmark, account["segment"])
+    bench = benchmark_for_account(ws, inp.benchmark, account)
     trends = _trends(ws, row["id"], latest)
     metrics = [_metric_row(key, latest, pct, row["id"], bench, trends.get(key)) for key in KEYS]
     bench_pcts = [m.benchmark_percentile for m in metrics if m.benchmark_percentile is not None]
@@ -174,18 +183,30 @@ def _metric_row(key, latest, pct, cid, bench, trend) -> MetricComparison:
         better = col > value if meta.higher_is_better else col < value
         rank = int(np.nansum(better)) + 1
     b_median = b_pct = None
-    b_bound = b_label = None
+    b_bound = b_label = basis = None
+    refs: list[Reference] = []
     if bench is not None:
         b_median, b_pct, b_bound = bench.position(key, value, meta.higher_is_better)
         if b_pct is not None:
             b_label = bound_label(b_pct, b_bound or "")
+        elif b_median is not None and value is not None:  # one published figure: above or below it only
+            b_label = median_side(value, b_median, meta.higher_is_better)
+        basis = bench.bases[key].text() if key in bench.bases else None
+        refs = bench.references.get(key, [])
     return MetricComparison(
         **catalog_fields(key), value=value, percentile=rounded(p, 2), rank=rank, cohort_p25=rounded(q[25], 4),
         cohort_median=rounded(q[50], 4), cohort_p75=rounded(q[75], 4), cohort_p90=rounded(q[90], 4), benchmark_median=b_median,
         benchmark_percentile=rounded(b_pct, 2), benchmark_bound=b_bound or None, benchmark_label=b_label,
-        status=pc.status_for(p) if p is not None else None,
+        benchmark_basis=basis, benchmark_references=refs, status=pc.status_for(p) if p is not None else None,
         benchmark_status=pc.status_for(b_pct) if b_pct is not None else None, trend=trend,
     )
+
+
+def median_side(value: float, median: float, higher: bool) -> str:
+    """'above median' / 'below median' / 'at median' (better or worse, whatever the metric's direction)."""
+    if abs(value - median) <= 1e-9:
+        return "at median"
+    return "above median" if (value > median) == higher else "below median"
 
 
 def _trends(ws: Workspace, cid: int, latest: pd.DataFrame) -> dict[str, str | None]:

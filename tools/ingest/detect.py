@@ -11,6 +11,7 @@ insensitive (``catalog.normalise_label``); metric headers go through
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from analytics.catalog import lookup_label, metric_for, normalise_label
 from tools.ingest.reader import Table
@@ -44,19 +45,68 @@ _FIELDS: dict[str, tuple[str, ...]] = {
                     "companies surveyed", "peer count", "sample_size"),
     "peer": ("peer", "peer id", "respondent", "respondent id", "company id", "anon id", "id", "peer name"),
     "notes": ("notes", "note", "comment", "comments", "description", "definition", "category"),
+    "sample_note": ("sample note", "sample notes", "sample description", "population", "methodology",
+                    "survey note", "respondent profile", "sample basis"),
+    "scope_dim": ("segment dimension", "dimension", "segment type", "cut", "breakdown", "scope",
+                  "segmentation", "segment by", "cohort dimension", "group by"),
+    "scope_value": ("segment value", "dimension value", "cut value", "breakdown value", "scope value",
+                    "cohort", "group", "segment name"),
+    "employees": ("employees", "employee count", "headcount", "number of employees", "employee band",
+                  "employee range", "company headcount"),
+    "arr_band": ("arr band", "arr range", "arr tier", "arr segment", "revenue band", "arr bucket", "arr cohort"),
+    "acv_band": ("acv band", "acv", "acv range", "acv tier", "average contract value", "deal size",
+                 "contract size", "acv segment", "average deal size"),
 }
 _FIELD_OF = {normalise_label(a): f for f, names in _FIELDS.items() for a in names}
 
 _NAMED_STATS = {
-    "median": ("p50", 50.0), "med": ("p50", 50.0), "q2": ("p50", 50.0),
+    "median": ("p50", 50.0), "med": ("p50", 50.0), "q2": ("p50", 50.0), "50th": ("p50", 50.0),
     "mean": ("mean", None), "average": ("mean", None), "avg": ("mean", None),
-    "lower quartile": ("p25", 25.0), "bottom quartile": ("p25", 25.0), "q1": ("p25", 25.0),
-    "first quartile": ("p25", 25.0),
-    "upper quartile": ("p75", 75.0), "top quartile": ("p75", 75.0), "q3": ("p75", 75.0),
-    "third quartile": ("p75", 75.0),
-    "bottom decile": ("p10", 10.0), "top decile": ("p90", 90.0),
+    "lower quartile": ("p25", 25.0), "q1": ("p25", 25.0), "first quartile": ("p25", 25.0),
+    "upper quartile": ("p75", 75.0), "q3": ("p75", 75.0), "third quartile": ("p75", 75.0),
+}
+#: Stats named by performance ("top quartile" = the best quarter): for a lower-is-better metric
+#: the value quantile is 100 - p (DESIGN §4).
+_PERFORMANCE_STATS = {
+    "top decile": 90.0, "top 10": 90.0, "top 10 %": 90.0, "top 10%": 90.0, "best decile": 90.0,
+    "top quartile": 75.0, "top 25": 75.0, "top 25 %": 75.0, "top 25%": 75.0, "best quartile": 75.0,
+    "upper performance quartile": 75.0,
+    "bottom quartile": 25.0, "bottom 25": 25.0, "bottom 25 %": 25.0, "bottom 25%": 25.0, "worst quartile": 25.0,
+    "bottom decile": 10.0, "bottom 10": 10.0, "bottom 10 %": 10.0, "bottom 10%": 10.0, "worst decile": 10.0,
 }
 _PCT = re.compile(r"(?:p|pct|percentile)?\s*(\d{1,2})(?:st|nd|rd|th)?\s*(?:percentile|pctl|pct|perc|%ile|%)?")
+
+
+@dataclass(frozen=True)
+class StatReading:
+    """How a statistic label reads: ``key`` p10..p90 / mean, ``quantile`` its nominal p (None for the mean).
+
+    ``performance`` is True for labels that name performance ("top decile"); plain
+    percentile labels ("75th", "P75") are read as value or performance percentiles
+    from the order of the values (:mod:`tools.ingest.benchmark_series`).
+    """
+
+    key: str
+    quantile: float | None
+    performance: bool = False
+
+
+def stat_reading(label: str) -> StatReading | None:
+    """The :class:`StatReading` of a statistic label; None for labels such as "best in class".
+
+    >>> stat_reading("Top Decile"), stat_reading("75th")
+    (StatReading(key='p90', quantile=90.0, performance=True), StatReading(key='p75', quantile=75.0, performance=False))
+    """
+    norm = normalise_label(re.sub(r"\(.*?\)", "", label)) or normalise_label(label)
+    if norm in _PERFORMANCE_STATS:
+        q = _PERFORMANCE_STATS[norm]
+        return StatReading(f"p{q:g}", q, True)
+    if norm in _NAMED_STATS:
+        return StatReading(*_NAMED_STATS[norm])
+    m = _PCT.fullmatch(norm)
+    if m and (norm[0] in "p" or not norm.isdigit()) and 1 <= int(m[1]) <= 99:
+        return StatReading(f"p{int(m[1])}", float(int(m[1])))
+    return None
 
 
 def field_for(header: str) -> str | None:
@@ -69,22 +119,17 @@ def field_for(header: str) -> str | None:
 
 
 def stat_for(label: str) -> tuple[str, float | None] | None:
-    """(stat key, quantile) for a statistic label; None for anything else.
+    """(stat key, nominal quantile) for a statistic label; None for anything else.
 
     Quantile stats are ``p10``..``p90`` (any whole percentile 1-99); ``mean`` has no
     quantile. Labels such as "best in class" are not stats: importers keep them as
-    labelled reference points.
+    labelled reference points. See :func:`stat_reading` for performance labels.
 
     >>> stat_for("50th percentile"), stat_for("Median"), stat_for("P90"), stat_for("Best in class")
     (('p50', 50.0), ('p50', 50.0), ('p90', 90.0), None)
     """
-    norm = normalise_label(re.sub(r"\(.*?\)", "", label)) or normalise_label(label)
-    if norm in _NAMED_STATS:
-        return _NAMED_STATS[norm]
-    m = _PCT.fullmatch(norm)
-    if m and (norm[0] in "p" or not norm.isdigit()) and 1 <= int(m[1]) <= 99:
-        return f"p{int(m[1])}", float(int(m[1]))
-    return None
+    r = stat_reading(label)
+    return None if r is None else (r.key, r.quantile)
 
 
 def metric_of_header(header: str):

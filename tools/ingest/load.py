@@ -22,19 +22,26 @@ from tools.ingest.reader import read_table
 
 def load_file(ws, path: str | Path, kind: str | None = None, name: str | None = None,
               sheet: str | None = None, *, display_name: str | None = None,
-              today: dt.date | None = None) -> ToolOutput:
+              today: dt.date | None = None, mapping: list[str] | dict[str, str] | None = None,
+              prefer_source: str | None = None, activate: bool | None = None) -> ToolOutput:
     """Import ``path`` as benchmarks, portfolio, history or goals; returns that importer's output.
 
     ``kind`` forces the kind (else detected); ``name`` names a benchmark set;
     ``display_name`` is the file name the user knows (an upload's original name).
+    ``mapping``, ``prefer_source`` and ``activate`` are for benchmark files
+    (:func:`tools.ingest.load_benchmarks.load_benchmarks_file`).
     Raises ImportFailed (nothing changed) or ToolError.
     """
     if kind is not None and kind not in KINDS[:-1]:
         raise ToolError(f"Unknown kind '{kind}'; expected one of {', '.join(KINDS[:-1])}.")
     table = read_table(path, sheet=sheet, display_name=display_name)
     kind = kind or detect_kind(table)
+    if kind != "benchmarks" and (mapping or prefer_source or activate is not None):
+        raise ToolError(f"{table.file} is a {kind} file: --map, --prefer-source and --activate apply to "
+                        "benchmark files only.")
     if kind == "benchmarks":
-        return load_benchmarks_file(ws, path, name=name, sheet=sheet, display_name=display_name, table=table)
+        return load_benchmarks_file(ws, path, name=name, sheet=sheet, display_name=display_name, table=table,
+                                    mapping=mapping, prefer_source=prefer_source, activate=activate)
     if kind == "portfolio":
         return import_portfolio(ws, path, sheet, today=today, table=table)
     if kind == "history":

@@ -3,8 +3,8 @@
 Portfolio (the contract of issue 2, read strictly): one row per account with
 ``name`` (required, unique unless a ``period`` column makes one row per account and
 month), ``industry``, ``segment``, ``arr``, ``region``, ``contract_start`` (ISO date),
-``csm``, and catalog metric columns (by key or alias: "NPS Score", "DAU/MAU Ratio")
-holding the latest value. Values without a ``period`` are stored at the current month.
+``csm``, ``employees`` (head count, for employee-band benchmarks), and catalog metric
+columns (by key or alias: "NPS Score", "DAU/MAU Ratio") holding the latest value. Values without a ``period`` are stored at the current month.
 A missing segment is derived from ARR. Unknown columns are reported, not dropped
 silently.
 
@@ -39,10 +39,19 @@ from tools.ingest.load_benchmarks import UnreconciledMetric
 from tools.ingest.metric_column import Unreconciled, metric_column, unit_hint
 from tools.ingest.problems import Problems, summary_tail
 from tools.ingest.reader import Table, read_table
-from tools.ingest.values import REGION_MISSING, BadValue, clean_text, is_formula, parse_date, parse_money, parse_period
+from tools.ingest.values import (
+    REGION_MISSING,
+    BadValue,
+    clean_text,
+    is_formula,
+    parse_date,
+    parse_int,
+    parse_money,
+    parse_period,
+)
 from tools.store.workspace import now_iso
 
-ACCOUNT_FIELDS = ("industry", "segment", "arr", "region", "contract_start", "csm")
+ACCOUNT_FIELDS = ("industry", "segment", "arr", "region", "contract_start", "csm", "employees")
 PORTFOLIO_FIELDS = ("name", "period", *ACCOUNT_FIELDS)
 
 
@@ -160,6 +169,7 @@ def _account_rows(table: Table, cols: dict[str, int], probs: Problems, today: dt
     out, seen, formulas = [], {}, []
     parsers = {"arr": lambda s: parse_money(s, decimal_comma=table.decimal_comma), "contract_start": parse_date,
                "segment": _segment, "period": parse_period,
+               "employees": lambda s: parse_int(s, lo=0, hi=10_000_000),  # for employee-band benchmark rows
                "region": lambda s: clean_text(s, missing=REGION_MISSING)}  # "NA" is North America
     parse = {f: clean_text if f == "name" else _once_per_text(parsers.get(f, clean_text)) for f in cols}
     for i, cells in enumerate(table.rows):

@@ -68,6 +68,7 @@ class Table:
     sheet: str | None = None
     formulas: set[tuple[int, int]] = field(default_factory=set)  # (row index, column index)
     notes: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # one-cell title rows above the header, as written
 
     def column(self, j: int) -> list[str]:
         return [r[j] for r in self.rows]
@@ -333,8 +334,9 @@ def _shape(records: list[list[str]], numbers: list[int], table: Table, probs: Pr
                          "row and at least one data row")
     for k in range(start):
         if any(c.strip() for c in records[k]):
-            table.notes.append(f"skipped title row {numbers[k]}: "
-                               f"'{next(c.strip() for c in records[k] if c.strip())[:60]}'")
+            title = " ".join(next(c for c in records[k] if c.strip()).split())
+            table.titles.append(title[:120])
+            table.notes.append(f"skipped title row {numbers[k]}: '{title[:60]}'")
     header = [h.replace("\ufeff", "").strip() for h in records[start]]
     table.header_row = numbers[start]
     body = [(numbers[k], r) for k, r in enumerate(records[start + 1:], start + 1)]

@@ -243,7 +243,7 @@ def recommend_improvements(ws: Workspace, inp: RecommendImprovementsInput) -> Re
     actions = [Action(key=u.key, title=ACTIONS[u.key][0], description=ACTIONS[u.key][1], owner=ACTIONS[u.key][2],
                       metrics=u.metrics, start_week=next(p.first_week for p in phases if u.key in p.start))
                for u in uses]
-    ref = pos.refs.get(group)
+    ref = pos.ref_of(me)
     notes = _notes_for(pos, group, stretch_only, len(items) - len(planned), inp.anonymise)
     return RecommendImprovementsOutput(
         customer=row["name"], segment=row["segment"], cohort_size=pos.sizes[group],
@@ -298,7 +298,7 @@ def _improvement(pos: Positions, me: int, key: str, prefer: str) -> Improvement:
     value = float(pos.values[me, KIDX[key]])
     cp, bp, bb = _positions(pos, me, key)
     reference = rc.choose_reference(cp, bp, bb, prefer) or "cohort"
-    points = pos.points.get(str(pos.group[me]), {}).get(key, {}) if reference == "benchmark" else _cohort_points(pos, me, key)
+    points = pos.points_of(me).get(key, {}) if reference == "benchmark" else _cohort_points(pos, me, key)
     levels = rc.Levels(*(pr.value_at(points, p, higher) if points else None for p in (50.0, 75.0, 90.0)))
     pct, bound = (bp, bb) if reference == "benchmark" else (cp, None)
     t = rc.plan_target(pct, levels, bound)

@@ -14,7 +14,7 @@ from analytics import practices as pr
 from analytics.catalog import KEYS
 from reports.format import markdown_table, ordinal
 from tools.base import Tool, ToolInput, ToolOutput, rounded
-from tools.benchmarks.lookup import BenchmarkInfo, BenchmarkRef, benchmark_refs, find_set
+from tools.benchmarks.lookup import BenchmarkInfo, BenchmarkRef, benchmark_for_account
 from tools.compare.cohorts import MIN_COHORT
 from tools.portfolio.positions import DIRECTIONS, row_means
 from tools.store.frames import NO_SEGMENT, customers_table, history_cube, peer_groups
@@ -89,8 +89,7 @@ def benchmark_history(ws: Workspace, inp: BenchmarkHistoryInput) -> BenchmarkHis
     group = row["segment"] or NO_SEGMENT
     members = customers.index[peer_groups(customers["segment"]) == group].to_numpy()
     periods, cube = history_cube(ws, members)
-    bset = find_set(ws, inp.benchmark)
-    ref = benchmark_refs(ws, bset, [group])[group] if bset else None
+    ref = benchmark_for_account(ws, inp.benchmark, customers.loc[row["id"]])
     me = int(np.flatnonzero(members == row["id"])[0])
     monthly = [_month_point(periods[t], cube[:, :, t], me, ref) for t in range(max(0, len(periods) - inp.periods),
                                                                               len(periods))]

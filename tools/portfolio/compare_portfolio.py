@@ -21,7 +21,7 @@ from tools.benchmarks.lookup import BenchmarkInfo
 from tools.compare.cohorts import MIN_COHORT
 from tools.portfolio.models import CategoryPosition, ComparePortfolioInput, ComparePortfolioOutput
 from tools.portfolio.positions import Positions, load_positions, resolve_metric, resolve_segment, seg_order
-from tools.portfolio.rows import below_benchmark, metric_row, peer_group, top_performers
+from tools.portfolio.rows import benchmark_scopes, below_benchmark, metric_row, peer_group, top_performers
 from tools.portfolio.snapshots import write_snapshot
 from tools.store.workspace import Workspace, now_iso
 
@@ -61,8 +61,8 @@ def compare_portfolio(ws: Workspace, inp: ComparePortfolioInput) -> ComparePortf
     run_id, taken_at = uuid.uuid4().hex, now_iso()
     write_snapshot(ws, pos, rows, run_id, taken_at)
     return ComparePortfolioOutput(
-        accounts=len(rows), segment=seg, metric=metric, period=pos.period, benchmark=_info(pos, present),
-        benchmark_segments={g: (pos.refs[g].info.segment if pos.refs.get(g) else None) for g in present},
+        accounts=len(rows), segment=seg, metric=metric, period=pos.period, benchmark=_info(pos, rows),
+        benchmark_segments={g: benchmark_scopes(pos, pos.rows_of(g)) for g in present},
         summary=_summary(pos, rows, cats),
         categories=[CategoryPosition(category=c, mean_percentile=round(p, 1), position=w) for c, (p, w) in cats.items()],
         metrics=metrics, top_performers=tops, below_benchmark=below,
@@ -70,12 +70,14 @@ def compare_portfolio(ws: Workspace, inp: ComparePortfolioInput) -> ComparePortf
         notes=_notes(pos, rows, present))
 
 
-def _info(pos: Positions, present: list[str]) -> BenchmarkInfo | None:
-    refs = [pos.refs[g] for g in present if pos.refs.get(g) is not None]
+def _info(pos: Positions, rows: np.ndarray) -> BenchmarkInfo | None:
+    refs = [pos.brefs[c] for c in pos.bench_groups_in(rows)]
     if not refs:
         return None
     info = refs[0].info.model_copy()
-    info.segment = ", ".join(sorted({r.info.segment for r in refs if r.info.segment}, key=seg_order)) or None
+    scopes = list(dict.fromkeys(s for r in refs for s in r.info.scopes))
+    info.scopes = sorted(scopes, key=seg_order)
+    info.segment = ", ".join(info.scopes) or None
     return info
 
 
@@ -92,13 +94,11 @@ def _notes(pos: Positions, rows: np.ndarray, present: list[str]) -> list[str]:
     notes = [ANONYMITY_NOTE]
     if len(rows) < MIN_COHORT:
         notes.append(f"Only {len(rows)} accounts selected: no portfolio aggregates for fewer than {MIN_COHORT}.")
-    for g in present:
-        ref = pos.refs.get(g)
-        if pos.bset is None:
-            break
-        if ref is None or ref.info.segment is None:
+    for g in present if pos.bset is not None else []:
+        used = benchmark_scopes(pos, pos.rows_of(g))
+        if used is None:
             notes.append(f"The benchmark has no rows for {g} and no 'All' rows: {g} accounts are ranked among peers only.")
-        elif ref.info.segment == "All" and g != "All":
+        elif used == "All" and g != "All":
             notes.append(f"The benchmark has no {g} rows: {g} accounts are compared with its 'All' rows.")
     return notes
 

@@ -2,8 +2,10 @@
 
 Shared by compare_portfolio, find_best_practices and recommend_improvements.
 Every account is ranked in one pass (:func:`analytics.portfolio.rank_portfolio`):
-within its peer group and against the benchmark set's rows for its segment,
-falling back to the set's "All" rows. Peer groups under 10 accounts get no peer
+within its peer group and against the benchmark rows that apply to it: per metric
+the most specific scope of the set that contains the account (its segment, its ARR
+band, its industry ...), falling back to the set's "All" rows (:mod:`tools.benchmarks.lookup`).
+Accounts contained in the same scopes form one *benchmark group*. Peer groups under 10 accounts get no peer
 figures (no percentile, rank or aggregate); their accounts are still placed
 against the benchmark, which is external data, not a peer aggregate.
 """
@@ -59,10 +61,20 @@ class Positions:
     overall: np.ndarray
     bench_composite: np.ndarray
     sizes: dict[str, int]
-    refs: dict[str, BenchmarkRef | None]              # peer group -> benchmark rows used
-    points: dict[str, dict[str, dict[float, float]]]  # peer group -> metric -> {p: value}
+    bcode: np.ndarray                                 # benchmark group per account (index into brefs)
+    brefs: list[BenchmarkRef]                         # the benchmark rows each benchmark group uses
+    bpoints: list[dict[str, dict[float, float]]]      # benchmark group -> metric -> {p: value}
     bset: dict | None
     period: str | None
+
+    def ref_of(self, row: int) -> BenchmarkRef | None:
+        return self.brefs[int(self.bcode[row])] if self.brefs else None
+
+    def points_of(self, row: int) -> dict[str, dict[float, float]]:
+        return self.bpoints[int(self.bcode[row])] if self.bpoints else {}
+
+    def bench_groups_in(self, rows: np.ndarray) -> list[int]:
+        return np.unique(self.bcode[rows]).tolist() if self.brefs else []
 
     def sufficient(self, group: str) -> bool:
         """A peer group of 10+ accounts; accounts without a segment have no peer group (as in compare_customer)."""
@@ -83,8 +95,8 @@ def with_peer_group(pos: Positions, name: str, members: np.ndarray, me: int) -> 
 
     A comparison against a chosen peer group (same industry, custom criteria) must plan against
     those peers, not the segment: the members' peer percentiles are recomputed within the group
-    (the other accounts get no peer figures here); benchmark figures stay as they were (by each
-    account's own segment), and the group's benchmark rows are ``me``'s.
+    (the other accounts get no peer figures here); benchmark figures stay as they were (each
+    account against its own benchmark rows: ``bcode`` is per account, not per peer group).
     """
     codes = np.full(len(pos.ids), -1, dtype=np.int64)
     codes[members] = 0
@@ -92,14 +104,12 @@ def with_peer_group(pos: Positions, name: str, members: np.ndarray, me: int) -> 
     cohort = pc.frame_percentiles(frame, DIRECTIONS, codes).to_numpy(dtype="float64")
     composite = row_means(cohort)
     overall = pc.overall_percentiles(pd.Series(composite), codes).to_numpy(dtype="float64")
-    segment = str(pos.group[me])
     gnames = [*pos.gnames, name]
     group = np.where(codes == 0, name, NO_SEGMENT).astype(object)
     gcode = np.where(codes == 0, len(gnames) - 1, -1)
     return dataclasses.replace(
         pos, group=group, gcode=gcode, gnames=gnames, cohort_pct=cohort, composite=composite, overall=overall,
-        sizes={**pos.sizes, name: int(len(members))}, refs={**pos.refs, name: pos.refs.get(segment)},
-        points={**pos.points, name: pos.points.get(segment, {})})
+        sizes={**pos.sizes, name: int(len(members))})
 
 
 def benchmark_points(ref: BenchmarkRef | None) -> dict[str, dict[float, float]]:
@@ -122,28 +132,26 @@ def load_positions(ws: Workspace, benchmark: str | None = None) -> Positions:
     names = sorted(set(group), key=seg_order)
     codes = pd.Index(names).get_indexer(group)
     bset = find_set(ws, benchmark)
-    refs = benchmark_refs(ws, bset, names) if bset else {}
-    quantiles = {m: {i: refs[g].quantiles[m] for i, g in enumerate(names) if refs.get(g) and m in refs[g].quantiles}
-                 for m in KEYS}
-    ranking = rank_portfolio(pd.DataFrame(values, columns=list(KEYS)), codes, DIRECTIONS, quantiles)
-    bench_pct = _with_peer_percentiles(ranking.bench_pct.to_numpy(dtype="float64").copy(), values, codes, names, refs)
+    bcode, brefs = benchmark_refs(ws, bset, customers) if bset else (np.zeros(len(ids), dtype=np.int64), [])
+    quantiles = {m: {c: r.quantiles[m] for c, r in enumerate(brefs) if m in r.quantiles} for m in KEYS}
+    ranking = rank_portfolio(pd.DataFrame(values, columns=list(KEYS)), codes, DIRECTIONS, quantiles, bcode)
+    bench_pct = _with_peer_percentiles(ranking.bench_pct.to_numpy(dtype="float64").copy(), values, bcode, brefs)
     counts = np.bincount(codes, minlength=len(names))
     small = (counts[codes] < MIN_COHORT) | (group == NO_SEGMENT)  # no peer figures for these accounts
     cohort, composite, overall = (_blanked(s, small) for s in (ranking.cohort_pct, ranking.composite, ranking.overall))
     return Positions(customers, ids, customers["name"].to_numpy(dtype=object), group, codes, names, values,
                      cohort, bench_pct, bound_names(ranking.bench_bound.to_numpy()), composite, overall,
                      row_means(bench_pct), {g: int(n) for g, n in zip(names, counts)},
-                     refs, {g: benchmark_points(r) for g, r in refs.items()}, bset, period)
+                     bcode, brefs, [benchmark_points(r) for r in brefs], bset, period)
 
 
-def _with_peer_percentiles(bench_pct: np.ndarray, values: np.ndarray, codes: np.ndarray, names: list[str],
-                           refs: dict[str, BenchmarkRef]) -> np.ndarray:
+def _with_peer_percentiles(bench_pct: np.ndarray, values: np.ndarray, bcode: np.ndarray,
+                           brefs: list[BenchmarkRef]) -> np.ndarray:
     """Raw peer rows: the benchmark percentile is percentileofscore over the peers (DESIGN §4)."""
-    for i, g in enumerate(names):
-        ref = refs.get(g)
-        for m, peers in (ref.peers.items() if ref is not None else ()):
-            if m in KIDX:
-                rows = codes == i
+    for c, ref in enumerate(brefs):
+        for m, peers in ref.peers.items():
+            if m in KIDX and peers.size:
+                rows = bcode == c
                 bench_pct[rows, KIDX[m]] = pr.peer_percentiles(values[rows, KIDX[m]], peers, DIRECTIONS[m])
     return bench_pct
 

@@ -35,29 +35,37 @@ def metric_row(pos: Positions, rows: np.ndarray, key: str) -> PortfolioMetric:
         return row
     avg = float(vals[has].mean())
     row.portfolio_average, row.portfolio_median = rounded(avg, 4), rounded(np.median(vals[has]), 4)
-    counts = np.bincount(pos.gcode[rows][has], minlength=len(pos.gnames))
-    parts = [(pos.refs[g], pos.points[g][key], int(n)) for g, n in zip(pos.gnames, counts)
-             if n and pos.refs.get(g) is not None and key in pos.points.get(g, {})]
+    counts = np.bincount(pos.bcode[rows][has], minlength=len(pos.brefs)) if pos.brefs else []
+    parts = [(pos.brefs[c], pos.bpoints[c][key], int(n)) for c, n in enumerate(counts)
+             if n and key in pos.bpoints[c]]
     if not parts:
         return row
-    by_segment: dict[str, list] = {}
+    by_basis: dict[str, list] = {}
     for ref, pts, n in parts:
-        by_segment.setdefault(ref.info.segment, [ref, pts, 0])[2] += n
-    if len(by_segment) == 1:
-        basis, (ref, points, _) = next(iter(by_segment.items()))
+        by_basis.setdefault(_basis_label(ref, key), [ref, pts, 0])[2] += n
+    if len(by_basis) == 1:
+        basis, (ref, points, _) = next(iter(by_basis.items()))
         if ref.peers:  # raw peer rows: percentileofscore over the peers
             pct, bound = float(pr.peer_percentiles(np.array([avg]), ref.peers[key], meta.higher_is_better)[0]), ""
         else:
             pct, bound = _interp(avg, points, meta.higher_is_better)
     else:
-        points = pr.mix_quantiles([p for _, p, _ in by_segment.values()], [n for *_, n in by_segment.values()])
-        basis = "mix: " + ", ".join(f"{s} {n}" for s, (_, _, n) in sorted(by_segment.items(), key=lambda kv: seg_order(kv[0])))
+        points = pr.mix_quantiles([p for _, p, _ in by_basis.values()], [n for *_, n in by_basis.values()])
+        basis = "mix: " + ", ".join(f"{s} {n}" for s, (_, _, n) in sorted(by_basis.items(), key=lambda kv: seg_order(kv[0])))
         pct, bound = _interp(avg, points, meta.higher_is_better)
     row.benchmark_median, row.benchmark_basis = rounded(pr.value_at(points, 50.0), 4), basis
     if pct == pct:
         row.percentile, row.bound = rounded(pct, 2), bound or None
         row.percentile_label, row.status = bound_label(pct, bound), pc.status_for(pct)
     return row
+
+
+def _basis_label(ref, key: str) -> str:
+    """The benchmark row a metric uses, named by its scope (and source when the set has several)."""
+    basis = ref.bases.get(key)
+    if basis is None:
+        return ref.info.segment or "All"
+    return basis.text() if len({b.source for b in ref.bases.values()}) > 1 else basis.scope
 
 
 def _interp(value: float, points: dict[float, float], higher: bool) -> tuple[float, str]:
@@ -77,8 +85,8 @@ def _labels(pct: np.ndarray, bound: np.ndarray) -> list[str]:
     return out.tolist()
 
 
-def _level(pos: Positions, group: str, key: str, percentile: float) -> float:
-    pts = pos.points.get(group, {}).get(key)
+def _level(pos: Positions, code: int, key: str, percentile: float) -> float:
+    pts = pos.bpoints[code].get(key) if pos.bpoints else None
     x = pr.value_at(pts, percentile, DIRECTIONS[key]) if pts else None
     return np.nan if x is None else x
 
@@ -104,8 +112,8 @@ def below_benchmark(pos: Positions, rows: np.ndarray, key: str) -> BelowBenchmar
     j, higher = KIDX[key], DIRECTIONS[key]
     pct, bound, vals = pos.bench_pct[rows, j], pos.bench_bound[rows, j], pos.values[rows, j]
     sel = np.flatnonzero(pr.below_mask(pct, bound))
-    codes = pos.gcode[rows][sel]
-    levels = np.array([[_level(pos, g, key, 25.0), _level(pos, g, key, 50.0)] for g in pos.gnames],
+    codes = pos.bcode[rows][sel]
+    levels = np.array([[_level(pos, c, key, 25.0), _level(pos, c, key, 50.0)] for c in range(max(len(pos.brefs), 1))],
                       dtype="float64").reshape(-1, 2)
     p25, med = levels[codes, 0], levels[codes, 1]
     gap_med, gap_p25 = pr.shortfall(vals[sel], med, higher), pr.shortfall(vals[sel], p25, higher)
@@ -119,11 +127,16 @@ def below_benchmark(pos: Positions, rows: np.ndarray, key: str) -> BelowBenchmar
                           gap_to_median=rounded_list(gap_med, 4), gap_to_p25=rounded_list(gap_p25, 4))
 
 
+def benchmark_scopes(pos: Positions, rows: np.ndarray) -> str | None:
+    """The benchmark scopes the accounts' rows use ("Enterprise"; "$25K-$100K ARR band, All")."""
+    labels = [s for c in pos.bench_groups_in(rows) for s in pos.brefs[c].info.scopes]
+    return ", ".join(dict.fromkeys(labels)) or None
+
+
 def peer_group(pos: Positions, group: str) -> PeerGroup:
     rows = pos.rows_of(group)
-    ref = pos.refs.get(group)
     out = PeerGroup(segment=group, size=len(rows), sufficient=pos.sufficient(group),
-                    benchmark_segment=ref.info.segment if ref else None)
+                    benchmark_segment=benchmark_scopes(pos, rows))
     if not out.sufficient:
         out.note = ("Accounts without a segment have no peer group: no peer ranks or aggregates. "
                     if group == NO_SEGMENT else

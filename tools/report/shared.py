@@ -23,6 +23,7 @@ from reports.model import (
     chart,
 )
 from reports.page import NARROW_IN, WIDE_IN
+from tools.benchmarks.views import basis_groups
 from tools.report.cells import action_for, cols, mcell, pcell, render, status_cell, text
 
 PERCENTILE_DEFINITION = (
@@ -184,6 +185,11 @@ def methodology(cmp, rec=None) -> Section:
              + (f", sample size {b.sample_size:,} companies" if b.sample_size else "")
              + (f" (segment: {b.segment})" if b.segment else "") + "."
              if b else "No industry benchmark set is loaded: percentiles are against the peer group only.")
+    rows = basis_groups(cmp.metrics) if b else {}
+    if len(rows) > 1:  # different rows per metric: say which (the narrowest population that contains the account)
+        labels = {m.metric: m.label for m in cmp.metrics}
+        bench += (" Each metric is compared with the narrowest published population that contains your account: "
+                  + "; ".join(f"{', '.join(labels[k] for k in ks)}: {basis}" for basis, ks in rows.items()) + ".")
     cohort = (f"Peer group: {cmp.cohort.description}, {cmp.cohort.size} accounts including yours. Peer groups "
               "of fewer than 10 accounts are never reported, and no individual peer is named or shown "
               "with its minimum or maximum.")

@@ -9,7 +9,7 @@ from analytics.catalog import KEYS, arr_band
 from tools.store.workspace import Workspace
 
 NO_SEGMENT = "(no segment)"  # the peer group of accounts without a segment
-CUSTOMER_COLUMNS = ["id", "name", "industry", "segment", "arr", "region", "contract_start", "csm"]
+CUSTOMER_COLUMNS = ["id", "name", "industry", "segment", "arr", "region", "contract_start", "csm", "employees"]
 #: SQL for a metric_values row's catalog index (-1 for a metric not in the catalog), so a
 #: scan returns numbers only.
 METRIC_CODE = "CASE metric " + " ".join(f"WHEN '{k}' THEN {j}" for j, k in enumerate(KEYS)) + " ELSE -1 END"
@@ -37,9 +37,10 @@ def peer_groups(segments: pd.Series) -> np.ndarray:
 
 
 def customers_table(ws: Workspace) -> pd.DataFrame:
-    """id (index), name, segment, industry, arr, region: a plain read, faster than customers_frame."""
-    rows = ws.db.conn.execute("SELECT id, name, segment, industry, arr, region FROM customers ORDER BY id").fetchall()
-    df = pd.DataFrame(rows, columns=["id", "name", "segment", "industry", "arr", "region"]).set_index("id")
+    """id (index), name, segment, industry, arr, region, employees: a plain read, faster than customers_frame."""
+    cols = ["id", "name", "segment", "industry", "arr", "region", "employees"]
+    rows = ws.db.conn.execute(f"SELECT {', '.join(cols)} FROM customers ORDER BY id").fetchall()
+    df = pd.DataFrame(rows, columns=cols).set_index("id")
     df["arr"] = pd.to_numeric(df["arr"], errors="coerce").astype("float64")
     return df
 

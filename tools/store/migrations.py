@@ -127,7 +127,43 @@ def m005_goal_value_confidence(db: Database) -> None:
 
 
 @migrations()
-def m010_api_tokens(db: Database) -> None:
+def m006_benchmark_scopes(db: Database) -> None:
+    # Benchmark rows gain a scope (the population a row describes: all, a segment, an ARR/ACV or
+    # employee band, an industry, a region, or several at once) and keep several sources side by
+    # side, so the key becomes (set, metric, scope, source, year, stat). ``segment`` keeps the
+    # scope as shown ("All", "Enterprise", "$25K-$100K ARR band"); ``scope_key`` is canonical
+    # ("" = all) and ``scope_json`` its conditions (tools.benchmarks.scopes). ``label`` is a
+    # labelled reference point or performance statistic as written ("Best in class", "Top
+    # decile"), ``sample_note`` the source's note on its sample, ``seq`` the file order.
+    # Existing rows are copied: "All" -> all, a standard segment -> that segment, any other
+    # segment text -> a segment scope written the same way.
+    db.execute("CREATE TABLE benchmark_rows_new (id INTEGER PRIMARY KEY, "
+               "set_id INTEGER NOT NULL REFERENCES benchmark_sets(id), metric TEXT NOT NULL, "
+               "segment TEXT NOT NULL, scope_key TEXT NOT NULL, scope_json TEXT NOT NULL, "
+               "stat TEXT NOT NULL, quantile REAL, value REAL, sample_size INTEGER, source TEXT, year INTEGER, "
+               "label TEXT, sample_note TEXT, seq INTEGER)")
+    db.execute(
+        "INSERT INTO benchmark_rows_new (set_id, metric, segment, scope_key, scope_json, stat, quantile, value, "
+        "sample_size, source, year, seq) "
+        "SELECT set_id, metric, ifnull(segment, 'All'), "
+        "CASE WHEN ifnull(segment, 'All') = 'All' THEN '' "
+        "     ELSE 'segment=' || lower(replace(trim(segment), '-', ' ')) END, "
+        "CASE WHEN ifnull(segment, 'All') = 'All' THEN '[]' "
+        "     ELSE json_array(json_object('dim', 'segment', 'text', trim(segment))) END, "
+        "stat, quantile, value, sample_size, source, year, rowid FROM benchmark_rows "
+        "WHERE set_id IS NOT NULL AND metric IS NOT NULL AND stat IS NOT NULL")
+    db.execute("DROP TABLE benchmark_rows")
+    db.execute("ALTER TABLE benchmark_rows_new RENAME TO benchmark_rows")
+    db.execute("CREATE UNIQUE INDEX idx_benchmark_rows_key ON benchmark_rows "
+               "(set_id, metric, scope_key, ifnull(source, ''), ifnull(year, 0), stat)")
+    # The source a user prefers as the primary reference where several cover one metric and scope.
+    db["benchmark_sets"].add_column("prefer_source", str)
+    # Account size in employees, for benchmark rows scoped by employee band.
+    db["customers"].add_column("employees", int)
+
+
+@migrations()
+def m007_api_tokens(db: Database) -> None:
     # Bearer tokens of the HTTP API (tools.store.tokens): only a SHA-256 of each token is kept.
     # user '' = the main workspace; otherwise the signed-in user whose workspace the token opens.
     db["api_tokens"].create(

@@ -33,6 +33,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
          "--disable-sync", "--no-first-run"]
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "data" / "saas_industry_benchmarks_2026.csv"
+PUBLISHED = ROOT / "tests" / "fixtures" / "ingest" / "published"
 ANSWER_TIMEOUT_MS = 30_000
 CLI = [sys.executable, "-c", "import sys; from agent.cli import main; sys.exit(main(sys.argv[1:]))"]
 
@@ -194,13 +195,35 @@ def test_starter_compares_acme_with_the_cli_figures(page, server, tmp_path):
 
 
 def test_uploaded_benchmarks_are_loaded_and_the_portfolio_compared(page, server, tmp_path):
-    send(page, "Compare my customers against these benchmarks", [SAMPLE])
+    send(page, "Compare my customers against these benchmarks", [PUBLISHED / "kbcm_style_acv_bands.csv"])
     shot(page, tmp_path, "03-upload")
     text = last_answer(page).inner_text()
-    assert "Loaded benchmarks for SaaS industry across 22 metrics" in text
+    name = "KBCM-style SaaS survey 2023: retention and onboarding by ACV band (synthetic)"
+    assert f"Loaded benchmark set {name}" in text and "It is not the active set; SaaS Industry 2026 stays active" in text
+    assert "Time to First Value (days) -> Time to Value (alias)" in text  # every mapping listed, in words
+    assert "'Gross Dolar Retention' looks like Renewal Rate" in text  # a near miss asks
     steps = [t.lower() for t in page.locator('[data-step-type="tool"]').all_inner_texts()]
     assert any("import files" in t for t in steps) and "compare portfolio" in steps[-1]
     assert last_answer(page).locator("table").count() >= 1
+
+    page.get_by_role("button", name="Make 'KBCM-style SaaS survey 2023\u2026' the active set").click()
+    page.wait_for_function("() => document.body.innerText.includes('is now the active benchmark set')")
+    page.wait_for_selector("#stop-button", state="detached")
+    shot(page, tmp_path, "03b-activated")
+    with sqlite3.connect(server.db) as conn:
+        assert conn.execute("SELECT name FROM benchmark_sets WHERE active = 1").fetchone()[0] == name
+        conn.execute("UPDATE benchmark_sets SET active = (name = 'SaaS Industry 2026')")  # as the other tests expect
+
+
+def test_an_empty_file_is_answered_with_the_reason_not_with_older_data(page, server, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    send(page, "How does Acme Corp compare to peers?", [empty])
+    shot(page, tmp_path, "03c-empty")
+    text = last_answer(page).inner_text()
+    assert "'empty.csv' is empty (0 bytes)" in text and "your question was not answered" in text
+    assert last_answer(page).locator("table").count() == 0
+    assert "Traceback" not in server.log.read_text(errors="replace")
 
 
 def test_benchmark_report_docx_download_has_acme_and_no_other_customer(page, server, tmp_path):

@@ -25,6 +25,7 @@ from tools.store.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "data" / "saas_industry_benchmarks_2026.csv"
+COMPILATION = ROOT / "tests" / "fixtures" / "ingest" / "published" / "cs_compilation_multi_source.csv"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -263,22 +264,100 @@ async def test_upload_is_copied_then_imported_and_compared(ws, tmp_path):
     rec, session = use_chainlit()
     app = app_module()
     await app.on_chat_start()
-    attached = upload(session, SAMPLE, "saas_industry_benchmarks_2026.csv", mime="application/vnd.ms-excel")
+    attached = upload(session, COMPILATION, "cs_compilation_multi_source.csv", mime="application/vnd.ms-excel")
     await ask("Compare my customers against these benchmarks", [attached])
 
     Path(attached.path).unlink()  # the session's copy vanishes; ours stays
     copies = list(ws.uploads_dir.rglob("*.csv"))
-    assert [c.name for c in copies] == ["saas_industry_benchmarks_2026.csv"]
-    assert copies[0].read_bytes() == SAMPLE.read_bytes()
+    assert [c.name for c in copies] == ["cs_compilation_multi_source.csv"]
+    assert copies[0].read_bytes() == COMPILATION.read_bytes()
 
     (msg,) = rec.messages()
-    assert "Loaded benchmarks for SaaS industry across 22 metrics" in msg["output"]
+    text = msg["output"]
+    assert "Loaded benchmark set **Cs compilation multi source**" in text
+    assert "It is not the active set; **SaaS Industry 2026** stays active." in text
+    assert "How the file was read (14):" in text  # every normalisation in words, not a count
+    assert "- statistic 'top decile' -> top 10% (a performance percentile)" in text
+    assert "- Gross Revenue Retention -> Renewal Rate (alias)" in text
     steps = rec.tool_steps()
     assert [s["name"] for s in steps] == ["import files", "compare portfolio"]
-    assert "saas_industry_benchmarks_2026.csv" in steps[0]["input"] and "Loaded benchmarks" in steps[0]["output"]
-    assert "| Metric |" in msg["output"]
+    assert '"benchmark": "Cs compilation multi source"' in steps[1]["input"]  # the question uses the file it came with
+    assert "| Metric |" in text
     labels = [a["label"] for a in rec.actions()]
-    assert "Export full analysis" in labels
+    assert "Export full analysis" in labels and "Prefer KeyBanc as primary" in labels
+    assert "Prefer Pendo as primary" not in labels  # Pendo overlaps no other source: nothing to choose
+    (make,) = [a for a in rec.actions() if a["label"] == "Make 'Cs compilation multi source' the active set"]
+
+    import chainlit as cl
+
+    rec.sent.clear()
+    await app.on_action(cl.Action(name=make["name"], payload=make["payload"], label=make["label"]))
+    (msg,) = rec.messages()
+    assert "**Cs compilation multi source** is now the active benchmark set" in msg["output"]
+    assert ws.query("SELECT name FROM benchmark_sets WHERE active = 1")[0]["name"] == "Cs compilation multi source"
+    widgets = next(data for event, data in rec.of("emit") if event == "chat_settings")
+    assert next(w for w in widgets if w["id"] == "benchmark_set")["initial"] == "Active set: Cs compilation multi source"
+
+
+async def test_a_file_already_loaded_is_not_loaded_again(ws):
+    rec, session = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    before = counts(ws)
+    await ask("Compare my customers against these benchmarks", [upload(session, SAMPLE, "copy of sample.csv")])
+    (msg,) = rec.messages()
+    assert "This file is already loaded as benchmark set **SaaS Industry 2026**" in msg["output"]
+    assert "nothing was loaded again. It is now the active set" in msg["output"]
+    assert [s["name"] for s in rec.tool_steps()] == ["import files", "compare portfolio"]
+    assert counts(ws) == before
+
+
+async def test_a_refused_upload_is_answered_with_the_reason_and_nothing_else(ws, tmp_path):
+    rec, session = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    import chainlit as cl
+
+    from agent.ui import uploads
+
+    placeholder = tmp_path / "refused"
+    placeholder.touch()
+    element = cl.File(name="big.csv", path=str(placeholder), mime=uploads.REFUSED_MIME)
+    uploads._refused[element.id] = uploads.refusal("big.csv", 12 * 1024 * 1024, True)
+    before = counts(ws)
+    await ask("How does Acme Corp compare to peers?", [element])
+    (msg,) = rec.messages()
+    assert msg["output"].startswith("'big.csv' is 12.0 MB; the limit is 10 MB. Nothing was imported, and your "
+                                    "question was not answered")
+    assert rec.tool_steps() == [] and counts(ws) == before and element.id not in uploads._refused
+
+
+async def test_the_upload_guard_turns_an_empty_upload_into_a_refused_placeholder(ws):
+    use_chainlit()
+    app_module()  # installs the guard on Chainlit's server app
+    import httpx
+    from chainlit.server import app as server
+    from chainlit.session import WebsocketSession
+
+    from agent.ui import uploads
+
+    session = WebsocketSession(id=str(uuid.uuid4()), socket_id="s1", emit=None, emit_call=None, user_env={},
+                               client_type="webapp")
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=server), base_url="http://t") as client:
+            empty = await client.post("/project/file", params={"session_id": session.id},
+                                      files={"file": ("empty.csv", b"", "text/csv")})
+            good = await client.post("/project/file", params={"session_id": session.id},
+                                     files={"file": ("ok.csv", b"metric,p50\nnps,30\n", "text/csv")})
+            lost = await client.post("/project/file", params={"session_id": "no-such-session"},
+                                     files={"file": ("empty.csv", b"", "text/csv")})
+        assert empty.status_code == 200 and good.status_code == 200 and lost.status_code == 404
+        refused = session.files[empty.json()["id"]]
+        assert refused["type"] == uploads.REFUSED_MIME and refused["size"] == 0
+        assert "'empty.csv' is empty (0 bytes)" in uploads._refused[empty.json()["id"]]
+        assert session.files[good.json()["id"]]["type"] == "text/csv"  # Chainlit's own handler
+    finally:
+        await session.delete()
 
 
 @pytest.mark.parametrize("content, name, expected", [

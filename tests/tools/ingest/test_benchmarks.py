@@ -42,12 +42,15 @@ def test_wide_messy_file_with_aliases_segments_units_and_reference_points(ws):
     assert "Time to Value: converted 'hours' to days (\u00f724)" in out.normalisations
     assert "segment 'MM' read as Mid-Market" in out.normalisations
     assert "segment 'Enterprise (>$100K ARR)' read as Enterprise" in out.normalisations
-    assert any("listed best-first" in n for n in out.normalisations)
-    assert out.summary.startswith("Loaded benchmarks across 5 metrics in 5 categories; segments Enterprise, "
-                                  "Mid-Market; sample size 330. Source: CS Index, 2026.")
+    assert out.readings == [
+        "Time to Value (Mid-Market, CS Index 2026): percentiles read as performance percentiles, 75th = fewer days "
+        "(stored as value quantiles: P10 -> P90, P25 -> P75, P75 -> P25, P90 -> P10); median 45 days"]
+    assert "NPS Score -> NPS (alias)" in out.mappings and "column '50th percentile' -> median" in out.mappings
+    assert out.summary.startswith("Loaded benchmark set **CS Index 2026**: 5 metrics in 5 categories; scopes "
+                                  "Enterprise, Mid-Market; sample size 330. Source: CS Index, 2026.")
     q = quantiles(ws, "CS Index 2026")
     assert q[("time_to_value_days", "Enterprise")] == [20, 30, 50, 70, 100]  # hours / 24
-    assert q[("time_to_value_days", "Mid-Market")] == [20, 30, 45, 60, 90]  # reordered to increase with p
+    assert q[("time_to_value_days", "Mid-Market")] == [20, 30, 45, 60, 90]  # performance P10 = 90 days is P90
     assert q[("net_revenue_retention", "Mid-Market")] == [92, 100, 107, 115, 124]
     assert q[("nps", "Mid-Market")] == [-5, 12, 31, 45, 60]
     assert ("csat", "Enterprise") not in q  # unreconciled: not stored
@@ -86,11 +89,12 @@ def test_long_shape_keeps_labelled_reference_points(ws):
     assert out.shape == "long" and out.segments == ["Enterprise", "Mid-Market"]
     assert sorted((r.metric, r.label, r.value) for r in out.reference_points) == [
         ("nps", "Best in class", 70.0), ("nps", "Good", 40.0)]
-    q = quantiles(ws, "benchmarks_long")
+    assert out.name == "Survey Co 2025"  # a human name: the file's one source and year
+    q = quantiles(ws, "Survey Co 2025")
     assert q[("nps", "Enterprise")] == [12, 32, 48]  # "best in class" is not a percentile
     assert q[("feature_adoption", "Mid-Market")] == [30, 45, 60]
     assert q[("time_to_value_days", "Mid-Market")] == [20, 30, 50]
-    stats = benchmark_stats(ws, benchmark_set(ws, "benchmarks_long")["id"])
+    stats = benchmark_stats(ws, benchmark_set(ws, "Survey Co 2025")["id"])
     ref = stats[stats.stat == "best in class"]
     assert ref["quantile"].isna().all() and ref["value"].tolist() == [70.0]
 
@@ -116,7 +120,8 @@ def test_quantiles_that_do_not_increase_are_a_problem(ws, tmp_path):
     before = snapshot(ws)
     err = fails(load_benchmarks_file, ws, write(tmp_path, "q.csv", "metric,p25,p50,p75\nnps,10,30,20\n"))
     assert problem_lines(err) == [
-        "q.csv, row 2, column 'p75': \"20\", expected quantiles of NPS (All) increasing with p (P50 = 30 > P75 = 20)"]
+        "q.csv, row 2, column 'p75': \"20\", expected values of NPS that rise steadily with the percentile: "
+        "median = 30 but P75 = 20"]
     assert snapshot(ws) == before
 
 
@@ -126,7 +131,8 @@ def test_unknown_metrics_only_fails_and_stores_nothing(ws, tmp_path):
     err = fails(load_file, ws, write(tmp_path, "unk.csv", "metric,p25,p50\nHappiness,1,2\nVibes,3,4\n"))
     assert problem_lines(err) == [
         "unk.csv: no benchmark could be stored: no metric matches the catalog with a usable unit (found: "
-        "Happiness, Vibes); expected metrics such as NPS, DAU/MAU, Time to Value, Net Revenue Retention"]
+        "Happiness, Vibes); expected metrics such as NPS, DAU/MAU, Time to Value, Net Revenue Retention; map a "
+        "name with --map \"NAME=metric_key\""]
     assert snapshot(ws) == before
     assert active_benchmark_set(ws)["name"] == "keep"
 
@@ -151,15 +157,19 @@ def test_bad_benchmark_cells_fail_whole_file(ws, tmp_path):
 def test_duplicate_metric_segment_rows(ws, tmp_path):
     path = write(tmp_path, "d.csv", "metric,segment,p50\nnps,SMB,30\nNPS Score,smb,31\n")
     err = fails(load_benchmarks_file, ws, path)
-    assert problem_lines(err) == ["d.csv, row 3, column 'p50': \"31\", expected one p50 for NPS / SMB "
-                                  "(already given on row 2)"]
+    assert problem_lines(err) == ["d.csv, row 3, column 'p50': \"31\", expected one p50 for NPS (SMB) "
+                                  "(row 2 gives 30; a second source needs its own source name or year)"]
 
 
-def test_reload_same_name_replaces_and_latest_is_active(ws, tmp_path):
+def test_reload_same_name_replaces_and_a_new_set_is_active_only_when_asked(ws, tmp_path):
     first = load_benchmarks_file(ws, FIXTURES / "benchmarks_long.csv", name="Industry")
-    load_benchmarks_file(ws, FIXTURES / "benchmarks_raw.csv", name="Other")
-    assert active_benchmark_set(ws)["name"] == "Other"
+    assert first.active  # the first set becomes active: none was
+    other = load_benchmarks_file(ws, FIXTURES / "benchmarks_raw.csv", name="Other")
+    assert not other.active and other.previous_active == "Industry"
+    assert "It is not the active set; **Industry** stays active." in other.summary
+    assert active_benchmark_set(ws)["name"] == "Industry"
     again = load_benchmarks_file(ws, write(tmp_path, "v2.csv", "metric,p50\nnps,33\n"), name="industry")
+    assert again.active  # replacing the active set keeps it active
     sets = list_benchmark_sets(ws)
     assert [s["name"] for s in sets] == ["industry", "Other"]
     assert [s["active"] for s in sets] == [True, False]
@@ -210,8 +220,8 @@ def test_sample_benchmark_file_through_the_tool(ws):
     assert out.unrecognised == [] and out.unreconciled == [] and len(out.metrics_matched) >= 12
     assert out.segments == ["Enterprise", "Mid-Market", "SMB"] and out.sample_size == 500
     assert out.industry == "SaaS" and out.year == 2026
-    assert out.summary.startswith(f"Loaded benchmarks for SaaS industry across {len(out.metrics_matched)} metrics in "
-                                  f"{len(out.by_category)} categories; segments Enterprise, Mid-Market, SMB; "
+    assert out.summary.startswith(f"Loaded benchmark set **SaaS Industry 2026** (SaaS): {len(out.metrics_matched)} "
+                                  f"metrics in {len(out.by_category)} categories; scopes Enterprise, Mid-Market, SMB; "
                                   "sample size 500.")
     df = benchmark_quantiles(ws, active_benchmark_set(ws)["id"])
     for _, g in df.groupby(["metric", "segment"]):
@@ -221,7 +231,7 @@ def test_sample_benchmark_file_through_the_tool(ws):
 def test_tool_reads_only_uploaded_files(ws, tmp_path):
     upload = write(ws.uploads_dir, "bench.csv", "metric,p50\nnps,30\n")
     out = TOOL.run(ws, LoadBenchmarksInput(path="bench.csv"))  # the name as uploaded
-    assert out.name == "bench" and Path(upload).exists()
+    assert out.name == "Bench" and Path(upload).exists()  # no title or source: the file name, readable
     staged = write(ws.uploads_dir / "a1b2c3", "Industry 2026.csv", "metric,p50\nnps,31\n")
     assert TOOL.run(ws, {"path": "Industry 2026.csv"}).name == "Industry 2026" and staged.exists()
     outside = write(tmp_path / "elsewhere", "secret.csv", "metric,p50\nnps,30\n")
@@ -234,5 +244,5 @@ def test_tool_reads_only_uploaded_files(ws, tmp_path):
 
 def test_two_columns_for_one_statistic(ws, tmp_path):
     err = fails(load_benchmarks_file, ws, write(tmp_path, "two.csv", "metric,P50,Median,P75\nnps,30,31,40\n"))
-    assert problem_lines(err) == ["two.csv, row 1, column 'Median': \"Median\", expected one P50 column "
+    assert problem_lines(err) == ["two.csv, row 1, column 'Median': \"Median\", expected one median column "
                                   "(column 'P50' is the same statistic)"]

@@ -77,8 +77,9 @@ def _run(ws, argv: list[str]) -> int:
 def test_cli_load_and_list(ws, capsys):
     assert _run(ws, ["load", str(FIXTURES / "benchmarks_wide_messy.csv"), "--name", "CS Index"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Loaded benchmarks across 5 metrics in 5 categories")
-    assert "Not stored: CSAT: unit '% satisfied' cannot be converted to CSAT (score 1-5)" in out
+    assert out.startswith("Loaded benchmark set CS Index: 5 metrics in 5 categories")
+    assert "- CSAT: unit '% satisfied' cannot be converted to CSAT (score 1-5)" in out
+    assert "- NPS Score -> NPS (alias)" in out
     assert _run(ws, ["load", str(FIXTURES / "portfolio_good.csv"), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["kind"] == "portfolio" and data["accounts_created"] == 4

@@ -10,12 +10,12 @@ from scipy.stats import percentileofscore
 
 from agent.cli import main
 from analytics.catalog import BY_KEY, KEYS
-from tests.factories import add_customers, add_quantile_benchmark, set_metric
+from tests.factories import add_customers, add_quantile_benchmark, scope_columns, set_metric
 from tools.base import ToolError
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
 from tools.portfolio.snapshots import snapshot_metrics
-from tools.store.frames import latest_metrics
+from tools.store.frames import customers_table, latest_metrics
 from tools.store.workspace import now_iso
 
 ENT = {"nps": {25: 20.0, 50: 40.0, 75: 60.0, 90: 70.0},
@@ -29,7 +29,7 @@ ALL = {"nps": {25: 10.0, 50: 30.0, 75: 50.0, 90: 60.0},
 def add_rows(ws, set_id: int, points: dict, segment: str) -> None:
     with ws.write() as db:
         db["benchmark_rows"].insert_all(
-            {"set_id": set_id, "metric": m, "segment": segment, "stat": f"p{int(p)}", "quantile": p,
+            {"set_id": set_id, "metric": m, **scope_columns(segment), "stat": f"p{int(p)}", "quantile": p,
              "value": v, "sample_size": 300} for m, pts in points.items() for p, v in pts.items())
 
 
@@ -185,12 +185,11 @@ def test_raw_peer_benchmark_matches_scipy(ws):
     for r in below.rows():
         assert r["percentile"] == pytest.approx(100 - percentileofscore(ttv_vals, r["value"], kind="mean"), abs=0.01)
         assert r["benchmark_p25"] == pytest.approx(np.percentile(ttv_vals, 75), abs=1e-4)  # lower is better
-    from tools.benchmarks.lookup import benchmark_for_account, benchmark_refs, find_set
+    from tools.benchmarks.lookup import benchmark_for_account
 
-    ref = benchmark_refs(ws, find_set(ws, None), ["Enterprise"])["Enterprise"]
-    single = benchmark_for_account(ws, None, "Enterprise")
-    assert ref.info == single.info and ref.info.sample_size == 40
-    assert set(ref.peers) == set(single.peers) and all(np.array_equal(ref.peers[k], single.peers[k]) for k in ref.peers)
+    single = benchmark_for_account(ws, None, {"segment": "Enterprise"})
+    assert single.info.sample_size == 40 and single.bases["nps"].scope == "All"
+    assert np.array_equal(single.peers["nps"], np.sort(nps_vals))
 
 
 def test_each_run_is_stored_as_a_snapshot(book):
@@ -274,10 +273,14 @@ def test_benchmark_refs_agree_with_benchmark_for_account(book):
     from tools.benchmarks.lookup import benchmark_for_account, benchmark_refs, find_set
 
     ws, *_ = book
-    refs = benchmark_refs(ws, find_set(ws, None), ["Enterprise", "SMB", "(no segment)"])
-    for group, seg in (("Enterprise", "Enterprise"), ("SMB", "SMB"), ("(no segment)", None)):
-        single = benchmark_for_account(ws, None, seg)
-        assert refs[group].info == single.info and refs[group].quantiles == single.quantiles
+    add_customers(ws, 2, segment=None, seed=8, names=["Loose 1", "Loose 2"])
+    customers = customers_table(ws)
+    codes, refs = benchmark_refs(ws, find_set(ws, None), customers)
+    assert len(refs) == 2  # Enterprise accounts use the Enterprise rows; everyone else the 'All' rows
+    for i, (_, account) in enumerate(customers.iterrows()):
+        single = benchmark_for_account(ws, None, account)
+        assert refs[codes[i]].info == single.info and refs[codes[i]].quantiles == single.quantiles
+        assert single.info.segment == ("Enterprise" if account["segment"] == "Enterprise" else "All")
 
 
 def test_accounts_without_segment_have_no_peer_group(book):
