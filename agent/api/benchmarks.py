@@ -41,7 +41,12 @@ class _File(Request):
     file: UploadFile = Field(description="CSV or XLSX (decided by content), at most 10 MB")
 
 
-BenchmarkUpload = derive("BenchmarkUpload", LoadBenchmarksInput, exclude=("path",), base=_File)
+class _BenchmarkFile(_File):
+    map: list[str] = Field(default_factory=list, description="'NAME=metric_key' for a metric name in the file "
+                           "the catalog does not know (repeatable), as `peerbench load --map`")
+
+
+BenchmarkUpload = derive("BenchmarkUpload", LoadBenchmarksInput, exclude=("path", "map"), base=_BenchmarkFile)
 _KINDS = Literal["benchmarks", "portfolio", "history", "goals"]
 
 
@@ -103,20 +108,21 @@ def only_metrics(out: CompareCustomerOutput, metrics: str) -> CompareCustomerOut
 
 
 @router.get("/api/benchmarks", response_model=ListBenchmarksOutput, responses=responses(401),
-            summary="The benchmark sets loaded in this workspace (the latest load is active)")
+            summary="The benchmark sets loaded in this workspace and which one is active")
 def get_benchmark_sets(caller: CallerDep):
     return list_benchmarks(caller.ws, ListBenchmarksInput())
 
 
 @router.post("/api/benchmarks/upload", response_model=LoadBenchmarksOutput, status_code=201,
+             response_model_exclude={"upload"},  # a server path: never sent to a client
              responses=responses(401, 413, 422), max_body_size=BODY_LIMIT,
-             summary="Import a benchmark file (CSV or XLSX) as the active benchmark set")
+             summary="Import a benchmark file (CSV or XLSX) as a benchmark set (active when asked or when none is)")
 def upload_benchmarks(caller: CallerDep, form: Annotated[BenchmarkUpload, Form()]):
     """The load summary; a bad file is rejected whole with every problem's file, row and column."""
     staged = receive(form.file, caller.ws)
     try:
-        return load_benchmarks_file(caller.ws, staged.path, display_name=staged.name,
-                                    **form.model_dump(exclude={"file"}, exclude_none=True))
+        return load_benchmarks_file(caller.ws, staged.path, display_name=staged.name, mapping=form.map or None,
+                                    **form.model_dump(exclude={"file", "map"}, exclude_none=True))
     except Exception:
         discard(staged)
         raise

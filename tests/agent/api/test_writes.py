@@ -15,8 +15,17 @@ SAMPLE = ROOT / "data" / "saas_industry_benchmarks_2026.csv"
 PORTFOLIO = ROOT / "tests" / "fixtures" / "ingest" / "portfolio_good.csv"
 
 
-async def test_upload_benchmarks_is_the_load_summary(api, capsys):
-    response = await api.post("/api/benchmarks/upload", data={"name": "Survey 2026", "year": "2026"},
+async def test_upload_benchmarks_is_the_load_summary(api, capsys, tmp_path):
+    import shutil
+    import sqlite3
+
+    from tools.store.workspace import Workspace
+
+    twin = Workspace(tmp_path / "twin" / "peerbench.db")  # the same workspace before the upload, for the CLI
+    twin.path.parent.mkdir(parents=True)
+    with sqlite3.connect(api.ws.path) as src, sqlite3.connect(twin.path) as dst:
+        src.backup(dst)
+    response = await api.post("/api/benchmarks/upload", data={"name": "Survey 2026", "year": "2026", "activate": "true"},
                               files={"file": ("survey.csv", SAMPLE.read_bytes(), "text/csv")})
     assert response.status_code == 201, response.text
     body = response.json()
@@ -24,8 +33,12 @@ async def test_upload_benchmarks_is_the_load_summary(api, capsys):
     assert body["rows_stored"] > 0 and len(body["metrics_matched"]) == 22 and body["year"] == 2026
     staged = list(api.ws.uploads_dir.glob("*/survey.csv"))
     assert len(staged) == 1  # kept in the workspace like a chat upload
-    # the CLI importing the same file says the same
-    assert body == cli_json(api.ws, capsys, "load", str(staged[0]), "--name", "Survey 2026", "--kind", "benchmarks")
+    # the CLI importing the same file into the same workspace says the same
+    cli = cli_json(twin, capsys, "load", str(staged[0]), "--name", "Survey 2026", "--kind", "benchmarks", "--activate")
+    assert "upload" not in body  # the server's path is not the client's business
+    assert {k: v for k, v in body.items() if k != "loaded_at"} == \
+        {k: v for k, v in cli.items() if k not in ("loaded_at", "upload")}
+    shutil.rmtree(twin.path.parent, ignore_errors=True)
     sets = (await api.get("/api/benchmarks")).json()["sets"]
     assert [s["name"] for s in sets if s["active"]] == ["Survey 2026"]
 
