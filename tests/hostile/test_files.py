@@ -1,0 +1,27 @@
+"""Every generated hostile file is refused with file, row and column, and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.hostile.files import cases
+from tests.hostile.harness import build_base, try_file
+
+CASES = cases()
+
+
+@pytest.fixture(scope="module")
+def base_db(tmp_path_factory):
+    return build_base(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_hostile_file_is_refused_cleanly(case, base_db, tmp_path):
+    outcome = try_file(base_db, case, tmp_path)
+    assert outcome.refused, outcome.message
+    assert outcome.located, (case.row, case.column, case.says, outcome.message)
+    assert outcome.unchanged, outcome.message
+
+
+def test_the_suite_tries_enough_files():
+    assert len(CASES) >= 50 and len({c.name for c in CASES}) == len(CASES)
