@@ -18,6 +18,7 @@ from tools.ingest.detect import KINDS, detect_kind
 from tools.ingest.load_benchmarks import load_benchmarks_file
 from tools.ingest.portfolio import import_history, import_portfolio
 from tools.ingest.reader import read_table
+from tools.inputs import check_text, visible
 
 
 def load_file(ws, path: str | Path, kind: str | None = None, name: str | None = None,
@@ -30,9 +31,32 @@ def load_file(ws, path: str | Path, kind: str | None = None, name: str | None = 
     Raises ImportFailed (nothing changed) or ToolError.
     """
     if kind is not None and kind not in KINDS[:-1]:
-        raise ToolError(f"Unknown kind '{kind}'; expected one of {', '.join(KINDS[:-1])}.")
+        raise ToolError(f"Unknown kind '{visible(kind)}'; expected one of {', '.join(KINDS[:-1])}.")
+    _check_names(path, name=name, sheet=sheet, display_name=display_name)
     table = read_table(path, sheet=sheet, display_name=display_name)
-    kind = kind or detect_kind(table)
+    out = _import(ws, path, table, kind or detect_kind(table), name, sheet, display_name, today)
+    if table.encoding not in (None, "UTF-8") and hasattr(out, "summary"):
+        out.summary += f" Text encoding: {encoding_note(table)}."
+    return out
+
+
+def encoding_note(table) -> str:
+    """How the file's text was decoded, when it was not UTF-8 (the reader's note says it)."""
+    return next((n for n in table.notes if "UTF-8" in n or "UTF-16" in n), f"read as {table.encoding}")
+
+
+def _check_names(path, **names: str | None) -> None:
+    """Typed names (a set name, a sheet, the upload's file name) follow the text rule of tools.inputs."""
+    names["file name"] = Path(path).name
+    for what, text in names.items():
+        if text:
+            try:
+                check_text(text, what.replace("_", " "))
+            except ValueError as exc:
+                raise ToolError(f"Nothing was imported: the {visible(str(exc))}.") from None
+
+
+def _import(ws, path, table, kind: str, name, sheet, display_name, today) -> ToolOutput:
     if kind == "benchmarks":
         return load_benchmarks_file(ws, path, name=name, sheet=sheet, display_name=display_name, table=table)
     if kind == "portfolio":
@@ -43,8 +67,7 @@ def load_file(ws, path: str | Path, kind: str | None = None, name: str | None = 
         if importlib.util.find_spec("tools.ingest.goals") is None:
             raise ToolError(f"{table.file} looks like a goals file; goals import is not available yet.")
         goals_import = importlib.import_module("tools.ingest.goals")
-        extra = {"display_name": display_name} if display_name else {}
-        return goals_import.import_goals(ws, path, sheet, **extra)
+        return goals_import.import_goals(ws, path, sheet, table=table)
     raise ToolError(
         f"Could not tell what {table.file} holds from its columns ({', '.join(table.headers[:12])}). "
         "Expected a benchmark file (metric with P25/Median/P75 columns, or metric, stat, value), "
