@@ -50,6 +50,27 @@ class Scope:
     shown_groups: list[frozenset[int]] = field(default_factory=list)
 
 
+def apply_migrations(db: Database) -> None:
+    """Apply the pending migrations, safe when several processes open a new workspace at once.
+
+    The pending list is read first without a lock (the common case: nothing to do). Otherwise
+    the migrations run in one ``BEGIN IMMEDIATE`` transaction: the first process to take the
+    write lock applies them all, the others wait (busy timeout), then find nothing pending when
+    sqlite-utils checks again inside their own transaction. All or nothing: a failing migration
+    leaves the file as it was. (A migration registered ``transactional=False``, e.g. VACUUM,
+    cannot run this way; none is.)
+    """
+    if not migrations.pending(db):
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)  # re-reads what is pending, now under the lock
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
 class Workspace:
     """A handle on the workspace file; cheap to share between threads."""
 
@@ -97,7 +118,7 @@ class Workspace:
     def _migrate(self, db: Database) -> None:
         with self._migrate_lock:
             if not self._migrated:
-                migrations.apply(db)
+                apply_migrations(db)
                 self._migrated = True
 
     @contextlib.contextmanager
