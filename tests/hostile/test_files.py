@@ -25,3 +25,16 @@ def test_hostile_file_is_refused_cleanly(case, base_db, tmp_path):
 
 def test_the_suite_tries_enough_files():
     assert len(CASES) >= 50 and len({c.name for c in CASES}) == len(CASES)
+
+
+BOMBS = [c for c in CASES if c.name in ("zip_bomb.xlsx", "zip_many_parts.xlsx", "shared_strings_40mb.xlsx",
+                                        "shared_strings_count.xlsx")]
+
+
+@pytest.mark.parametrize("case", BOMBS, ids=[c.name for c in BOMBS])
+def test_xlsx_bombs_are_refused_before_openpyxl_parses(case, base_db, tmp_path, monkeypatch):
+    import openpyxl
+
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("openpyxl parsed a bomb"))
+    outcome = try_file(base_db, case, tmp_path)
+    assert outcome.clean, outcome.message

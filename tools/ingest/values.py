@@ -219,8 +219,10 @@ def clean_text(text: str, *, max_len: int = 200, missing: frozenset[str] = MISSI
 
 # --- the decimal mark of a file ---------------------------------------------------------------
 
-_COMMA_DECIMAL = r"\d+,(?:\d{1,2}|\d{4,})|0,\d{3}|\d{1,3}(?:\.\d{3})+,\d+"   # 12,5  0,125  1.234,5
-_POINT_DECIMAL = r"\d+\.(?:\d{1,2}|\d{4,})|0\.\d{3}|\d{1,3}(?:,\d{3})+\.\d+"  # 12.5  0.125  1,234.5
+_COMMA_DECIMAL = re.compile(r"\d+,(?:\d{1,2}|\d{4,})|0,\d{3}|\d{1,3}(?:\.\d{3})+,\d+")   # 12,5  0,125  1.234,5
+_POINT_DECIMAL = re.compile(r"\d+\.(?:\d{1,2}|\d{4,})|0\.\d{3}|\d{1,3}(?:,\d{3})+\.\d+")  # 12.5  0.125  1,234.5
+_NUMBER_CELL = re.compile(r' *"? *[-+\u2212]? *[$\u20ac\u00a3]? *([\d.,]+) *(?:%|[kmb]n?)? *"? *\r?', re.IGNORECASE)
+_PROBES = {",": re.compile(r"\d,\d"), ".": re.compile(r"\d\.\d")}
 
 
 @dataclass(frozen=True)
@@ -238,10 +240,21 @@ class DecimalStyle:
     conflict: tuple | None = None
 
 
-def _number_cells(core: str, delimiter: str) -> re.Pattern:
-    d = re.escape(delimiter)
-    return re.compile(rf'(?m)(?:^|(?<={d}))"? *[-+\u2212]? *[$\u20ac\u00a3]? *({core}) *(?:%|[kmb]n?)? *"?(?={d}|\r?$)',
-                      re.IGNORECASE)
+def _first_cell(text: str, delimiter: str, mark: str, evidence: re.Pattern) -> tuple[int, str] | None:
+    """(line, cell) of the first cell that is a number written with ``mark`` as its decimal mark.
+
+    Scans for a digit-mark-digit (one pass, none when the mark never occurs), then reads only
+    the cells around the hits.
+    """
+    if mark not in text:
+        return None
+    for m in _PROBES[mark].finditer(text):
+        start = max(text.rfind(delimiter, 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        ends = [e for e in (text.find(delimiter, m.end()), text.find("\n", m.end())) if e != -1]
+        cell = _NUMBER_CELL.fullmatch(text, start, min(ends, default=len(text)))
+        if cell and evidence.fullmatch(cell.group(1)):
+            return text.count("\n", 0, start) + 1, cell.group(1)
+    return None
 
 
 def decimal_style(text: str, delimiter: str) -> DecimalStyle:
@@ -254,11 +267,10 @@ def decimal_style(text: str, delimiter: str) -> DecimalStyle:
     >>> decimal_style("name;nps\\nAcme;4.125\\n", ";").decided
     False
     """
-    comma = _number_cells(_COMMA_DECIMAL, delimiter).search(text)
-    point = _number_cells(_POINT_DECIMAL, delimiter).search(text)
+    comma = _first_cell(text, delimiter, ",", _COMMA_DECIMAL)
+    point = _first_cell(text, delimiter, ".", _POINT_DECIMAL)
     if comma and point:
-        line = lambda m: text.count("\n", 0, m.start()) + 1  # noqa: E731
-        return DecimalStyle(False, conflict=((line(comma), comma.group(1)), (line(point), point.group(1))))
+        return DecimalStyle(False, conflict=(comma, point))
     if comma or point:
-        return DecimalStyle(True, comma is not None, f'"{(comma or point).group(1)}"')
+        return DecimalStyle(True, comma is not None, f'"{(comma or point)[1]}"')
     return DecimalStyle(False)

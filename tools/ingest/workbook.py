@@ -37,7 +37,7 @@ _STRING_ITEM = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
 
 
 def _mb(n: float) -> str:
-    return f"{n / 1_048_576:,.0f} MB"
+    return f"{n / 1_048_576:,.1f} MB"
 
 
 def check_zip(data: bytes, probs: Problems) -> None:

@@ -208,7 +208,7 @@ def test_declared_total_size_is_capped(tmp_path, monkeypatch):
     monkeypatch.setattr(workbook_mod, "MAX_XLSX_UNCOMPRESSED", 1000)
     path = make_xlsx(tmp_path / "big.xlsx", [["name", "nps"]] + [[f"A{i}", i] for i in range(200)])
     err = fails(read_table, path)
-    assert "over the 0 MB limit (possible zip bomb)" in problem_lines(err)[0]
+    assert "over the 0.0 MB limit (possible zip bomb)" in problem_lines(err)[0]
 
 
 # --- XLSX --------------------------------------------------------------------------------------
