@@ -35,10 +35,6 @@ CONTRACT_LEAD_YEARS = 5    # a contract may start up to 5 years after today (sig
 GOAL_HORIZON_YEARS = 10    # a goal's target date at most 10 years after its start
 
 
-class Implausible(ValueError):
-    """A value outside the plausible range; ``str(exc)`` completes "expected ..."."""
-
-
 def control_character(text: str) -> str | None:
     """Where the first control character of ``text`` is, in words; None when there is none.
 

@@ -32,6 +32,12 @@ def checksum(path: Path) -> str:
         conn.close()
 
 
+def data_checksum(ws: Workspace) -> str:
+    """SHA-256 of the workspace's dump without the audit of tool calls (written for refused calls too)."""
+    lines = [ln for ln in ws.db.conn.iterdump() if "tool_calls" not in ln]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
 def build_base(folder: Path) -> Path:
     """A workspace holding two accounts, a goal and a benchmark set, imported from valid files."""
     db = folder / "base" / "peerbench.db"

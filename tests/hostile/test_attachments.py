@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agent.core import answer
 from agent.session import Session, Settings
-from tests.hostile.harness import checksum
+from tests.hostile.harness import data_checksum
 from tools.registry import all_tools
 
 PORTFOLIO = "name,segment,arr,nps\nAlpha Ltd,SMB,12000,40\nBravo Ltd,SMB,13000,35\n"
@@ -26,18 +26,11 @@ def _files(tmp_path, **texts):
     return out
 
 
-def _data(ws) -> str:
-    """The workspace's data, without the tool-call audit."""
-    import hashlib
-    lines = [ln for ln in ws.db.conn.iterdump() if "tool_calls" not in ln]
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
-
-
 async def test_one_bad_file_among_several_imports_none_of_them(ws, tmp_path):
     files = _files(tmp_path, accounts=PORTFOLIO, bench=BENCH, broken=BAD)
-    before = _data(ws)
+    before = data_checksum(ws)
     ans = await _ask(ws, files)
-    assert _data(ws) == before  # the two good files were not imported either
+    assert data_checksum(ws) == before  # the two good files were not imported either
     assert ans.imports == [] and ans.results == []
     text = ans.text + " ".join(ans.notices)
     assert "broken.csv" in text and "row 2" in text and "column 'nps'" in text
@@ -70,4 +63,4 @@ async def test_a_failed_batch_leaves_the_active_benchmark_as_it_was(ws, tmp_path
     second = _files(tmp_path / "b2", other=BENCH.replace("10,30,50", "11,31,51"), broken=BAD)
     await answer("load these", ws=ws, session=session, attachments=second, registry=all_tools(), settings=Settings())
     assert session.context.benchmark == active
-    assert checksum(ws.path) and ws.query("SELECT COUNT(*) AS n FROM benchmark_sets")[0]["n"] == 1
+    assert ws.query("SELECT COUNT(*) AS n FROM benchmark_sets")[0]["n"] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import openpyxl
 import pytest
 
 from tests.hostile.files import cases
@@ -33,8 +34,6 @@ BOMBS = [c for c in CASES if c.name in ("zip_bomb.xlsx", "zip_many_parts.xlsx", 
 
 @pytest.mark.parametrize("case", BOMBS, ids=[c.name for c in BOMBS])
 def test_xlsx_bombs_are_refused_before_openpyxl_parses(case, base_db, tmp_path, monkeypatch):
-    import openpyxl
-
     monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("openpyxl parsed a bomb"))
     outcome = try_file(base_db, case, tmp_path)
     assert outcome.clean, outcome.message

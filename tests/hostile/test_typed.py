@@ -7,16 +7,19 @@ message naming the field; numbers and dates outside a plausible range are refuse
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import typing
 
 import pytest
 from pydantic import BaseModel, ValidationError
 
 from agent.cli import main
-from agent.loop import Toolbox
 from agent.core import NullEvents
-from tests.hostile.harness import checksum
+from agent.loop import Toolbox
+from agent.ui.settings import Prefs, parse_settings
 from tests.factories import add_customers
+from tests.hostile.harness import checksum, data_checksum
 from tools.registry import all_tools
 from tools.success.manage_goals import ManageGoalsInput, manage_goals
 
@@ -61,13 +64,6 @@ def _toolbox(ws) -> Toolbox:
     return Toolbox(ws, REGISTRY, "hostile", NullEvents())
 
 
-def _data_checksum(ws) -> str:
-    """The dump of the data, without the audit of tool calls (written for refused calls too)."""
-    import hashlib
-    lines = [ln for ln in ws.db.conn.iterdump() if "tool_calls" not in ln]
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
-
-
 GOAL = {"action": "create", "customer": "Acme Corp", "name": "Raise NPS", "metric": "nps", "baseline": 30,
         "target": 50, "target_date": "2027-06-30", "start_date": "2026-01-01"}
 BAD_GOALS = {
@@ -91,21 +87,21 @@ BAD_GOALS = {
 @pytest.mark.parametrize("change", BAD_GOALS, ids=list(BAD_GOALS))
 def test_implausible_goals_are_refused_with_a_clear_error(acme, change):
     fields, says = BAD_GOALS[change]
-    before = _data_checksum(acme)
+    before = data_checksum(acme)
     run = _toolbox(acme).execute("c1", "manage_goals", GOAL | fields)
     assert run.output is None and run.error is not None and says in run.error, run.error
-    assert _data_checksum(acme) == before
+    assert data_checksum(acme) == before
 
 
 @pytest.mark.parametrize("value, says", [(1e308, "1,000,000,000,000"), (250, "0 to 100"), (-5, "0 to 100")])
 def test_implausible_measurements_are_refused(acme, value, says):
     manage_goals(acme, ManageGoalsInput(**(GOAL | {"metric": "feature_adoption", "unit": "percent", "baseline": 40,
                                                    "target": 60, "name": "Adoption"})))
-    before = _data_checksum(acme)
+    before = data_checksum(acme)
     run = _toolbox(acme).execute("c1", "manage_goals", {"action": "measure", "customer": "Acme Corp",
                                                         "goal": "Adoption", "value": value})
     assert run.error is not None and says in run.error, run.error
-    assert _data_checksum(acme) == before
+    assert data_checksum(acme) == before
 
 
 def test_a_measurement_dated_year_1_is_refused(acme):
@@ -152,8 +148,6 @@ def test_bad_cli_arguments_give_a_clear_error_not_a_traceback(case, acme, tmp_pa
 
 
 def test_cli_output_piped_to_a_closed_reader_exits_quietly(demo_db, tmp_path):
-    import subprocess
-    import sys
     code = ("import sys; from agent.cli import main; "
             f"sys.exit(main(['--db', {str(demo_db)!r}, 'portfolio']))")  # ~12 KB of Markdown
     proc = subprocess.run(f"{sys.executable} -c \"{code}\" | head -n 1", shell=True, capture_output=True,
@@ -165,8 +159,6 @@ def test_cli_output_piped_to_a_closed_reader_exits_quietly(demo_db, tmp_path):
 # --- the chat settings panel ------------------------------------------------------------------
 
 def test_settings_panel_refuses_a_csm_name_with_a_control_character(ws):
-    from agent.ui.settings import Prefs, parse_settings
-
     prefs, refused = parse_settings({"csm_name": "Jordan\x07 Lee"}, ws, Prefs(csm_name="Jo"))
     assert prefs.csm_name == "Jo" and len(refused) == 1
     assert "name" in refused[0] and "U+0007" in refused[0] and "\x07" not in refused[0]
