@@ -194,7 +194,7 @@ def _not_imported(attachments, notices: list[str]) -> str:
     bad = [n for n in names if any(x.startswith(f"Could not import {n}:") for x in notices)]
     good = [n for n in names if n not in bad]
     text = (f"None of the {len(names)} attached files was imported: files sent together are imported together "
-            f"or not at all, and {_and(bad)} could not be imported (the problems are listed below).")
+            f"or not at all, and {_and(bad)} could not be imported (the problems are listed with this reply).")
     if good:
         text += f" {_and(good)} {'was' if len(good) == 1 else 'were'} valid but not imported either."
     return (f"{text} Nothing was changed in the workspace and the question was not answered, so that older "

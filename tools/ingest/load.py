@@ -36,7 +36,8 @@ def load_file(ws, path: str | Path, kind: str | None = None, name: str | None = 
     table = read_table(path, sheet=sheet, display_name=display_name)
     out = _import(ws, path, table, kind or detect_kind(table), name, sheet, display_name, today)
     if table.encoding not in (None, "UTF-8") and hasattr(out, "summary"):
-        out.summary += f" Text encoding: {encoding_note(table)}."
+        note = encoding_note(table)
+        out.summary += f" {note[0].upper()}{note[1:]}."
     return out
 
 
