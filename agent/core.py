@@ -119,7 +119,7 @@ async def answer(message: str, *, ws: Workspace, session: Session, attachments: 
     loads, notices, load_text = await _import(ws, attachments, session, registry)
     if len(loads) < len(attachments or ()):
         # A file the question is about did not load: answering from older data would mislead.
-        return _finish(Answer(text=IMPORT_FAILED, mode="offline" if client is None else "claude"),
+        return _finish(Answer(text=_not_imported(attachments, notices), mode="offline" if client is None else "claude"),
                        loads, notices, load_text, message, session, registry, ws)
     toolbox = Toolbox(ws, registry, session.id, events, settings.max_result_bytes, prepare=session.analysis.fill)
     if client is None:
@@ -134,15 +134,44 @@ async def answer(message: str, *, ws: Workspace, session: Session, attachments: 
 # attachments
 
 
+class _RollBack(Exception):
+    """Raised inside the import transaction to undo every file of the message."""
+
+
+def _load_together(ws: Workspace, paths: list[Path]) -> tuple[list[ToolOutput], list[tuple[str, str]]]:
+    """Import every attached file inside one transaction: all of them, or none.
+
+    Each importer's own write joins this transaction (a savepoint), so a bad file is undone
+    at once and the next file is still checked; when any file failed, everything is rolled
+    back, the files that were valid included. Returns (outputs, [(file, problem)]). The
+    write lock is held while the files are validated, so other writers wait (busy timeout)
+    for that long.
+    """
+    outputs, failures = [], []
+    try:
+        with ws.write():
+            for path in paths:
+                try:
+                    outputs.append(load_file(ws, path))
+                except ToolError as exc:
+                    failures.append((path.name, exc.message))
+            if failures:
+                raise _RollBack
+    except _RollBack:
+        return [], failures
+    return outputs, failures
+
+
 async def _import(ws: Workspace, attachments, session: Session,
                   registry: dict[str, Tool]) -> tuple[list[tuple[str, ToolOutput]], list[str], str]:
-    loads, notices, summaries = [], [], []
-    for path in attachments or ():
-        try:
-            out = await asyncio.to_thread(load_file, ws, Path(path))
-        except ToolError as exc:
-            notices.append(f"Could not import {Path(path).name}: {exc.message}")
-            continue
+    paths = [Path(p) for p in attachments or ()]
+    if not paths:
+        return [], [], ""
+    outputs, failures = await asyncio.to_thread(_load_together, ws, paths)
+    if failures:
+        return [], [f"Could not import {name}: {message}" for name, message in failures], ""
+    loads, summaries = [], []
+    for path, out in zip(paths, outputs):
         tool = tool_for_output(registry, out)
         loads.append((tool.name if tool else IMPORTED, out))
         # A registered tool's own view says everything the load did (mappings, readings, whether a
@@ -154,8 +183,29 @@ async def _import(ws: Workspace, attachments, session: Session,
             session.context.benchmark = learned["benchmark"]  # this conversation uses the set it loaded
             session.analysis.learn({"benchmark": learned["benchmark"], "benchmark_label": None})
         session.context.upload = learned.get("upload") or session.context.upload
+        if len(paths) > 1 and path.name not in summary:
+            summary = f"{path.name}: {summary}"
         summaries.append(summary)
-    return loads, notices, "\n\n".join(summaries)
+    return loads, [], "\n\n".join(summaries)
+
+
+def _not_imported(attachments, notices: list[str]) -> str:
+    """The reply when an attached file failed: nothing changed, and which files that covers."""
+    names = [Path(p).name for p in attachments]
+    if len(names) == 1:
+        return IMPORT_FAILED
+    bad = [n for n in names if any(x.startswith(f"Could not import {n}:") for x in notices)]
+    good = [n for n in names if n not in bad]
+    text = (f"None of the {len(names)} attached files was imported: files sent together are imported together "
+            f"or not at all, and {_and(bad)} could not be imported (the problems are listed with this reply).")
+    if good:
+        text += f" {_and(good)} {'was' if len(good) == 1 else 'were'} valid but not imported either."
+    return (f"{text} Nothing was changed in the workspace and the question was not answered, so that older "
+            f"data is not mistaken for the files'. Fix the problems listed and attach all {len(names)} files again.")
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # ---------------------------------------------------------------------------

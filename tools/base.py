@@ -13,15 +13,17 @@ The output's own ``to_markdown()`` is its Markdown view (chat, CLI, ``.md``).
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from analytics.catalog import BY_KEY
+from tools.inputs import check_text, date_problem, number_problem
 
 
 class ToolError(Exception):
@@ -39,9 +41,43 @@ class NotFound(ToolError):
 
 
 class ToolInput(BaseModel):
-    """Base of every tool input: unknown fields are rejected (strict schemas)."""
+    """Base of every tool input: unknown fields are rejected (strict schemas), and every value
+    follows :mod:`tools.inputs` (no control character in any text, numbers finite and within
+    +-1 trillion, dates from 1950 to 2100), nested lists, dicts and models included."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plausible(cls, value: Any, info: ValidationInfo) -> Any:
+        check_typed(value, info.field_name or "input")
+        return value
+
+
+def check_typed(value: Any, what: str) -> None:
+    """Raise ValueError (naming ``what``) for a value :mod:`tools.inputs` refuses."""
+    if isinstance(value, str):
+        check_text(value, what)
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, (int, float)):
+        problem = number_problem(float(value))
+        if problem:
+            raise ValueError(f"{what}: expected {problem}, got {value:g}")
+    elif isinstance(value, dt.date):
+        problem = date_problem(value if not isinstance(value, dt.datetime) else value.date())
+        if problem:
+            raise ValueError(f"{what}: expected {problem}, got {value.isoformat()}")
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            check_typed(getattr(value, name), f"{what}.{name}")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            check_typed(k, what)
+            check_typed(v, f"{what}.{k}")
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for v in value:
+            check_typed(v, what)
 
 
 class ToolOutput(BaseModel):

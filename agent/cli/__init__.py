@@ -32,7 +32,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a writer whose reader went away
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Expected failures print ``error: ...`` (exit 2), never a traceback;
+    output piped into a reader that stops early (``| head``) ends quietly."""
+    from pydantic import ValidationError
+
+    from tools.inputs import visible
     from tools.store.workspace import Workspace
 
     args = build_parser().parse_args(argv)
@@ -40,12 +48,34 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args, ws) or 0
     except ToolError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        for s in exc.suggestions:
-            print(f"  - {s}", file=sys.stderr)
+        _error(visible(exc.message), [visible(s) for s in exc.suggestions])
         return 2
+    except ValidationError as exc:  # a tool input built from the arguments (tools.base.ToolInput)
+        _error("invalid input: " + "; ".join(f"{'.'.join(map(str, e['loc'])) or 'input'}: "
+                                             f"{visible(e['msg']).removeprefix('Value error, ')}"
+                                             for e in exc.errors()[:8]), [])
+        return 2
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     finally:
         ws.close()
+
+
+def _error(message: str, suggestions: list[str]) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    for s in suggestions:
+        print(f"  - {s}", file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail again
+    (the recipe of the Python docs, "Note on SIGPIPE")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout replaced by an object without a file
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,7 +27,7 @@ from agent.ui import auth
 from agent.ui.actions import ActionExpired, Remembered, SpecPayload, to_buttons
 from agent.ui.events import ChainlitEvents, Progress
 from agent.ui.render import compose_text, elements_for, explain
-from agent.ui.settings import Prefs, agent_settings, initial_prefs, panel, panel_state, parse
+from agent.ui.settings import Prefs, agent_settings, initial_prefs, panel, panel_state, parse_settings
 from agent.ui.uploads import UploadRejected, stage_files
 from tools.base import ToolError
 from tools.store.workspace import Workspace
@@ -109,7 +109,9 @@ async def send_panel(chat: Chat, only_if_changed: bool = False) -> None:
 
 async def update_settings(values: dict) -> None:
     chat = current()
-    chat.prefs = parse(values or {}, chat.ws, chat.prefs)
+    chat.prefs, refused = parse_settings(values or {}, chat.ws, chat.prefs)
+    for sentence in refused:
+        await cl.Message(content=sentence).send()
 
 
 def _parent_id() -> str | None:

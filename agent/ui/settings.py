@@ -14,6 +14,7 @@ import chainlit as cl
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from agent.session import Settings
+from tools.inputs import check_text, control_character, visible
 from tools.store.workspace import Workspace
 
 ACTIVE = "(active set)"  # the stored preference for "whatever set is active"; shown with the set's name
@@ -39,7 +40,8 @@ class Prefs(BaseModel):
     @field_validator("csm_name")
     @classmethod
     def _plain_name(cls, v: str) -> str:
-        return " ".join(v.replace("\x00", "").split())
+        """Whitespace collapsed; a control character refused (the one text rule, tools.inputs)."""
+        return " ".join(check_text(v, "your name").split())
 
 
 def mode_label() -> str:
@@ -76,6 +78,12 @@ def panel_state(ws: Workspace) -> tuple:
 
 def parse(values: dict, ws: Workspace, current: Prefs | None = None) -> Prefs:
     """Validate settings sent by the browser; bad fields keep their current value."""
+    return parse_settings(values, ws, current)[0]
+
+
+def parse_settings(values: dict, ws: Workspace, current: Prefs | None = None) -> tuple[Prefs, list[str]]:
+    """Validate settings sent by the browser: the new preferences, where a bad field keeps its
+    current value, and a sentence for each typed value refused (to tell the user)."""
     base = (current or Prefs()).model_dump()
     raw = {"benchmark_set": values.get("benchmark_set", base["benchmark_set"]),
            "cohort_type": values.get("cohort_type", base["cohort_type"]),
@@ -86,10 +94,12 @@ def parse(values: dict, ws: Workspace, current: Prefs | None = None) -> Prefs:
     if raw["benchmark_set"] and raw["benchmark_set"] not in benchmark_sets(ws):
         raw["benchmark_set"] = base["benchmark_set"]
     try:
-        return Prefs.model_validate(raw)
+        return Prefs.model_validate(raw), []
     except ValidationError as exc:
         bad = {str(e["loc"][0]) for e in exc.errors()}
-        return Prefs.model_validate({k: (base[k] if k in bad else v) for k, v in raw.items()})
+        refused = [f"Your name was not changed: {visible(e['msg']).removeprefix('Value error, ')}."
+                   for e in exc.errors() if e["loc"][0] == "csm_name"]
+        return Prefs.model_validate({k: (base[k] if k in bad else v) for k, v in raw.items()}), refused
 
 
 def panel(ws: Workspace, prefs: Prefs) -> cl.ChatSettings:
@@ -125,5 +135,6 @@ def initial_prefs() -> Prefs:
     """The panel's starting values, from the environment (PEERBENCH_CSM_NAME, ...)."""
     env = Settings.from_env()
     cohort = env.default_cohort_type if env.default_cohort_type in COHORT_TYPES else "segment"
+    name = " ".join(env.csm_name.split())[:80]
     return Prefs(benchmark_set=env.benchmark_set[:120], cohort_type=cohort, anonymise=env.anonymise,
-                 csm_name=" ".join(env.csm_name.split())[:80])
+                 csm_name="" if control_character(name) else name)  # PEERBENCH_CSM_NAME, same rule

@@ -36,6 +36,14 @@ class CohortCriteria(BaseModel):
         return all(v is None for v in self.model_dump().values())
 
 
+def _months(pair: str, value: str) -> int:
+    text = value.strip()
+    if not re.fullmatch("[0-9]{1,4}", text) or int(text) > 1200:
+        raise ToolError(f"--where '{pair}': expected a whole number of months from 0 to 1200 (e.g. "
+                        f"contract_age_min=12)")
+    return int(text)
+
+
 def parse_amount(text: str) -> float:
     """'100000', '$100K', '1.5M' -> dollars."""
     m = re.fullmatch(r"\s*\$?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([kKmM]?)\s*", text)
@@ -61,7 +69,7 @@ def criteria_from_where(pairs: list[str]) -> CohortCriteria:
         if key in ("arr_min", "arr_max"):
             data[key] = parse_amount(value)
         elif key.startswith("contract_age"):
-            data[key + "_months"] = int(value)
+            data[key + "_months"] = _months(pair, value)
         elif key in ("cohort", "saved"):
             data["saved"] = value.strip()
         else:

@@ -36,7 +36,7 @@ from tools.ingest.reader import Table, read_table
 from tools.ingest.values import BadValue, clean_text, parse_date, parse_number
 from tools.store.resolve import close_matches
 from tools.store.workspace import Workspace, now_iso
-from tools.success.rules import CATEGORIES, normalise_unit, validate_goal
+from tools.success.rules import CATEGORIES, GoalProblem, normalise_unit, validate_goal, value_problem
 
 REQUIRED = ("customer", "goal", "category", "metric", "baseline", "target", "current", "unit",
             "start_date", "target_date")
@@ -191,19 +191,16 @@ def _goal_record(r: _Row, customers: dict[str, dict], as_of: dt.date) -> tuple[d
         return None
     try:
         validate_goal(goal)
-    except ToolError as exc:
-        r.bad(_blame(exc.message), exc.message, sentence=True)
+    except GoalProblem as exc:
+        r.bad(_COLUMN_OF_FIELD.get(exc.field, exc.field), exc.message, sentence=True)
+        return None
+    if current is not None and (problem := value_problem(goal, current)):
+        r.bad("current", problem)
         return None
     return {**goal, "customer_id": cust["id"]}, current, when
 
 
-def _blame(message: str) -> str:
-    low = message.lower()
-    for key, word in (("direction", "direction"), ("target_date", "target date"), ("target", "target"), ("value_type", "value"),
-                      ("weight", "weight")):
-        if word in low:
-            return key
-    return "goal"
+_COLUMN_OF_FIELD = {"name": "goal"}  # validate_goal's field names where the file's column differs
 
 
 def validate_rows(ws: Workspace, table: Table, as_of: dt.date) -> list[tuple[dict, float | None, str]]:

@@ -162,6 +162,7 @@ def metric_column(metric: Metric, cells: list[str], *, decimal_comma: bool = Fal
     raw: list[float | None] = [None] * len(cells)
     pct: set[int] = set()  # cells written with a % sign
     rewrites: dict[str, str] = {}
+    rewritten: dict[int, str] = {}  # cell -> how its separators were read ("dots grouping thousands")
     plain = PLAIN_NUMBER.fullmatch
     for i, text in enumerate(cells):
         if not text:
@@ -181,6 +182,7 @@ def metric_column(metric: Metric, cells: list[str], *, decimal_comma: bool = Fal
             pct.add(i)
         if n.rewrite:
             rewrites.setdefault(n.rewrite, text.strip())
+            rewritten[i] = n.rewrite
     plain_values = [v for i, v in enumerate(raw) if v is not None and i not in pct]
     fractions = (metric.is_percent and factor == 1.0 and plain_values and all(abs(v) <= 1 for v in plain_values)
                  and any(not v.is_integer() for v in plain_values))
@@ -201,7 +203,8 @@ def metric_column(metric: Metric, cells: list[str], *, decimal_comma: bool = Fal
         elif factor != 1.0:
             v = v * factor
         if not lo <= v <= hi:
-            out.errors.append((i, range_text(metric)))
+            read = f"; read as {raw[i]:g} ({rewritten[i]} in this file)" if i in rewritten else ""
+            out.errors.append((i, range_text(metric) + read))
             continue
         out.values[i] = v
     out.notes = _notes(where or metric.label, unit_note, plain_values[0] if fractions else None, pct_seen, rewrites)

@@ -39,16 +39,9 @@ from tools.ingest.load_benchmarks import UnreconciledMetric
 from tools.ingest.metric_column import Unreconciled, metric_column, unit_hint
 from tools.ingest.problems import Problems, summary_tail
 from tools.ingest.reader import Table, read_table
-from tools.ingest.values import (
-    REGION_MISSING,
-    BadValue,
-    clean_text,
-    is_formula,
-    parse_date,
-    parse_int,
-    parse_money,
-    parse_period,
-)
+from tools.ingest.values import (REGION_MISSING, BadValue, clean_text, is_formula, parse_date, parse_int,
+                                 parse_money, parse_period)
+from tools.inputs import CONTRACT_LEAD_YEARS, add_years
 from tools.store.workspace import now_iso
 
 ACCOUNT_FIELDS = ("industry", "segment", "arr", "region", "contract_start", "csm", "employees")
@@ -121,12 +114,11 @@ def import_portfolio(ws, path: str | Path, sheet: str | None = None, *, today: d
     values, notes, unreconciled = _metric_values(table, metric_cols, probs)
     probs.raise_if_any()
     accounts = _accounts(rows, cols)
-    existing = _existing(ws)
     notes = table.notes + [n for r in rows for n in r.pop("_notes")] + notes
     derived = sum(1 for a in accounts.values() if a.get("_derived"))
     if derived:
         notes.append(f"segment derived from ARR for {derived} account{'s' * (derived != 1)}")
-    written, created, updated = _write_portfolio(ws, accounts, existing, rows, values)
+    written, created, updated = _write_portfolio(ws, accounts, rows, values)
     periods = sorted({r["period"] for r in rows})
     out = ImportPortfolioOutput(
         file=table.file, rows=len(rows), accounts=len(accounts), accounts_created=created,
@@ -167,7 +159,9 @@ def _account_rows(table: Table, cols: dict[str, int], probs: Problems, today: dt
     """One dict per data row: name, period and account attributes, validated."""
     now = current_period(today)
     out, seen, formulas = [], {}, []
-    parsers = {"arr": lambda s: parse_money(s, decimal_comma=table.decimal_comma), "contract_start": parse_date,
+    latest_start = add_years(today or dt.date.today(), CONTRACT_LEAD_YEARS).isoformat()
+    parsers = {"arr": lambda s: parse_money(s, decimal_comma=table.decimal_comma),
+               "contract_start": lambda s: _contract_start(s, latest_start),
                "segment": _segment, "period": parse_period,
                "employees": lambda s: parse_int(s, lo=0, hi=10_000_000),  # for employee-band benchmark rows
                "region": lambda s: clean_text(s, missing=REGION_MISSING)}  # "NA" is North America
@@ -227,6 +221,13 @@ def _once_per_text(parse):
     return parse_once
 
 
+def _contract_start(text: str, latest: str) -> str | None:
+    day = parse_date(text)
+    if day is not None and day > latest:
+        raise BadValue(f"a contract start at most {CONTRACT_LEAD_YEARS} years in the future (by {latest})")
+    return day
+
+
 def _segment(text: str) -> str | None:
     s = clean_text(text)
     if s is None:
@@ -267,17 +268,21 @@ def _accounts(rows: list[dict], cols: dict[str, int]) -> dict[str, dict]:
     return accounts
 
 
-def _existing(ws) -> dict[str, tuple[int, str | None]]:
-    return {r["name"].casefold(): (r["id"], r["segment"]) for r in ws.query("SELECT id, name, segment FROM customers")}
-
-
-def _write_portfolio(ws, accounts: dict[str, dict], existing: dict, rows: list[dict],
+def _write_portfolio(ws, accounts: dict[str, dict], rows: list[dict],
                      values: dict[str, list]) -> tuple[int, int, int]:
+    """Insert the new accounts, update the known ones, upsert the values: one transaction.
+
+    Which accounts are new is read inside the ``BEGIN IMMEDIATE`` transaction, under the
+    write lock: two imports of the same new accounts at once then run one after the other,
+    the second updating what the first created (read before the lock, both would insert them
+    and one would fail on the unique name).
+    """
     stamp = now_iso()
-    new = [a for k, a in accounts.items() if k not in existing]
-    old = [(existing[k][0], a) for k, a in accounts.items() if k in existing]
     fields = ACCOUNT_FIELDS
     with ws.write() as db:
+        existing = {name.casefold(): cid for cid, name in db.execute("SELECT id, name FROM customers").fetchall()}
+        new = [a for k, a in accounts.items() if k not in existing]
+        old = [(existing[k], a) for k, a in accounts.items() if k in existing]
         db.conn.executemany(
             f"INSERT INTO customers (name, {', '.join(fields)}, created_at, updated_at) "
             f"VALUES (?, {', '.join('?' * len(fields))}, ?, ?)",

@@ -16,17 +16,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tools.base import ToolError
+from tools.inputs import visible
 
 MAX_REPORTED = 20  # problems spelled out in the error message
 MAX_KEPT = 1_000  # problems kept in memory (a 200k-row file of bad cells stays cheap)
 
 
 def show_value(value: str) -> str:
-    """A cell value as quoted in a problem: blank shown as such, long text cut."""
+    """A cell value as quoted in a problem: blank shown as such, long text cut, control
+    characters written out (``\\x07``) so that a message never carries one."""
     if value == "":
         return "(blank)"
     text = value if len(value) <= 60 else value[:57] + "..."
-    return '"' + text.replace("\n", " ") + '"'
+    return '"' + visible(text.replace("\n", " ")) + '"'
 
 
 @dataclass(frozen=True)
@@ -46,17 +48,17 @@ class ImportProblem:
     message: str | None = None
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [visible(self.file)]
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
-            where.append(f"column '{self.column}'")
+            where.append(f"column '{visible(self.column)}'")
         head = ", ".join(where)
         if self.message is not None:
-            return f"{head}: {self.message}"
+            return f"{head}: {visible(self.message)}"
         if self.value is None:
-            return f"{head}: expected {self.expected}"
-        return f"{head}: {show_value(self.value)}, expected {self.expected}"
+            return f"{head}: expected {visible(self.expected or '')}"
+        return f"{head}: {show_value(self.value)}, expected {visible(self.expected or '')}"
 
 
 class ImportFailed(ToolError):
@@ -72,7 +74,7 @@ class ImportFailed(ToolError):
         if self.total > len(lines):
             lines.append(f"... and {self.total - len(lines)} more")
         noun = "problem" if self.total == 1 else "problems"
-        message = f"Nothing was imported from {file}: {self.total} {noun}.\n- " + "\n- ".join(lines)
+        message = f"Nothing was imported from {visible(file)}: {self.total} {noun}.\n- " + "\n- ".join(lines)
         super().__init__(message, suggestions=suggestions)
 
 

@@ -3,12 +3,18 @@
 The one entry point is :func:`read_table`. What it guarantees (DESIGN.md §8):
 
 - The format is decided by content, never by the file name: an XLSX is a zip
-  (``PK\\x03\\x04``) holding ``xl/workbook.xml``; a CSV is decodable text (UTF-8 with
-  or without BOM, UTF-16 with BOM, else Windows-1252/Latin-1). Anything else (an
+  (``PK\\x03\\x04``) holding ``xl/workbook.xml``; a CSV is text whose encoding is
+  decided by :mod:`tools.ingest.encoding` (UTF-8, UTF-16 with BOM, or Windows-1252 when
+  charset-normalizer is sure; mixed or unsure encodings are refused). Anything else (an
   old ``.xls``, a PDF, an image) is refused.
 - Caps: :data:`MAX_FILE_BYTES` on disk, :data:`MAX_ROWS` data rows,
-  :data:`MAX_COLUMNS` columns. An XLSX is checked as a zip *before* openpyxl parses
-  it: entry count, declared uncompressed size and compression ratio (zip bombs).
+  :data:`MAX_COLUMNS` columns, :data:`MAX_CELL_CHARS` characters in a cell (Excel's own
+  limit). An XLSX is checked as a zip *before* openpyxl parses it
+  (:mod:`tools.ingest.workbook`: part sizes, ratios, shared strings).
+- Text: a cell (title rows and header included) holding a control character is a
+  problem naming its row and column (the rule of :mod:`tools.inputs`).
+- Numbers: a file not separated by commas may write decimals with a comma; the reader
+  decides once per file from its numeric cells (``decimal_comma``) and says so.
 - CSV: the delimiter is sniffed among ``, ; TAB |``; the ``csv`` module reads in
   strict mode, so a stray quote is an error and nothing shifts. A row with missing
   fields, or extra non-blank fields, is a problem naming its row. Duplicate or
@@ -31,20 +37,25 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tools.ingest.encoding import decode, looks_binary
 from tools.ingest.problems import ImportFailed, Problems
+from tools.ingest.values import decimal_style
+from tools.ingest.workbook import check_zip
+from tools.inputs import CONTROL, control_character
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_COLUMNS = 1_000
-MAX_ZIP_ENTRIES = 2_000
-MAX_XLSX_UNCOMPRESSED = 250 * 1024 * 1024  # sum of declared sizes of all entries
-MAX_ZIP_RATIO = 100  # uncompressed / compressed, for entries over ZIP_RATIO_MIN_BYTES
-ZIP_RATIO_MIN_BYTES = 1024 * 1024
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_TITLE_ROWS = 5  # leading one-cell rows ("SaaS Benchmarks 2026") skipped before the header
 
 DELIMITERS = (",", ";", "\t", "|")
 _SUFFIXES = {"csv": (".csv", ".tsv", ".txt", ".tab"), "xlsx": (".xlsx", ".xlsm")}
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+# The csv module's own field limit (128 KB by default, process-wide) is raised to the file cap so
+# that a long cell reaches the check that names its row and column (MAX_CELL_CHARS), instead of a
+# "field larger than field limit" error that names neither.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
 
 
 @dataclass
@@ -52,7 +63,7 @@ class Table:
     """A file read as strings. ``rows[i][j]`` is under ``headers[j]``; every row is full width.
 
     ``row_numbers[i]`` is the spreadsheet row number of ``rows[i]`` (header = ``header_row``).
-    ``decimal_comma`` is True for ``;``-delimited CSV files (European number format).
+    ``decimal_comma`` is True when the file writes decimals with a comma (decided per file).
     ``notes`` are the normalisations made while reading (encoding, delimiter, skipped rows).
     """
 
@@ -126,64 +137,63 @@ def sniff_format(data: bytes) -> str:
                         (b"\x1f\x8b", "a gzip archive"), (b"GIF8", "a GIF image"), (b"{\\rtf", "an RTF document")):
         if data.startswith(magic):
             return what
-    if _decode(data) is None:
+    if looks_binary(data):
         return "binary data"
     return "csv"
 
 
-def _decode(data: bytes) -> tuple[str, str] | None:
-    """(text, encoding name) or None when the bytes are not text."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "UTF-16"
-        except UnicodeDecodeError:
-            return None
-    if b"\x00" in data[:65536]:
-        return None
-    text = enc = None
-    for codec, label in (("utf-8-sig", "UTF-8"), ("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):
-        try:
-            text, enc = data.decode(codec), label
-            break
-        except UnicodeDecodeError:
-            continue
-    head = text[:65536]
-    controls = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\r\n")
-    if controls > max(2, len(head) // 100):
-        return None
-    return text, enc
-
-
 def _read_csv(data: bytes, probs: Problems, max_rows: int) -> Table:
-    decoded = _decode(data)
-    assert decoded is not None  # sniff_format said csv
-    text, encoding = decoded
-    notes = []
+    decoded = decode(data, probs)
+    text = decoded.text
+    notes = [decoded.note] if decoded.note else []
     if data.startswith(b"\xef\xbb\xbf"):
         notes.append("removed the UTF-8 byte-order mark")
-    if encoding not in ("UTF-8",):
-        notes.append(f"the file is not UTF-8; read it as {encoding}")
     delimiter = sniff_delimiter(text)
     if delimiter != ",":
         notes.append(f"columns are separated by {_DELIMITER_NAMES[delimiter]}s")
     records: list[list[str]] = []
     numbers: list[int] = []  # spreadsheet row of each kept record; blank rows are not kept
+    flagged: list[int] = []  # records with a control character or an over-long cell
+    controls = CONTROL.search(text) is not None  # one scan of the text; rows are checked only if so
     rownum = 0
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         for rownum, record in enumerate(reader, 1):
-            if not "".join(record).strip():
+            joined = "".join(record)
+            if not joined.strip():
                 continue
+            if len(joined) > MAX_CELL_CHARS or (controls and CONTROL.search(joined)):
+                flagged.append(len(records))
             records.append(record)
             numbers.append(rownum)
             if len(records) > max_rows + MAX_TITLE_ROWS + 1:
                 break  # enough to know the cap is exceeded
     except csv.Error as exc:
         raise probs.fail(f"the CSV is malformed here ({exc}); check quotes in this row", row=rownum + 1) from None
-    table = Table(file=probs.file, headers=[], rows=[], row_numbers=[], format="csv", encoding=encoding,
-                  delimiter=delimiter, decimal_comma=delimiter == ";", notes=notes)
-    _shape(records, numbers, table, probs, max_rows, strict_width=True)
+    table = Table(file=probs.file, headers=[], rows=[], row_numbers=[], format="csv", encoding=decoded.encoding,
+                  delimiter=delimiter, notes=notes)
+    _shape(records, numbers, table, probs, max_rows, strict_width=True, flagged=flagged)
+    if delimiter != ",":  # a comma-separated file cannot write decimal commas unquoted: decimal points
+        _decide_decimal_mark(text, delimiter, table, probs)
     return table
+
+
+def _decide_decimal_mark(text: str, delimiter: str, table: Table, probs: Problems) -> None:
+    """Decide once for the file whether "1.234,5" or "1,234.5" is its number format, and say so."""
+    style = decimal_style(text, delimiter)
+    if style.conflict:
+        (row_c, cell_c), (row_p, cell_p) = style.conflict
+        raise probs.fail(f"this row writes \"{cell_c}\" with a decimal comma but row {row_p} writes "
+                         f"\"{cell_p}\" with a decimal point: use one decimal mark throughout the file",
+                         row=row_c)  # a line of the file: the row unless a cell above holds a line break
+    table.decimal_comma = style.decimal_comma if style.decided else delimiter == ";"
+    if table.decimal_comma:
+        how = "decided from cells such as " + style.example if style.decided else "the usual format of ';' files"
+        table.notes.append(f"numbers read with a decimal comma and dots grouping thousands "
+                           f"(\"1.234,5\" is 1234.5; {how})")
+    elif style.decided:
+        table.notes.append(f"numbers read with a decimal point and commas grouping thousands "
+                           f"(\"1,234.5\" is 1234.5; decided from cells such as {style.example})")
 
 
 def sniff_delimiter(text: str) -> str:
@@ -229,7 +239,7 @@ def _read_xlsx(data: bytes, probs: Problems, sheet: str | None, max_rows: int) -
     try:
         ws = _pick_sheet(wb, sheet, probs)
         ws.reset_dimensions()  # trust the cells, not a declared A1:XFD1048576 range
-        records, numbers, formulas = [], [], set()
+        records, numbers, formulas, flagged = [], [], set(), []
         rownum = 0
         for cells in ws.iter_rows():
             first = next((c for c in cells if hasattr(c, "row")), None)
@@ -241,8 +251,11 @@ def _read_xlsx(data: bytes, probs: Problems, sheet: str | None, max_rows: int) -
                 if getattr(cell, "data_type", None) == "f":
                     formulas.add((rownum, j))
                 values.append(cell_text(cell))
-            if not "".join(values).strip():
+            joined = "".join(values)
+            if not joined.strip():
                 continue
+            if len(joined) > MAX_CELL_CHARS or CONTROL.search(joined):
+                flagged.append(len(records))
             records.append(values)
             numbers.append(rownum)
             if len(records) > max_rows + MAX_TITLE_ROWS + 1:
@@ -257,32 +270,12 @@ def _read_xlsx(data: bytes, probs: Problems, sheet: str | None, max_rows: int) -
     if sheet is None and len(wb.sheetnames) > 1:
         table.notes.append(f"read the first sheet '{ws.title}' (the workbook also has: "
                            f"{', '.join(n for n in wb.sheetnames if n != ws.title)})")
-    keep = _shape(records, numbers, table, probs, max_rows, strict_width=False)
+    keep = _shape(records, numbers, table, probs, max_rows, strict_width=False, flagged=flagged)
     row_index = {n: i for i, n in enumerate(table.row_numbers)}
     col_index = {j: k for k, j in enumerate(keep)}
     table.formulas = {(row_index[n], col_index[j]) for n, j in formulas
                       if n in row_index and j in col_index}
     return table
-
-
-def check_zip(data: bytes, probs: Problems) -> None:
-    """Refuse a zip whose declared sizes or ratios look like a bomb, before any parsing."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-    except zipfile.BadZipFile as exc:
-        raise probs.fail(f"the XLSX (zip) container is damaged ({exc})") from None
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise probs.fail(f"the XLSX holds {len(infos)} parts, over the limit of {MAX_ZIP_ENTRIES}")
-    total = sum(i.file_size for i in infos)
-    if total > MAX_XLSX_UNCOMPRESSED:
-        raise probs.fail(f"the XLSX would expand to {total / 1_048_576:.0f} MB, over the "
-                         f"{MAX_XLSX_UNCOMPRESSED / 1_048_576:.0f} MB limit (possible zip bomb)")
-    for info in infos:
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > ZIP_RATIO_MIN_BYTES and ratio > MAX_ZIP_RATIO:
-            raise probs.fail(f"the XLSX part '{info.filename}' expands {ratio:.0f}x "
-                             f"(limit {MAX_ZIP_RATIO}x): refused as a possible zip bomb")
 
 
 def _pick_sheet(wb, sheet: str | None, probs: Problems):
@@ -326,12 +319,17 @@ def number_text(value: float | int) -> str:
 
 
 def _shape(records: list[list[str]], numbers: list[int], table: Table, probs: Problems,
-           max_rows: int, *, strict_width: bool) -> list[int]:
-    """Find the header, check widths and caps, fill ``table``; return the kept column indices."""
+           max_rows: int, *, strict_width: bool, flagged: list[int] = ()) -> list[int]:
+    """Find the header, check widths and caps, fill ``table``; return the kept column indices.
+
+    ``flagged`` are the records that may hold a control character or an over-long cell:
+    each such cell is a problem naming its row and column.
+    """
     start = _header_index(records)
     if start is None:
         raise probs.fail("the file has no header row (no non-blank cells); expected a header "
                          "row and at least one data row")
+    _check_cells(records, numbers, flagged, start, probs)
     for k in range(start):
         if any(c.strip() for c in records[k]):
             title = " ".join(next(c for c in records[k] if c.strip()).split())
@@ -386,6 +384,24 @@ def _shape(records: list[list[str]], numbers: list[int], table: Table, probs: Pr
         kept_rows = [[r[j] for j in keep] for r in kept_rows]
     table.headers, table.rows, table.row_numbers = header, kept_rows, kept_numbers
     return keep
+
+
+def _check_cells(records: list[list[str]], numbers: list[int], flagged: list[int], start: int,
+                 probs: Problems) -> None:
+    """A problem for every cell of the flagged records holding a control character or too much text.
+
+    Columns are named by the header for data rows, as ``#N`` in the header and title rows.
+    """
+    header = [h.strip() for h in records[start]]
+    for k in flagged:
+        for j, cell in enumerate(records[k]):
+            column = header[j] if k > start and j < len(header) and header[j] else f"#{j + 1}"
+            if len(cell) > MAX_CELL_CHARS:
+                probs.add_message(f"the cell is too long: {len(cell):,} characters, over the limit of "
+                                  f"{MAX_CELL_CHARS:,} (Excel's own limit for a cell)", numbers[k], column)
+            elif (where := control_character(cell)) is not None:
+                probs.add(numbers[k], column, cell, f"text without control characters (found {where}; "
+                                                    "remove it in the source and export again)")
 
 
 def _header_index(records: list[list[str]]) -> int | None:

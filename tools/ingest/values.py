@@ -22,6 +22,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from tools.inputs import EARLIEST, LATEST, amount_problem
+
 
 class BadValue(ValueError):
     """A cell that cannot be read; ``str(exc)`` completes "expected ..."."""
@@ -119,7 +121,9 @@ def _digits(num: str, decimal_comma: bool) -> tuple[str, str | None]:
                 if frac or whole.count(".") > 1:
                     raise BadValue("a number like 1.234,5 (dots group thousands, the comma is decimal)")
                 return whole, None  # "0.62": a decimal point, unambiguous
-            whole = whole.replace(".", "")
+            if frac:
+                return whole.replace(".", "") + "." + frac, "decimal comma"
+            return whole.replace(".", ""), "dots grouping thousands"
         return (whole + "." + frac, "decimal comma") if frac else (whole, None)
     if "," in num:
         if _THOUSANDS_COMMA.fullmatch(num):
@@ -138,6 +142,9 @@ def parse_money(text: str, *, decimal_comma: bool = False) -> float | None:
         return None
     if n.value < 0:
         raise BadValue("an amount of 0 or more")
+    problem = amount_problem(n.value)
+    if problem:
+        raise BadValue(problem)
     return n.value
 
 
@@ -157,8 +164,15 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00)?)?")
 _PERIOD = re.compile(r"(\d{4})-(\d{1,2})")
 
 
+DATE_RANGE = f"a date from {EARLIEST} to {LATEST}"
+
+
 def parse_date(text: str) -> str | None:
-    """An ISO date ``YYYY-MM-DD`` (as text), None when missing."""
+    """An ISO date ``YYYY-MM-DD`` (as text) in the plausible range, None when missing.
+
+    >>> parse_date("2026-05-01"), parse_date("")
+    ('2026-05-01', None)
+    """
     s = text.strip()
     if is_missing(s):
         return None
@@ -166,9 +180,12 @@ def parse_date(text: str) -> str | None:
     try:
         if m is None:
             raise ValueError
-        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        day = dt.date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         raise BadValue("an ISO date YYYY-MM-DD") from None
+    if not EARLIEST <= day <= LATEST:
+        raise BadValue(DATE_RANGE)
+    return day.isoformat()
 
 
 def parse_period(text: str) -> str | None:
@@ -177,12 +194,14 @@ def parse_period(text: str) -> str | None:
     if is_missing(s):
         return None
     m = _PERIOD.fullmatch(s)
-    if m and 1 <= int(m[2]) <= 12 and 1900 <= int(m[1]) <= 2200:
+    if m and 1 <= int(m[2]) <= 12:
+        if not EARLIEST.year <= int(m[1]) <= LATEST.year:
+            raise BadValue(f"a month from {EARLIEST:%Y-%m} to {LATEST:%Y-%m}")
         return f"{m[1]}-{int(m[2]):02d}"
     try:
         return parse_date(s)[:7]
-    except BadValue:
-        raise BadValue("a month YYYY-MM") from None
+    except BadValue as exc:
+        raise BadValue("a month YYYY-MM" if "ISO" in str(exc) else str(exc)) from None
 
 
 def clean_text(text: str, *, max_len: int = 200, missing: frozenset[str] = MISSING) -> str | None:
@@ -196,3 +215,62 @@ def clean_text(text: str, *, max_len: int = 200, missing: frozenset[str] = MISSI
     if len(s) > max_len:
         raise BadValue(f"text of at most {max_len} characters")
     return s
+
+
+# --- the decimal mark of a file ---------------------------------------------------------------
+
+_COMMA_DECIMAL = re.compile(r"\d+,(?:\d{1,2}|\d{4,})|0,\d{3}|\d{1,3}(?:\.\d{3})+,\d+")   # 12,5  0,125  1.234,5
+_POINT_DECIMAL = re.compile(r"\d+\.(?:\d{1,2}|\d{4,})|0\.\d{3}|\d{1,3}(?:,\d{3})+\.\d+")  # 12.5  0.125  1,234.5
+_NUMBER_CELL = re.compile(r' *"? *[-+\u2212]? *[$\u20ac\u00a3]? *([\d.,]+) *(?:%|[kmb]n?)? *"? *\r?', re.IGNORECASE)
+_PROBES = {",": re.compile(r"\d,\d"), ".": re.compile(r"\d\.\d")}
+
+
+@dataclass(frozen=True)
+class DecimalStyle:
+    """How a file writes decimals, decided from cells that can only be read one way.
+
+    ``decided`` is False when no cell says (only whole numbers, or only "4.125"-like cells,
+    which are 4125 with grouping dots or 4.125 with a decimal point); ``conflict`` holds
+    ((line, cell), (line, cell)) of a decimal-comma and a decimal-point cell in one file.
+    """
+
+    decided: bool
+    decimal_comma: bool = False
+    example: str = ""
+    conflict: tuple | None = None
+
+
+def _first_cell(text: str, delimiter: str, mark: str, evidence: re.Pattern) -> tuple[int, str] | None:
+    """(line, cell) of the first cell that is a number written with ``mark`` as its decimal mark.
+
+    Scans for a digit-mark-digit (one pass, none when the mark never occurs), then reads only
+    the cells around the hits.
+    """
+    if mark not in text:
+        return None
+    for m in _PROBES[mark].finditer(text):
+        start = max(text.rfind(delimiter, 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        ends = [e for e in (text.find(delimiter, m.end()), text.find("\n", m.end())) if e != -1]
+        cell = _NUMBER_CELL.fullmatch(text, start, min(ends, default=len(text)))
+        if cell and evidence.fullmatch(cell.group(1)):
+            return text.count("\n", 0, start) + 1, cell.group(1)
+    return None
+
+
+def decimal_style(text: str, delimiter: str) -> DecimalStyle:
+    """Decide the decimal mark of a ``delimiter``-separated text from its whole-number cells.
+
+    >>> decimal_style("name;nps;arr\\nAcme;4.125;1.234,50\\n", ";").decimal_comma
+    True
+    >>> s = decimal_style("name;nps\\nAcme;0.62\\nBeta;1,25\\n", ";"); s.conflict
+    ((3, '1,25'), (2, '0.62'))
+    >>> decimal_style("name;nps\\nAcme;4.125\\n", ";").decided
+    False
+    """
+    comma = _first_cell(text, delimiter, ",", _COMMA_DECIMAL)
+    point = _first_cell(text, delimiter, ".", _POINT_DECIMAL)
+    if comma and point:
+        return DecimalStyle(False, conflict=(comma, point))
+    if comma or point:
+        return DecimalStyle(True, comma is not None, f'"{(comma or point)[1]}"')
+    return DecimalStyle(False)

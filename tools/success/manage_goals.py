@@ -29,7 +29,7 @@ from tools.success.goals import (
     goal_views,
     milestone_views,
 )
-from tools.success.rules import CATEGORIES, TEMPLATES, Template, template_for, validate_goal
+from tools.success.rules import CATEGORIES, TEMPLATES, Template, template_for, validate_goal, value_problem
 from tools.success.views import goals_markdown
 
 ACHIEVED_NOTE = "Goal achieved"
@@ -142,11 +142,14 @@ def _create(ws, inp, cust, as_of) -> ManageGoalsOutput:
     if t and inp.value_type is None and inp.value_inputs is None and inp.value_amount is None:
         goal["value_type"] = None  # a template's value type counts only once its inputs are given
     validate_goal(goal)
-    if ws.query("SELECT 1 FROM goals WHERE customer_id = ? AND name = ? COLLATE NOCASE", (cust["id"], goal["name"])):
-        raise ToolError(f"{cust['name']} already has a goal named '{goal['name']}'.",
-                        suggestions=["Use action update to change it, or choose another name."])
+    if inp.value is not None and (problem := value_problem(goal, inp.value)):
+        raise ToolError(f"The initial measurement {fmt_number(inp.value)} is not plausible; expected {problem}.")
     now = now_iso()
-    with ws.write() as db:
+    with ws.write() as db:  # checked under the write lock: two creates at once cannot both insert
+        if db.execute("SELECT 1 FROM goals WHERE customer_id = ? AND name = ? COLLATE NOCASE",
+                      (cust["id"], goal["name"])).fetchone():
+            raise ToolError(f"{cust['name']} already has a goal named '{goal['name']}'.",
+                            suggestions=["Use action update to change it, or choose another name."])
         gid = db["goals"].insert({**goal, "customer_id": cust["id"], "weight": goal.get("weight", 1.0),
                                   "created_at": now, "updated_at": now}).last_pk
         if inp.value is not None:
@@ -189,6 +192,9 @@ def _measure(ws, inp, cust, as_of) -> ManageGoalsOutput:
     row = find_goal(ws, inp.goal or "", cust["id"] if cust else None)
     if inp.value is None or not math.isfinite(inp.value):
         raise ToolError("A measurement needs a finite value.")
+    if problem := value_problem(row, inp.value):
+        raise ToolError(f"Measurement {fmt_number(inp.value)} for '{row['name']}' is not plausible; "
+                        f"expected {problem}.")
     day = inp.date or as_of
     if row["start_date"] and day.isoformat() < row["start_date"]:
         raise ToolError(f"Measurement date {day} is before the goal's start date {row['start_date']}.")

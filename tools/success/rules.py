@@ -5,15 +5,25 @@ Shared by manage_goals and the goals file import (:mod:`tools.ingest.goals`).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from dataclasses import dataclass
 
 from analytics import goals as ag
-from analytics.catalog import normalise_label
+from analytics.catalog import BY_KEY, normalise_label
 from analytics.units import _UNIT_ALIASES, UNITS, unit_base
 from reports.format import fmt_number
 from tools.base import ToolError
+from tools.inputs import (
+    GOAL_HORIZON_YEARS,
+    MAX_MAGNITUDE,
+    MAX_WEIGHT,
+    add_years,
+    amount_problem,
+    date_problem,
+    number_problem,
+)
 
 CATEGORIES = ("efficiency", "revenue", "cost", "quality", "adoption", "satisfaction", "custom")
 DIRECTIONS = ("increase", "decrease")
@@ -25,6 +35,14 @@ STATUS_RULE = (  # the goal status rule in words (analytics.goals.goal_status)
     f"when its achievement % is more than {ag.AT_RISK_MARGIN:g} points behind the share of its "
     "time elapsed (start date to target date), otherwise on track."
 )
+
+
+class GoalProblem(ToolError):
+    """A goal that is not valid; ``field`` names the field (file column) at fault."""
+
+    def __init__(self, message: str, field: str, **kw):
+        super().__init__(message, **kw)
+        self.field = field
 
 
 def normalise_unit(unit: str) -> str:
@@ -121,37 +139,104 @@ def hours_per_unit(unit: str | None) -> float | None:
     return 1.0 if base == "hours" else 1 / 60
 
 
+PERCENT_RANGE = (-100.0, 1_000.0)  # a share cannot fall below -100%; a growth rate rarely tops 1,000%
+VALUE_INPUTS = {"hourly_rate": "amount", "monthly_amount": "amount", "hours_saved_per_unit": "count",
+                "units_per_month": "count"}
+
+
+def value_problem(goal: dict, value: float) -> str | None:
+    """Why ``value`` (a baseline, target or measurement of ``goal``) is implausible ("expected ..."),
+    or None: a catalog metric's own range (Feature Adoption 0-100), an amount of money up to
+    $1 trillion, a percentage from -100 to 1,000, any other number within +-1 trillion.
+
+    >>> value_problem({"metric": "feature_adoption", "unit": "percent"}, 250)
+    'a number from 0 to 100 (Feature Adoption, % of features)'
+    >>> value_problem({"metric": "revenue", "unit": "dollars"}, 1e308)
+    'an amount from $0 to $1,000,000,000,000'
+    """
+    if not math.isfinite(value):
+        return "a finite number"
+    metric, unit = BY_KEY.get(goal.get("metric") or ""), goal.get("unit")
+    if metric is not None and unit in (None, metric.unit) and metric.lo is not None and metric.hi is not None:
+        if not metric.lo - 1e-9 <= value <= metric.hi + 1e-9:
+            return f"a number from {metric.lo:g} to {metric.hi:g} ({metric.label}, {metric.unit_label})"
+        return None
+    if unit_base(unit) == "dollars":
+        return amount_problem(value)
+    if unit_base(unit) == "percent":
+        return number_problem(value, *PERCENT_RANGE)
+    return number_problem(value, -MAX_MAGNITUDE, MAX_MAGNITUDE)
+
+
+def _check_values(goal: dict, name: str) -> None:
+    for key in ("baseline", "target"):
+        if goal.get(key) is not None and (problem := value_problem(goal, goal[key])):
+            raise GoalProblem(f"Goal '{name}': {key} {fmt_number(goal[key])} is not plausible; expected {problem}.",
+                              key)
+    if goal.get("weight") is not None and not 0 < goal["weight"] <= MAX_WEIGHT:
+        raise GoalProblem(f"Weight must be positive and at most {MAX_WEIGHT:,}, got {fmt_number(goal['weight'])}.",
+                          "weight")
+    if goal.get("value_amount") is not None and (problem := amount_problem(goal["value_amount"])):
+        raise GoalProblem(f"value_amount (annual dollars) {fmt_number(goal['value_amount'])} is not plausible; "
+                          f"expected {problem}.", "value_amount")
+    inputs = json.loads(goal.get("value_inputs_json") or "{}")
+    for key, kind in VALUE_INPUTS.items():
+        v = inputs.get(key)
+        if isinstance(v, (int, float)):
+            problem = amount_problem(v) if kind == "amount" else number_problem(v, 0, MAX_MAGNITUDE)
+            if problem:
+                raise GoalProblem(f"{key} {fmt_number(v)} is not plausible; expected {problem}.", key)
+
+
+def _check_dates(goal: dict, name: str) -> None:
+    for key in ("start_date", "target_date"):
+        if goal.get(key) and (problem := date_problem(dt.date.fromisoformat(goal[key]))):
+            raise GoalProblem(f"Goal '{name}': {key} {goal[key]} is not plausible; expected {problem}.", key)
+    if goal.get("start_date") and goal.get("target_date"):
+        start = dt.date.fromisoformat(goal["start_date"])
+        if dt.date.fromisoformat(goal["target_date"]) > add_years(start, GOAL_HORIZON_YEARS):
+            raise GoalProblem(f"Goal '{name}': target date {goal['target_date']} is more than "
+                              f"{GOAL_HORIZON_YEARS} years after the start date {goal['start_date']}; "
+                              "expected a nearer target date.", "target_date")
+
+
 def validate_goal(goal: dict) -> dict:
-    """Check a goal record (as stored) and derive its direction; ToolError naming the problem."""
+    """Check a goal record (as stored) and derive its direction; :class:`GoalProblem` naming the
+    problem and its field."""
     name = (goal.get("name") or "").strip()
     if not name:
-        raise ToolError("A goal needs a name (or a template).", suggestions=[", ".join(TEMPLATES)])
+        raise GoalProblem("A goal needs a name (or a template).", "name", suggestions=[", ".join(TEMPLATES)])
     goal["name"] = name
-    goal["category"] = normalise_category(goal.get("category") or "custom")
+    try:
+        goal["category"] = normalise_category(goal.get("category") or "custom")
+    except ToolError as exc:
+        raise GoalProblem(exc.message, "category", suggestions=exc.suggestions) from None
     if goal.get("unit"):
-        goal["unit"] = normalise_unit(goal["unit"])
+        try:
+            goal["unit"] = normalise_unit(goal["unit"])
+        except ToolError as exc:
+            raise GoalProblem(exc.message, "unit", suggestions=exc.suggestions) from None
     b, t = goal.get("baseline"), goal.get("target")
     for key in ("baseline", "target", "weight", "value_amount"):
         if goal.get(key) is not None and not math.isfinite(goal[key]):
-            raise ToolError(f"{key} must be a finite number, got {goal[key]}.")
+            raise GoalProblem(f"{key} must be a finite number, got {goal[key]}.", key)
     if t is None:
-        raise ToolError(f"Goal '{name}' needs a target value.")
+        raise GoalProblem(f"Goal '{name}' needs a target value.", "target")
+    _check_values(goal, name)
     if b is not None and t == b:
-        raise ToolError(f"Target equals the baseline ({fmt_number(b)}): a goal must move the metric.",
-                        suggestions=["Give a target above or below the baseline."])
+        raise GoalProblem(f"Target equals the baseline ({fmt_number(b)}): a goal must move the metric.", "target",
+                          suggestions=["Give a target above or below the baseline."])
     derived = None if b is None else ("increase" if t > b else "decrease")
     if goal.get("direction") and derived and goal["direction"] != derived:
-        raise ToolError(f"Direction '{goal['direction']}' contradicts baseline {fmt_number(b)} -> target {fmt_number(t)} "
-                        f"(that is a {derived}).")
+        raise GoalProblem(f"Direction '{goal['direction']}' contradicts baseline {fmt_number(b)} -> target "
+                          f"{fmt_number(t)} (that is a {derived}).", "direction")
     goal["direction"] = goal.get("direction") or derived
     if not goal.get("target_date"):
-        raise ToolError(f"Goal '{name}' needs a target date.")
+        raise GoalProblem(f"Goal '{name}' needs a target date.", "target_date")
     if goal.get("start_date") and goal["target_date"] <= goal["start_date"]:
-        raise ToolError(f"Target date {goal['target_date']} is not after the start date {goal['start_date']}.")
-    if goal.get("weight") is not None and goal["weight"] <= 0:
-        raise ToolError(f"Weight must be positive, got {fmt_number(goal['weight'])}.")
-    if goal.get("value_amount") is not None and goal["value_amount"] < 0:
-        raise ToolError(f"value_amount must be >= 0 (annual dollars), got {fmt_number(goal['value_amount'])}.")
+        raise GoalProblem(f"Target date {goal['target_date']} is not after the start date {goal['start_date']}.",
+                          "target_date")
+    _check_dates(goal, name)
     if goal.get("value_type") and goal.get("value_amount") is None:
         inputs = json.loads(goal.get("value_inputs_json") or "{}")
         if goal["value_type"] == "time_saved" and hours_per_unit(goal.get("unit")):
@@ -161,7 +246,7 @@ def validate_goal(goal: dict) -> dict:
         try:
             ag.goal_value(goal["value_type"], inputs, None)
         except ValueError as exc:
-            raise ToolError(f"Goal '{name}': {exc}.", suggestions=[
+            raise GoalProblem(f"Goal '{name}': {exc}.", "value_type", suggestions=[
                 "time_saved needs hours_saved_per_unit, units_per_month, hourly_rate; "
                 "cost_reduction / revenue_increase need monthly_amount; or give value_amount (annual $)"]) from None
     return goal

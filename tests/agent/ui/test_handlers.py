@@ -188,7 +188,10 @@ async def test_settings_from_the_browser_are_validated(ws):
 
     prefs = cl.user_session.get("chat").prefs
     assert (prefs.anonymise, prefs.cohort_type, prefs.benchmark_set, prefs.csm_name) == \
-        (False, "segment", "", "Jordan Lee")
+        (False, "segment", "", "")  # a name with a control character is refused, and the user told
+    assert any("Your name was not changed" in m["output"] and "U+0000" in m["output"] for m in rec.messages())
+    await app.on_settings_update({"csm_name": "  Jordan   Lee  "})
+    assert cl.user_session.get("chat").prefs.csm_name == "Jordan Lee"
     await app.on_settings_update({"cohort_type": "industry", "benchmark_set": "SaaS Industry 2026"})
     rec.sent.clear()
     await ask("How does Acme Corp compare to peers?")

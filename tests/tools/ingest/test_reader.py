@@ -9,6 +9,7 @@ import pytest
 
 from tests.ingest_helpers import fails, make_xlsx, make_zip_bomb, problem_lines, snapshot, write
 from tools.ingest import reader as reader_mod
+from tools.ingest import workbook as workbook_mod
 from tools.ingest.load import load_file
 from tools.ingest.reader import read_table
 
@@ -204,10 +205,10 @@ def test_zip_bomb_is_refused_before_openpyxl_parses(tmp_path, ws, monkeypatch):
 
 
 def test_declared_total_size_is_capped(tmp_path, monkeypatch):
-    monkeypatch.setattr(reader_mod, "MAX_XLSX_UNCOMPRESSED", 1000)
+    monkeypatch.setattr(workbook_mod, "MAX_XLSX_UNCOMPRESSED", 1000)
     path = make_xlsx(tmp_path / "big.xlsx", [["name", "nps"]] + [[f"A{i}", i] for i in range(200)])
     err = fails(read_table, path)
-    assert "over the 0 MB limit (possible zip bomb)" in problem_lines(err)[0]
+    assert "over the 0.0 MB limit (possible zip bomb)" in problem_lines(err)[0]
 
 
 # --- XLSX --------------------------------------------------------------------------------------
