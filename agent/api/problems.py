@@ -18,7 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent.ui.uploads import UploadRejected
@@ -119,6 +119,12 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
                    errors=errors)
 
 
+async def _tool_input(request: Request, exc: ValidationError) -> JSONResponse:
+    """A request that passed the route's schema but not the tool's own input rules (plausible
+    ranges, the text rule): the same 422 as a request validation error."""
+    return await _validation(request, RequestValidationError(exc.errors()))
+
+
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != _phrase(exc.status_code) else None
     return problem(request, exc.status_code, _phrase(exc.status_code), detail, headers=dict(exc.headers or {}))
@@ -140,6 +146,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ToolError, _tool_error)
     app.add_exception_handler(UploadRejected, _upload_rejected)
     app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(ValidationError, _tool_input)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(Exception, _unexpected)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 
 import pytest
@@ -56,15 +55,6 @@ def test_unknown_file_kind_explains_the_expected_shapes(ws, tmp_path):
         load_file(ws, write(tmp_path, "f.csv", "colour,shape\nred,round\n"))
     with pytest.raises(ToolError, match="Unknown kind 'stuff'"):
         load_file(ws, FIXTURES / "history.csv", kind="stuff")
-
-
-def test_goals_file_without_the_goals_importer(ws, tmp_path, monkeypatch):
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "tools.ingest.goals" else real(name, *a))
-    path = write(tmp_path, "goals.csv", "customer,goal,baseline,target\nAcme,Cut tickets,24,12\n")
-    with pytest.raises(ToolError, match="goals import is not available yet"):
-        load_file(ws, path)
 
 
 def _run(ws, argv: list[str]) -> int:
