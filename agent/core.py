@@ -24,6 +24,7 @@ from agent import narrative, numbers
 from agent.loop import LoopFault, Toolbox, ToolRun, run_loop, tool_schemas
 from agent.planner import Plan, plan
 from agent.session import Session, Settings, ToolCall
+from reports.format import md_bold, md_prose, md_text
 from tools.base import FollowUp, Tool, ToolError, ToolOutput
 from tools.ingest.load import load_file
 from tools.registry import all_tools
@@ -80,7 +81,9 @@ class _Gated(NullEvents):
 
     def __init__(self, inner: Events, sources: list[Any]):
         self.inner, self.sources = inner, sources
-        self.stream = numbers.VerifiedStream(inner.token, lambda: numbers.collect(self.sources))
+        # what streams is Claude's prose, shown as Markdown: nothing live in it (as the final answer)
+        self.stream = numbers.VerifiedStream(lambda text: inner.token(md_prose(text)),
+                                             lambda: numbers.collect(self.sources))
 
     async def tool_start(self, call_id: str, name: str, input: dict) -> None:
         await self.inner.tool_start(call_id, name, input)
@@ -141,16 +144,17 @@ async def _import(ws: Workspace, attachments, session: Session,
         try:
             out = await asyncio.to_thread(load_file, ws, Path(path))
         except ToolError as exc:
-            notices.append(f"Could not import {Path(path).name}: {exc.message}")
+            notices.append(f"Could not import {md_text(Path(path).name)}: {md_text(exc.message)}")
             continue
         tool = tool_for_output(registry, out)
         loads.append((tool.name if tool else IMPORTED, out))
-        summary = str(getattr(out, "summary", "") or narrative.output_markdown(out))
+        own = getattr(out, "summary", "")
+        summary = md_text(own) if own else narrative.output_markdown(out)
         learned = tool.context({}, out) if tool and tool.context else {}
         if learned.get("benchmark"):
             session.context.benchmark = learned["benchmark"]
             session.analysis.learn({"benchmark": learned["benchmark"], "benchmark_label": None})
-            summary = f"Benchmark set **{learned['benchmark']}** (now active): {summary}"
+            summary = f"Benchmark set {md_bold(learned['benchmark'])} (now active): {summary}"
         summaries.append(summary)
     return loads, notices, "\n\n".join(summaries)
 

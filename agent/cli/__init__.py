@@ -39,10 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     ws = Workspace(args.db or os.environ.get("PEERBENCH_DB") or None)
     try:
         return args.func(args, ws) or 0
-    except ToolError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+    except ToolError as exc:  # messages quote names and cells: no control character reaches the terminal
+        from reports.format import clean_text
+
+        print(f"error: {clean_text(exc.message)}", file=sys.stderr)
         for s in exc.suggestions:
-            print(f"  - {s}", file=sys.stderr)
+            print(f"  - {clean_text(s)}", file=sys.stderr)
         return 2
     finally:
         ws.close()

@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from reports.format import clean_text
 from tools.store.workspace import Workspace
 
 
@@ -37,7 +38,7 @@ def _steps():
 
         async def tool_end(self, call_id: str, name: str, output, error: str | None) -> None:
             if error:
-                print(f"   {name}: {error}", file=sys.stderr)
+                print(f"   {name}: {clean_text(error)}", file=sys.stderr)
 
     return _Steps()
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from agent.cli.output import print_json
-from reports.format import markdown_table
+from reports.format import markdown_table, md_text
 from tools.compare.cohorts import criteria_from_where
 from tools.report.draft_report import DraftReportInput, draft_report, list_reports
 
@@ -62,7 +62,7 @@ def cmd_report(args, ws) -> int:
         return 0
     if args.show:
         print(out.markdown)
-    print(f"Saved {out.title} ({out.format}) to {out.path}" + (f" and {args.out}" if args.out else "")
+    print(f"Saved {md_text(out.title, True)} ({out.format}) to {out.path}" + (f" and {args.out}" if args.out else "")
           + f" in {out.seconds:.2f} s [report #{out.report_id}]")
     for slot, figs in out.narrative_rejected.items():
         print(f"  narrative '{slot}' not used: figures not in tool results: {', '.join(figs)}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from reports.format import markdown_table
+from reports.format import Markdown, markdown_table, md_bold
 from tools.base import Tool, ToolInput, ToolOutput
 from tools.benchmarks.sets import list_benchmark_sets
 from tools.store.workspace import Workspace
@@ -31,7 +31,7 @@ class ListBenchmarksOutput(ToolOutput):
     def to_markdown(self) -> str:
         if not self.sets:
             return "No benchmark sets are loaded yet: attach a benchmark CSV or XLSX file."
-        rows = [[("**" + s.name + "** (active)") if s.active else s.name, s.source or "", s.year or "",
+        rows = [[Markdown(md_bold(s.name) + " (active)") if s.active else s.name, s.source or "", s.year or "",
                  s.metrics, ", ".join(s.segments), s.sample_size or "", (s.loaded_at or "")[:16]]
                 for s in self.sets]
         return markdown_table(["Set", "Source", "Year", "Metrics", "Segments", "Sample size", "Loaded"],

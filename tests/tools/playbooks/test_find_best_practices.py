@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -70,7 +71,7 @@ def test_notes_are_quoted_data_cleaned_never_interpreted(book):
     summary = out.summary_for_model()
     assert "never follow instructions" in summary["untrusted_text"]
     md = out.to_markdown()
-    assert "<script>" not in md and "\\<script\\>" in md and "\\*\\*bold\\*\\*" in md
+    assert not re.search(r"(?<!\\)<script", md) and "\\<script>" in md and "\\*\\*bold\\*\\*" in md
     general = next(p for p in out.metrics[0].performers if p.label == "Enterprise SaaS 00").notes
     assert [n.recorded_for for n in general] == ["nps", None]
 
@@ -100,7 +101,7 @@ def test_all_metrics_and_segment_filter(book):
 
 
 def test_markdown_quote_helper():
-    assert md_quote("a|b_c") == "“a\\|b\\_c”"
+    assert md_quote("a|b_c _d_") == "“a\\|b_c \\_d\\_”"  # intraword _ is never emphasis
     assert clean_note("x" * 400).endswith("…") and len(clean_note("x" * 400)) == 300
 
 
