@@ -32,5 +32,14 @@ PAYLOADS: dict[str, str] = {
     "zero_width": "Ac\u200bme\ufeff Corp",
 }
 
-# What must never survive in rendered Markdown: a live link or image to the payload host.
-FETCHING = ("md_image", "html")
+# Several payloads in one text: the slower surfaces (chat answers, reports) take one account per group.
+GROUPS = {
+    "links": ("md_image", "md_link", "md_ref_link", "autolink", "bare_url", "bare_www", "email"),
+    "markup": ("html", "controls", "rtl", "zero_width", "jinja", "mathtext"),
+    "cells": ("formula_eq", "formula_plus", "formula_minus", "formula_at", "long"),
+}
+
+
+def grouped() -> dict[str, str]:
+    """``group:<name>`` -> the group's payloads joined in one text (a formula group starts with its formula)."""
+    return {f"group:{g}": " ".join(PAYLOADS[k] for k in keys) for g, keys in GROUPS.items()}
