@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import pytest
+
+from tests.hostile.payloads import PAYLOADS, grouped
 from tests.hostile.tally import TALLY
+from tests.hostile.workspace import build
+
+CSM = "Jo " + PAYLOADS["md_image"] + PAYLOADS["controls"] + PAYLOADS["rtl"]
+
+
+@pytest.fixture(scope="package")
+def hostile(tmp_path_factory):
+    """The hostile workspace (tests/hostile/workspace.py) and its planted accounts by payload key."""
+    root = tmp_path_factory.mktemp("hostile")
+    ws, planted = build(root / "ws" / "peerbench.db", {**PAYLOADS, **grouped()}, CSM)
+    yield ws, {p.key: p for p in planted}
+    ws.close()
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -32,6 +32,8 @@ PAYLOADS: dict[str, str] = {
     "zero_width": "Ac\u200bme\ufeff Corp",
 }
 
+ALL = "group:all"
+
 # Several payloads in one text: the slower surfaces (chat answers, reports) take one account per group.
 GROUPS = {
     "links": ("md_image", "md_link", "md_ref_link", "autolink", "bare_url", "bare_www", "email"),
@@ -41,5 +43,8 @@ GROUPS = {
 
 
 def grouped() -> dict[str, str]:
-    """``group:<name>`` -> the group's payloads joined in one text (a formula group starts with its formula)."""
-    return {f"group:{g}": " ".join(PAYLOADS[k] for k in keys) for g, keys in GROUPS.items()}
+    """``group:<name>`` -> the group's payloads joined in one text (a formula group starts with its formula);
+    ``group:all`` holds every payload (the documents take it: one account, every kind x format)."""
+    out = {f"group:{g}": " ".join(PAYLOADS[k] for k in keys) for g, keys in GROUPS.items()}
+    out["group:all"] = " ".join(PAYLOADS[k] for keys in GROUPS.values() for k in keys)
+    return out

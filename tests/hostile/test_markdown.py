@@ -17,9 +17,8 @@ from agent.cli import main
 from agent.core import Session, answer
 from agent.ui.render import compose_text, explain
 from tests.hostile.oracle import problems
-from tests.hostile.payloads import GROUPS, PAYLOADS, grouped
+from tests.hostile.payloads import ALL, GROUPS, PAYLOADS, grouped
 from tests.hostile.tally import count
-from tests.hostile.workspace import build
 from tools.base import ToolError
 from tools.compare.build_cohort import BuildCohortInput, build_cohort
 from tools.compare.cohorts import CohortCriteria
@@ -31,16 +30,7 @@ from tools.success.compute_roi import ComputeRoiInput, compute_roi
 from tools.success.manage_goals import ManageGoalsInput, manage_goals
 
 KEYS = sorted(PAYLOADS)
-GROUP_KEYS = sorted(grouped())
-CSM = "Jo " + PAYLOADS["md_image"] + PAYLOADS["controls"]
-
-
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hostile")
-    ws, planted = build(root / "ws" / "peerbench.db", {**PAYLOADS, **grouped()}, CSM)
-    yield ws, {p.key: p for p in planted}
-    ws.close()
+GROUP_KEYS = sorted(k for k in grouped() if k != ALL)
 
 
 def _ask(ws, message: str, attachments=()) -> str:
@@ -65,6 +55,8 @@ def _check(surface: str, text: str, tag: str | None = None, local_images: bool =
 
 
 def _payloads(key: str) -> int:
+    if key == ALL:
+        return len(PAYLOADS)
     return len(GROUPS[key.split(":", 1)[1]]) if key.startswith("group:") else 1
 
 
