@@ -61,7 +61,7 @@ def print_answer(ans, as_json: bool = False) -> None:
 def cmd_ask(args, ws: Workspace) -> int:
     from agent.core import Session, answer
 
-    ans = asyncio.run(answer(args.message, ws=ws, session=Session(),
+    ans = asyncio.run(answer(args.message, ws=ws, session=Session(scope=ws.scope),
                              attachments=[Path(a) for a in args.attach], events=_steps()))
     print_answer(ans, args.json)
     return 0
@@ -70,7 +70,7 @@ def cmd_ask(args, ws: Workspace) -> int:
 def cmd_chat(args, ws: Workspace) -> int:
     from agent.core import Session, answer
 
-    session = Session()
+    session = Session(scope=ws.scope)  # the terminal is one caller: the CLI's differencing memory
     print("peerbench chat: ask about your accounts ('help' for examples, 'quit' to leave). "
           "Attach a file with: /attach PATH your question")
 

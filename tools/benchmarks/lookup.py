@@ -12,6 +12,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from analytics import percentiles as pc
+from analytics.privacy import MIN_COHORT
 from tools.benchmarks.sets import active_benchmark_set, benchmark_set
 from tools.store.frames import NO_SEGMENT
 from tools.store.workspace import Workspace
@@ -107,7 +108,9 @@ def _raw_ref(bset: dict, segment: str | None, rows: list[tuple]) -> BenchmarkRef
         peers.setdefault(metric, []).append(value)
     info = BenchmarkInfo(name=bset["name"], source=bset["source"], year=bset["year"],
                          sample_size=len({r[3] for r in rows}) or bset["sample_size"], segment=segment, kind="raw")
-    return BenchmarkRef(info, {}, {k: np.sort(np.array(v, dtype="float64")) for k, v in peers.items()})
+    # raw peers are individual companies: no median or percentile from fewer than 10 of them (anonymity)
+    return BenchmarkRef(info, {}, {k: np.sort(np.array(v, dtype="float64")) for k, v in peers.items()
+                                   if len(v) >= MIN_COHORT})
 
 
 def _quantile_ref(bset: dict, segment: str | None, rows: list[tuple]) -> BenchmarkRef:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from analytics.catalog import BY_KEY, Metric, normalise_label, segment_for
+from analytics.privacy import MIN_COHORT
 from tools.ingest.detect import field_for, header_roles, metric_of_header, stat_for
 from tools.ingest.metric_column import Unreconciled, metric_column, unit_hint
 from tools.ingest.problems import Problems
@@ -29,7 +30,7 @@ from tools.ingest.reader import Table
 from tools.ingest.values import BadValue, clean_text, parse_int, parse_number
 
 QUANTILES = (10.0, 25.0, 50.0, 75.0, 90.0)  # computed from raw peer rows
-MIN_PEERS_FOR_QUANTILES = 5
+MIN_PEERS_FOR_QUANTILES = MIN_COHORT  # quantiles of fewer peers would expose them (anonymity)
 
 
 @dataclass

@@ -177,6 +177,9 @@ def find_best_practices(ws: Workspace, inp: FindBestPracticesInput) -> FindBestP
     if small:
         notes.append("No top performers from " + ", ".join(small) + f": peer groups under {MIN_COHORT} accounts "
                      "(or accounts without a segment) get no peer percentiles (anonymity).")
+    if any(0 < m.top_performers < MIN_COHORT for m in out):
+        notes.append(f"Where fewer than {MIN_COHORT} accounts are top performers, their profile medians are not "
+                     "shown (anonymity); the portfolio medians are.")
     notes.append("Accounts are anonymised; for an internal view with names set anonymise to False."
                  if inp.anonymise else "Internal view: account names are shown; anonymise for customer-facing use.")
     return FindBestPracticesOutput(metric=metric, segment=seg, metrics=out, notes=notes)
@@ -205,9 +208,11 @@ def _metric_practices(ws, pos, rows, key, profile, shown, labels, anonymise) -> 
     performers = [_performer(pos, int(i), key, profile, notes.get(int(pos.ids[i]), []), labels, anonymise)
                   for i in top[order][:shown]]
     lead = pr.profile_medians(profile.loc[profile.index.intersection(pos.ids[rows])], pd.Index(pos.ids[top]))
+    shown = len(top) >= MIN_COHORT  # the top performers' medians: an aggregate, so 10 of them at least
     comparison = [ProfileComparison(field=f, label=BY_KEY[f].label if f in BY_KEY else CONTACT_FIELDS[f],
-                                    top_performers_median=rounded(lead.at[f, "leaders"], 4),
-                                    portfolio_median=rounded(lead.at[f, "portfolio"], 4), ratio=rounded(lead.at[f, "ratio"], 2))
+                                    top_performers_median=rounded(lead.at[f, "leaders"], 4) if shown else None,
+                                    portfolio_median=rounded(lead.at[f, "portfolio"], 4),
+                                    ratio=rounded(lead.at[f, "ratio"], 2) if shown else None)
                   for f in lead.index] if len(top) else []
     common = pr.common_notes([n.text for ns in notes.values() for n in ns if n.recorded_for == key], limit=5)
     return MetricPractices(metric=key, label=meta.label, category=meta.category, top_performers=len(top),

@@ -124,3 +124,14 @@ def m005_goal_value_confidence(db: Database) -> None:
     # How sure a goal's value is: measured | estimated | customer-stated (NULL: derived, see
     # tools.success.goals.value_confidence).
     db["goals"].add_column("value_confidence", str)
+
+
+@migrations()
+def m006_shown_groups(db: Database) -> None:
+    # The differencing guard's memory: the peer groups each caller was shown an aggregate for
+    # (scope "cli", "token:<id>" for the API, "conversation:<id>" for a chat), kept for a day.
+    db["shown_groups"].create(
+        {"id": int, "scope": str, "members_json": str, "size": int, "shown_at": str},
+        pk="id", not_null={"scope", "members_json", "shown_at"},
+    )
+    db["shown_groups"].create_index(["scope", "shown_at"])
