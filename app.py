@@ -11,8 +11,10 @@ import asyncio
 
 import chainlit as cl
 
-from agent.ui import auth, chat
+from agent.ui import auth, chat, web
 from agent.ui.actions import CHAINLIT_NAME
+
+web.install()  # 404 for unknown sessions instead of a 500; backoff on failed sign-ins
 
 
 @cl.on_app_startup
