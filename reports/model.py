@@ -78,8 +78,17 @@ def chart(name: str, *args) -> Callable[[], bytes]:
     def draw() -> bytes:
         from reports import charts
 
-        return getattr(charts, name)(*cleaned(args))  # labels and titles are data text too
+        return getattr(charts, name)(*_chart_text(cleaned(args)))  # labels and titles are data text too
     return draw
+
+
+def _chart_text(value: Any) -> Any:
+    """Tabs and carriage returns (no glyph in a chart font) as spaces; line feeds stay line breaks."""
+    if isinstance(value, str):
+        return value.replace("\t", " ").replace("\r", " ")
+    if isinstance(value, (list, tuple)):
+        return type(value)(_chart_text(v) for v in value)
+    return value
 
 
 @dataclass
