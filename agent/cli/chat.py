@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from reports.format import clean_text
+from reports.format import clean_text, md_text
 from tools.store.workspace import Workspace
 
 
@@ -52,7 +52,7 @@ def print_answer(ans, as_json: bool = False) -> None:
     for notice in ans.notices:
         print(f"_{notice}_\n")
     if ans.context_line:
-        print(f"_Context: {ans.context_line}_\n")
+        print(f"_Context: {md_text(ans.context_line, inline=True)}_\n")
     print(ans.text)
     for f in ans.files:
         print(f"\nFile: {f}")

@@ -46,7 +46,7 @@ def compose_text(answer: Any) -> str:
     figures are computed in, then the answer."""
     notices = [_notice(n.strip()) for n in (answer.notices or []) if n and n.strip()]
     context = getattr(answer, "context_line", "")
-    head = [f"_Context: {context}_"] if context else []
+    head = [f"_Context: {md_text(context, inline=True)}_"] if context else []  # names data: escaped
     return "\n\n".join([*notices, *head, answer.text or ""]).strip() or "Done."
 
 

@@ -8,7 +8,7 @@ import openpyxl
 
 from reports.model import (Bullets, Callout, Callouts, Cell, Column, Figure, Paragraph, Report, Section, Series,
                            Table, chart)
-from tests.tools.report.test_reports import docx_text, pdf_text, pptx_text
+from tests.readers import docx_text, pdf_text, pptx_text
 
 
 def hostile_report(text: str, kind: str = "benchmark") -> Report:
