@@ -78,16 +78,20 @@ def chart(name: str, *args) -> Callable[[], bytes]:
     def draw() -> bytes:
         from reports import charts
 
-        return getattr(charts, name)(*_chart_text(cleaned(args)))  # labels and titles are data text too
+        return getattr(charts, name)(*no_tabs(cleaned(args)))  # labels and titles are data text too
     return draw
 
 
-def _chart_text(value: Any) -> Any:
-    """Tabs and carriage returns (no glyph in a chart font) as spaces; line feeds stay line breaks."""
+def no_tabs(value: Any) -> Any:
+    """Tabs and carriage returns (no glyph in the chart and PDF fonts) as spaces, through dataclasses
+    and lists as :func:`cleaned`; line feeds stay line breaks."""
     if isinstance(value, str):
         return value.replace("\t", " ").replace("\r", " ")
     if isinstance(value, (list, tuple)):
-        return type(value)(_chart_text(v) for v in value)
+        return type(value)(no_tabs(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: no_tabs(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
     return value
 
 
