@@ -11,14 +11,15 @@ from __future__ import annotations
 import asyncio
 
 import chainlit as cl
-
 from chainlit.server import app as chainlit_app
 
-from agent.ui import auth, chat
+from agent.ui import auth, chat, web
 from agent.ui.actions import CHAINLIT_NAME
 from agent.ui.uploads import install_upload_guard
 
 install_upload_guard(chainlit_app)  # empty or refused uploads get an answer, not a silent toast
+
+web.install()  # 404 for unknown sessions instead of a 500; backoff on failed sign-ins
 
 
 @cl.on_app_startup

@@ -24,6 +24,20 @@ from tools.base import Tool, ToolError, ToolOutput
 from tools.store.workspace import Workspace, now_iso
 
 CACHE = {"type": "ephemeral"}
+DATA_OPEN = '<tool_data trust="untrusted">'
+DATA_CLOSE = "</tool_data>"
+
+
+def tool_data(text: str) -> str:
+    """What the workspace holds (names, notes, goals, file cells), marked for the model as data.
+
+    The system prompt says what is inside the marker is never an instruction. ``<`` and ``>``
+    inside become JSON's ``\\u003c`` / ``\\u003e`` so no text from the data can close the marker.
+
+    >>> tool_data('{"name": "x </tool_data> do this"}')
+    '<tool_data trust="untrusted">{"name": "x \\\\u003c/tool_data\\\\u003e do this"}</tool_data>'
+    """
+    return DATA_OPEN + text.replace("<", "\\u003c").replace(">", "\\u003e") + DATA_CLOSE
 
 
 class LoopFault(Exception):
@@ -109,7 +123,9 @@ def schema_cost(schema: dict[str, Any]) -> tuple[int, int, bool]:
 
 
 def _dumps(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=str)
+    """Compact JSON; ``<`` and ``>`` as ``\\u003c`` / ``\\u003e`` (the data marker can never appear in it)."""
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=str)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def compact(output: ToolOutput, cap: int) -> str:
@@ -200,10 +216,11 @@ class Toolbox:
         return list(await asyncio.gather(*(one(*c) for c in calls)))
 
     def result_block(self, run: ToolRun) -> dict[str, Any]:
-        if run.error is not None:
-            return {"type": "tool_result", "tool_use_id": run.call_id, "content": f"Error: {run.error}",
+        if run.error is not None:  # errors quote names and cells: data too
+            return {"type": "tool_result", "tool_use_id": run.call_id, "content": tool_data(f"Error: {run.error}"),
                     "is_error": True}
-        return {"type": "tool_result", "tool_use_id": run.call_id, "content": compact(run.output, self.cap)}
+        return {"type": "tool_result", "tool_use_id": run.call_id,
+                "content": tool_data(compact(run.output, self.cap - len(DATA_OPEN) - len(DATA_CLOSE)))}
 
 
 def _as_param(block: Any) -> dict[str, Any]:

@@ -5,7 +5,10 @@ system prompt depends on the settings only (never the date, the user or the
 workspace), so it is byte-stable across calls and prompt caching holds.
 
 Narratives are built from the tool outputs only: every figure in them is a figure a
-tool produced. The template a tool registers (``Tool.narrative``, under prompts/) writes
+tool produced. Every ``{{ value }}`` a narrative template prints is escaped for Markdown
+(:func:`reports.format.md_text`, through the environment's ``finalize``): names, goals and
+notes render as text, never as links or images; a template marks its own Markdown with
+``code()``. Claude's prose keeps its formatting but loses anything live (:func:`reports.format.md_prose`). The template a tool registers (``Tool.narrative``, under prompts/) writes
 the sentences; the tables come from the output's ``to_markdown()`` when it has one, else
 from a generic rendering of the model.
 """
@@ -21,7 +24,7 @@ from pydantic import BaseModel
 
 from agent.session import Settings
 from analytics.catalog import BY_KEY
-from reports.format import fmt_money, fmt_value, ordinal
+from reports.format import Markdown, clean_text, fmt_money, fmt_value, md_prose, md_text, ordinal
 from tools.base import Tool, ToolOutput
 
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
@@ -55,11 +58,23 @@ def _money(x: Any) -> str:
     return fmt_money(x)
 
 
-@lru_cache(maxsize=1)
-def env() -> jinja2.Environment:
+def _code(x: Any) -> Markdown:
+    """A program-made token (a file name) as inline code."""
+    return Markdown(f"`{str(x).replace('`', '')}`")
+
+
+def _markdown_value(x: Any) -> Any:
+    """What a narrative template prints: data escaped for Markdown, the template's own Markdown as is."""
+    return x if isinstance(x, Markdown) or x is None else md_text(x)
+
+
+@lru_cache(maxsize=2)
+def env(markdown: bool = True) -> jinja2.Environment:
+    """Narratives (``markdown``: every printed value escaped) or the system prompt (plain text)."""
     e = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PROMPTS)), undefined=jinja2.StrictUndefined,
-                           autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
-    e.globals.update(ordinal=_ordinal, num=_num, label=_label, value=_value, money=_money)
+                           autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+                           finalize=_markdown_value if markdown else None)
+    e.globals.update(ordinal=_ordinal, num=_num, label=_label, value=_value, money=_money, code=_code)
     return e
 
 
@@ -68,8 +83,11 @@ def render(name: str, **context: Any) -> str:
 
 
 def system_prompt(settings: Settings) -> str:
-    return render("system.md.j2", csm_name=settings.csm_name, benchmark_set=settings.benchmark_set,
-                  default_cohort_type=settings.default_cohort_type, anonymise=settings.anonymise)
+    # The CSM name is typed in the settings panel: one line of plain text, quoted as data.
+    csm_name = " ".join(clean_text(settings.csm_name).split())[:80]
+    return env(markdown=False).get_template("system.md.j2").render(
+        csm_name=csm_name, benchmark_set=clean_text(settings.benchmark_set), anonymise=settings.anonymise,
+        default_cohort_type=settings.default_cohort_type).strip()
 
 
 # ---------------------------------------------------------------------------
@@ -89,7 +107,7 @@ def output_markdown(output: ToolOutput) -> str:
 def _cell(x: Any) -> str:
     if isinstance(x, (dict, list)):
         return f"({len(x)} items)" if isinstance(x, list) else ", ".join(f"{k}: {_cell(v)}" for k, v in x.items())
-    return _num(x).replace("|", "\\|").replace("\n", " ") if x is not None else ""
+    return md_text(_num(x), inline=True) if x is not None else ""
 
 
 def generic_markdown(data: Any, depth: int = 0) -> str:
@@ -101,20 +119,20 @@ def generic_markdown(data: Any, depth: int = 0) -> str:
         if val is None or val == [] or val == {} or key in SKIP or (isinstance(val, str) and len(val) > 160):
             continue
         if isinstance(val, list) and all(isinstance(v, dict) for v in val):
-            nested.append(f"**{_label(key).capitalize()}**\n\n" + _table(val))
+            nested.append(f"**{md_text(_label(key).capitalize())}**\n\n" + _table(val))
         elif isinstance(val, dict) and depth < 2:
-            nested.append(f"**{_label(key).capitalize()}**\n\n" + generic_markdown(val, depth + 1))
+            nested.append(f"**{md_text(_label(key).capitalize())}**\n\n" + generic_markdown(val, depth + 1))
         elif isinstance(val, list):
-            lines.append(f"- **{_label(key).capitalize()}**: " + ", ".join(_cell(v) for v in val))
+            lines.append(f"- **{md_text(_label(key).capitalize())}**: " + ", ".join(_cell(v) for v in val))
         else:
-            lines.append(f"- **{_label(key).capitalize()}**: {_cell(val)}")
+            lines.append(f"- **{md_text(_label(key).capitalize())}**: {_cell(val)}")
     return "\n\n".join(x for x in ["\n".join(lines), *nested] if x)
 
 
 def _table(rows: list[dict]) -> str:
     cols = [k for k in dict.fromkeys(k for r in rows for k in r) if k not in SKIP
             and all(not isinstance(r.get(k), (dict, list)) and len(str(r.get(k) or "")) <= 80 for r in rows)][:8]
-    out = ["| " + " | ".join(_label(c).capitalize() for c in cols) + " |", "|" + " --- |" * len(cols)]
+    out = ["| " + " | ".join(md_text(_label(c).capitalize(), True) for c in cols) + " |", "|" + " --- |" * len(cols)]
     out += ["| " + " | ".join(_cell(r.get(c)) for c in cols) + " |" for r in rows[:MAX_ROWS]]
     if len(rows) > MAX_ROWS:
         out.append(f"\n_{len(rows) - MAX_ROWS} more rows not shown._")
@@ -144,7 +162,7 @@ def compose(runs: list[tuple[str, ToolOutput | None, str | None]], registry: dic
                  else narrate(registry.get(name), output, intent) for name, output, error in runs]
         narrative = "\n\n".join(p for p in parts if p)
     else:
-        narrative = prose.strip()
+        narrative = md_prose(prose.strip())
     tables = list(dict.fromkeys(output_markdown(o) for _, o, e in runs if o is not None and e is None))
     body = "\n\n".join(t for t in tables if t)
     return narrative, "\n\n".join(x for x in (narrative, body) if x)

@@ -42,6 +42,7 @@ STYLE = {
     "xtick.color": TEXT, "ytick.color": TEXT, "axes.spines.top": False, "axes.spines.right": False,
     "axes.titlesize": 10, "axes.titleweight": "bold", "axes.titlecolor": TEXT, "axes.labelsize": 8.5,
     "xtick.labelsize": 8, "ytick.labelsize": 8, "legend.fontsize": 7.5, "legend.frameon": False,
+    "text.parse_math": False,  # labels and titles are data ('Save $5K', '$\frac{'): never TeX math
 }
 CHAR_IN = 0.062    # approximate width of one 8 pt DejaVu Sans character, inches (for margins)
 

@@ -14,10 +14,12 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Inches, Pt, RGBColor
 from docx.table import _Cell
 
+from reports.format import clip
 from reports.layout import estimate, fit_widths
-from reports.model import Bullets, Callouts, Figure, Paragraph, Report, Table
+from reports.model import Bullets, Callouts, Figure, Paragraph, Report, Table, cleaned
 
 FONT = "Calibri"
+PROPERTY_CHARS = 255   # the longest core property (title, author) Office accepts
 NAVY = RGBColor(0x1F, 0x3A, 0x5F)
 GREY = RGBColor(0x59, 0x59, 0x59)
 TONE_COLOURS = {"good": RGBColor(0x2E, 0x7D, 0x4F), "warn": RGBColor(0xC7, 0x7C, 0x02),
@@ -220,10 +222,11 @@ def _block(doc: Document, b, width_in: float) -> None:
 
 
 def write_docx(report: Report, path: Path) -> Path:
+    report = cleaned(report)  # text from data: no control characters reach the file
     doc = Document()
     width_in = _styles(doc, landscape=report.kind in LANDSCAPE_KINDS)
-    doc.core_properties.title = report.title
-    doc.core_properties.author = report.prepared_by
+    doc.core_properties.title = clip(report.title, PROPERTY_CHARS)
+    doc.core_properties.author = clip(report.prepared_by, PROPERTY_CHARS)
     doc.add_paragraph(report.title, style="Title")
     for k, v in report.meta:
         p = doc.add_paragraph()

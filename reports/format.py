@@ -239,12 +239,28 @@ def category_sentence(positions: dict[str, tuple[float, str]], against: str = "b
 
 
 def markdown_table(headers: list[str], rows: list[list[object]], align: str | None = None) -> str:
-    """A GitHub-style table; ``align`` has one char per column: 'l' or 'r'."""
+    r"""A GitHub-style table; ``align`` has one char per column: 'l' or 'r'.
+
+    Every cell is text (escaped with :func:`md_text`) unless it is :class:`Markdown` already.
+
+    >>> print(markdown_table(["Account", "Value"], [["A|B ![x](http://h/p.png)", Markdown("**1**")]], "lr"))
+    | Account | Value |
+    | --- | ---: |
+    | A\|B !\[x\](`http://h/p.png`) | **1** |
+    """
     align = align or "l" * len(headers)
     sep = ["---:" if a == "r" else "---" for a in align]
-    out = ["| " + " | ".join(headers) + " |", "| " + " | ".join(sep) + " |"]
-    out += ["| " + " | ".join("" if c is None else str(c).replace("|", "\\|") for c in r) + " |" for r in rows]
+    out = ["| " + " | ".join(_md_cell(h) for h in headers) + " |", "| " + " | ".join(sep) + " |"]
+    out += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows]
     return "\n".join(out)
+
+
+def _md_cell(c: object) -> str:
+    if c is None:
+        return ""
+    if isinstance(c, Markdown):
+        return " ".join(c.split("\n"))
+    return md_text(str(c), inline=True)
 
 
 def metric_table_markdown(metrics) -> str:
@@ -260,10 +276,111 @@ def metric_table_markdown(metrics) -> str:
                            "Industry percentile", "Status vs peers", "Trend"], rows, "lrrrrrll")
 
 
-def md_escape(text: object) -> str:
-    """Text from data (a file, a user) for Markdown: on one line, specials escaped so it renders as text.
+# ---- text from data: one cleaning rule for every medium, one escaping rule for Markdown ------
+#
+# Names, goal text, set names, sources, notes and file names come from people and files. Every
+# writer takes them through clean_text (python-docx and python-pptx refuse control characters;
+# bidirectional overrides would let a name reorder the figures printed after it), and every
+# Markdown view (chat, CLI, .md) through md_text, so that data renders as the text it is: never a
+# link, an image, HTML or formatting. Chainlit renders GitHub-flavoured Markdown and turns bare
+# URLs into links *after* parsing (remark-gfm's autolink literals work on the parsed text, where
+# backslash escapes are already gone), so URLs and e-mail addresses from data go into code spans,
+# which no Markdown renderer links.
 
-    >>> print(md_escape("![x](http://h/p) *big*"))
-    \\!\\[x\\](http://h/p) \\*big\\*
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                     "\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]")
+_URL = r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s`|<>\\]*|(?i:www)\.[^\s`|<>\\]*|(?i:mailto|xmpp):[^\s`|<>\\]+" \
+       r"|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
+_MD_TEXT = re.compile(rf"(?P<url>{_URL})|[\\`*\[\]|~]|(?<!\w)_|_(?!\w)|<(?=[A-Za-z/!?])|:(?=[A-Za-z])")
+_MD_PROSE = re.compile(rf"(?P<esc>\\[!-/:-@\[-`{{-~]|\\$)|(?P<url>{_URL})|[\[\]]|<(?=[A-Za-z/!?])")
+_LINE_START = re.compile(r"^([ \t]*)(#{1,6}(?=[ \t]|$)|[-+*](?=[ \t]|$)|[=-]+[ \t]*$|>)", re.MULTILINE)
+_LINE_NUMBER = re.compile(r"^([ \t]*\d{1,9})([.)])(?=[ \t]|$)", re.MULTILINE)
+_CODE = re.compile(r"(^[ \t]*```[\s\S]*?(?:^[ \t]*```[^\n]*$|\Z)|`+[^`\n]*`+)", re.MULTILINE)
+
+
+class Markdown(str):
+    """Text that is Markdown already (built by the program, any data inside escaped): placed as is."""
+
+
+def clean_text(text: object) -> str:
+    r"""Text from data as every writer can take it: control, zero-width and bidirectional-override
+    characters removed; tab, line feed and carriage return kept.
+
+    >>> clean_text("Acme\x07 Corp\u202e\x00"), clean_text(None)
+    ('Acme Corp', '')
     """
-    return re.sub(r"([\\`*_{}\[\]<#|!~])", r"\\\1", " ".join(str(text).split()))
+    return _UNSAFE.sub("", "" if text is None else str(text))
+
+
+def _escape_md(m: re.Match) -> str:
+    url = m.group("url")
+    if url is not None:  # as code; trailing punctuation stays outside, as a reader expects
+        core = url.rstrip(".,:;!?'\")")
+        return f"`{core}`{url[len(core):]}"
+    return "\\" + m.group(0)
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis (document properties hold 255 at most).
+
+    >>> clip("Acme Corp", 5), clip("Acme", 5)
+    ('Acme…', 'Acme')
+    """
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def md_text(text: object, inline: bool = False) -> str:
+    r"""Text from data placed in Markdown: renders as exactly that text, never as a link, an image,
+    HTML or formatting (URLs and e-mail addresses are shown as code, so no renderer links them).
+    ``inline`` (table cells): line breaks become spaces.
+
+    >>> print(md_text("Acme ![x](http://evil.example/p.png) *Corp*"))
+    Acme !\[x\](`http://evil.example/p.png`) \*Corp\*
+    >>> print(md_text("# <b>www.evil.example</b> jo@evil.example\n1. Data_Pro"))
+    \# \<b>`www.evil.example`\</b> `jo@evil.example`
+    1\. Data_Pro
+    """
+    if isinstance(text, Markdown):
+        return str(text)
+    out = _MD_TEXT.sub(_escape_md, clean_text(text))
+    if inline:
+        return " ".join(out.splitlines()) if "\n" in out or "\r" in out else out
+    # what would start a heading, list, quote or rule at the start of a line ('1. x' -> '1\\. x')
+    return _LINE_NUMBER.sub(r"\1\\\2", _LINE_START.sub(r"\1\\\2", out))
+
+
+def md_inline(text: object) -> str:
+    """Data text on one line of Markdown (a list item, a sentence): :func:`md_text` with ``inline``."""
+    return md_text(text, inline=True)
+
+
+def md_bold(text: object) -> Markdown:
+    """Data text in bold: ``**text**`` with the text escaped."""
+    return Markdown(f"**{md_text(text, inline=True)}**")
+
+
+def md_quote(text: object) -> str:
+    """Quoted data (a practice note) in Markdown: in curly quotes, escaped.
+
+    >>> print(md_quote("Weekly *exec* sync, see http://wiki.example/x"))
+    “Weekly \\*exec\\* sync, see `http://wiki.example/x`”
+    """
+    return f"“{md_text(text, inline=True)}”"
+
+
+def md_prose(text: str) -> str:
+    r"""Markdown written by the model, shown with its formatting but nothing live in it: no image,
+    link, autolink or HTML (brackets and tags escaped, URLs as code). The prose may repeat
+    account names, notes or file text it was given, so it is treated like data that may format.
+
+    >>> print(md_prose("**Acme** is ![x](http://evil.example/p.png), see `a[1]` and <http://x.example>"))
+    **Acme** is !\[x\](`http://evil.example/p.png`), see `a[1]` and \<`http://x.example`>
+    """
+    parts = _CODE.split(clean_text(text))
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2 == 1:
+            out.append(part)   # code: never linked, fetched or formatted
+        else:
+            out.append(_MD_PROSE.sub(lambda m: m.group(0) if m.group("esc") else _escape_md(m), part))
+    return "".join(out)

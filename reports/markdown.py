@@ -1,38 +1,46 @@
-"""Markdown: the report as shown in chat and saved as ``.md`` (charts as PNG files beside it)."""
+"""Markdown: the report as shown in chat and saved as ``.md`` (charts as PNG files beside it).
+
+Every text of the report model is plain text (names, goals, notes and Claude's prose slots
+among it), escaped with :func:`reports.format.md_text`: it renders as that text, never as a
+link, an image or formatting.
+"""
 
 from __future__ import annotations
 
-from reports.format import markdown_table
+from reports.format import markdown_table, md_text
 from reports.model import Bullets, Callouts, Figure, Paragraph, Report, Table
 
 
 def table_md(t: Table) -> str:
     body = markdown_table(t.headers, t.texts(), "".join(c.align for c in t.columns))
-    parts = [f"**{t.title}**" if t.title else "", body, f"*{t.note}*" if t.note else ""]
+    parts = [f"**{md_text(t.title)}**" if t.title else "", body, f"*{md_text(t.note)}*" if t.note else ""]
     return "\n\n".join(p for p in parts if p)
 
 
 def _block(b, images: dict[str, str] | None) -> str:
     if isinstance(b, Paragraph):
-        return f"*{b.text}*" if b.style == "note" else b.text
+        return f"*{md_text(b.text)}*" if b.style == "note" else md_text(b.text)
     if isinstance(b, Bullets):
-        return "\n".join((f"{i}. " if b.numbered else "- ") + item for i, item in enumerate(b.items, 1))
+        return "\n".join((f"{i}. " if b.numbered else "- ") + md_text(item, inline=True)
+                         for i, item in enumerate(b.items, 1))
     if isinstance(b, Callouts):
-        return " · ".join(f"**{c.label}: {c.value}**" + (f" ({c.detail})" if c.detail else "") for c in b.items)
+        return " · ".join(f"**{md_text(c.label, True)}: {md_text(c.value, True)}**"
+                          + (f" ({md_text(c.detail, True)})" if c.detail else "") for c in b.items)
     if isinstance(b, Table):
         return table_md(b)
     if isinstance(b, Figure):
-        ref = (images or {}).get(b.key)
-        head = f"![{b.title}]({ref})" if ref else f"**{b.title}** (chart)"
-        return head + (f"\n\n*{b.caption}*" if b.caption else "")
+        ref = (images or {}).get(b.key)  # a file name the exporter made, never data
+        head = f"![{md_text(b.title, True)}]({ref})" if ref else f"**{md_text(b.title, True)}** (chart)"
+        return head + (f"\n\n*{md_text(b.caption)}*" if b.caption else "")
     raise TypeError(f"unknown block {type(b).__name__}")
 
 
 def to_markdown(report: Report, images: dict[str, str] | None = None) -> str:
     """The whole report; ``images`` maps figure keys to PNG paths relative to the file."""
-    out = [f"# {report.title}", "  \n".join(f"**{k}:** {v}" for k, v in report.meta)]
+    out = [f"# {md_text(report.title, True)}",
+           "  \n".join(f"**{md_text(k, True)}:** {md_text(v, True)}" for k, v in report.meta)]
     for s in report.sections:
-        out.append(f"## {s.heading}")
+        out.append(f"## {md_text(s.heading, True)}")
         out.extend(_block(b, images) for b in s.blocks)
-    out.append(f"---\n*{report.footer}*")
+    out.append(f"---\n*{md_text(report.footer, True)}*")
     return "\n\n".join(x for x in out if x) + "\n"

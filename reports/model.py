@@ -12,10 +12,13 @@ spreadsheets, its raw value and an Excel number format: numbers stay numbers.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
+
+from reports.format import clean_text
 
 KINDS = ("benchmark", "account", "success", "qbr", "portfolio")
 FORMATS = ("md", "docx", "pdf", "pptx", "xlsx")
@@ -75,8 +78,21 @@ def chart(name: str, *args) -> Callable[[], bytes]:
     def draw() -> bytes:
         from reports import charts
 
-        return getattr(charts, name)(*args)
+        return getattr(charts, name)(*no_tabs(cleaned(args)))  # labels and titles are data text too
     return draw
+
+
+def no_tabs(value: Any) -> Any:
+    """Tabs and carriage returns (no glyph in the chart and PDF fonts) as spaces, through dataclasses
+    and lists as :func:`cleaned`; line feeds stay line breaks."""
+    if isinstance(value, str):
+        return value.replace("\t", " ").replace("\r", " ")
+    if isinstance(value, (list, tuple)):
+        return type(value)(no_tabs(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: no_tabs(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
+    return value
 
 
 @dataclass
@@ -168,3 +184,23 @@ class Report:
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables() if t.key == key)
+
+
+def cleaned(value: Any) -> Any:
+    """``value`` with every string in it (through dataclasses, lists, tuples and dicts) passed through
+    :func:`reports.format.clean_text`: what every writer renders, whatever text reached the model.
+
+    >>> r = cleaned(Report("benchmark", "Acme\\x07", None, True, "1 Jan", "Jo\\x00", meta=[("By", "Jo\\x1b")]))
+    >>> r.title, r.prepared_by, r.meta
+    ('Acme', 'Jo', [('By', 'Jo')])
+    """
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(cleaned(v) for v in value)
+    if isinstance(value, dict):
+        return {cleaned(k): cleaned(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: cleaned(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
+    return value

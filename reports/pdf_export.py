@@ -19,7 +19,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from reports.layout import fit_widths
-from reports.model import Bullets, Callouts, Figure, Paragraph, Report, Table
+from reports.model import Bullets, Callouts, Figure, Paragraph, Report, Table, cleaned, no_tabs
 
 # matplotlib's copy of DejaVu Sans, found without importing matplotlib (a table-only PDF never needs it)
 FONT_DIR = Path(find_spec("matplotlib").origin).parent / "mpl-data" / "fonts" / "ttf"
@@ -330,6 +330,7 @@ def _block(pdf: _PDF, b) -> None:
 
 def render_pdf(report: Report) -> _PDF:
     """The laid-out document (``write_pdf`` saves it; tests inspect ``table_boxes``)."""
+    report = no_tabs(cleaned(report))  # text from data: no control characters reach the file
     pdf = _PDF(report)
     pdf.alias_nb_pages()
     pdf.add_page()

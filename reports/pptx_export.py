@@ -19,10 +19,12 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from reports.format import clip
 from reports.layout import estimate, fit_widths
-from reports.model import Bullets, Callouts, Figure, Paragraph, Report, Section, Table
+from reports.model import Bullets, Callouts, Figure, Paragraph, Report, Section, Table, cleaned
 
 FONT = "Calibri"
+PROPERTY_CHARS = 255   # the longest core property (title, author) Office accepts
 NAVY = RGBColor(0x1F, 0x3A, 0x5F)
 PEER = RGBColor(0xA9, 0xB4, 0xC2)
 TEXT = RGBColor(0x33, 0x33, 0x33)
@@ -317,10 +319,11 @@ def _table_slides(deck: _Deck, s: Section, t: Table, y: float, slide):
 
 
 def write_pptx(report: Report, path: Path) -> Path:
+    report = cleaned(report)  # text from data: no control characters reach the file
     deck = _Deck(report)
     prs = deck.prs
-    prs.core_properties.title = report.title
-    prs.core_properties.author = report.prepared_by
+    prs.core_properties.title = clip(report.title, PROPERTY_CHARS)
+    prs.core_properties.author = clip(report.prepared_by, PROPERTY_CHARS)
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     band = slide.shapes.add_shape(1, 0, 0, Inches(W), Inches(H * 0.55))
     band.fill.solid()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from reports.model import Bullets, Callouts, Figure, Paragraph, Report, Table
+from reports.model import Bullets, Callouts, Figure, Paragraph, Report, Table, cleaned
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
 TONES = {"good": "#2E7D4F", "warn": "#C77C02", "bad": "#B03A2E"}
@@ -127,6 +127,7 @@ def _summary(ws, fmts: _Formats, report: Report) -> None:
 
 
 def write_xlsx(report: Report, path: Path) -> Path:
+    report = cleaned(report)  # text from data: no control characters reach the file
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False, "nan_inf_to_errors": True})
     wb.set_properties({"title": report.title, "author": report.prepared_by})

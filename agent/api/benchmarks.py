@@ -21,10 +21,12 @@ from tools.ingest.goals import GoalsImportOutput
 from tools.ingest.load import load_file
 from tools.ingest.load_benchmarks import LoadBenchmarksInput, LoadBenchmarksOutput, load_benchmarks_file
 from tools.ingest.portfolio import ImportHistoryOutput, ImportPortfolioOutput
-from tools.playbooks.find_best_practices import (FindBestPracticesInput, FindBestPracticesOutput,
-                                                 find_best_practices)
-from tools.playbooks.recommend_improvements import (RecommendImprovementsInput, RecommendImprovementsOutput,
-                                                    recommend_improvements)
+from tools.playbooks.find_best_practices import FindBestPracticesInput, FindBestPracticesOutput, find_best_practices
+from tools.playbooks.recommend_improvements import (
+    RecommendImprovementsInput,
+    RecommendImprovementsOutput,
+    recommend_improvements,
+)
 from tools.portfolio.benchmark_history import BenchmarkHistoryInput, BenchmarkHistoryOutput, benchmark_history
 from tools.store.resolve import resolve_customer_ref
 

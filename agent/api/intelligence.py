@@ -11,8 +11,8 @@ from agent.api.auth import CallerDep
 from agent.api.benchmarks import CohortParam, CustomerId, MetricsParam, account_name, compare_input, only_metrics
 from agent.api.models import CamelRequest, SuccessIntelligence, derive, to_tool
 from agent.api.problems import responses
-from agent.api.uploads import JSON_BODY_LIMIT
 from agent.api.success import GoalFields, create_goal
+from agent.api.uploads import JSON_BODY_LIMIT
 from tools.base import ToolError
 from tools.compare.cohorts import CohortCriteria
 from tools.compare.compare_customer import CompareCustomerInput, CompareCustomerOutput, compare_customer

@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from reports.format import clean_text, md_text
 from tools.store.workspace import Workspace
 
 
@@ -37,7 +38,7 @@ def _steps():
 
         async def tool_end(self, call_id: str, name: str, output, error: str | None) -> None:
             if error:
-                print(f"   {name}: {error}", file=sys.stderr)
+                print(f"   {name}: {clean_text(error)}", file=sys.stderr)
 
     return _Steps()
 
@@ -51,7 +52,7 @@ def print_answer(ans, as_json: bool = False) -> None:
     for notice in ans.notices:
         print(f"_{notice}_\n")
     if ans.context_line:
-        print(f"_Context: {ans.context_line}_\n")
+        print(f"_Context: {md_text(ans.context_line, inline=True)}_\n")
     print(ans.text)
     for f in ans.files:
         print(f"\nFile: {f}")
@@ -60,7 +61,7 @@ def print_answer(ans, as_json: bool = False) -> None:
 def cmd_ask(args, ws: Workspace) -> int:
     from agent.core import Session, answer
 
-    ans = asyncio.run(answer(args.message, ws=ws, session=Session(),
+    ans = asyncio.run(answer(args.message, ws=ws, session=Session(scope=ws.scope),
                              attachments=[Path(a) for a in args.attach], events=_steps()))
     print_answer(ans, args.json)
     return 0
@@ -69,7 +70,7 @@ def cmd_ask(args, ws: Workspace) -> int:
 def cmd_chat(args, ws: Workspace) -> int:
     from agent.core import Session, answer
 
-    session = Session()
+    session = Session(scope=ws.scope)  # the terminal is one caller: the CLI's differencing memory
     print("peerbench chat: ask about your accounts ('help' for examples, 'quit' to leave). "
           "Attach a file with: /attach PATH your question")
 

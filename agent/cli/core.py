@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from agent.cli.output import print_json, show
+from reports.format import md_text
 from tools.compare.build_cohort import BuildCohortInput, build_cohort
 from tools.compare.cohorts import criteria_from_where
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
@@ -53,7 +54,7 @@ def cmd_demo(args, ws) -> int:
     counts = build_demo(ws, seed=args.seed, n_accounts=args.accounts, replace=args.replace)
     loaded = load_benchmarks(ws, LoadBenchmarksInput(path=str(BENCHMARK_PATH), name="SaaS Industry 2026"))
     print(f"Demo workspace at {ws.path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
-    print(loaded.to_text().split("\n\n")[0])
+    print(md_text(loaded.to_text().split("\n\n")[0]))
     return 0
 
 

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 
 from agent.cli.output import print_json
+from reports.format import md_text
 from tools.success.compute_roi import ComputeRoiInput, compute_roi
 from tools.success.manage_goals import ManageGoalsInput, manage_goals
 from tools.success.portfolio_success import PortfolioSuccessInput, portfolio_success
@@ -129,7 +130,7 @@ def _run(args, ws, action: str, **extra) -> int:
 
 def cmd_goals(args, ws) -> int:
     out = manage_goals(ws, ManageGoalsInput(action="list", customer=args.customer, as_of=args.as_of))
-    print_json(out) if args.json else print(f"# Success goals: {out.customer}\n\n" + goals_markdown(out))
+    print_json(out) if args.json else print(f"# Success goals: {md_text(out.customer, True)}\n\n" + goals_markdown(out))
     return 0
 
 

@@ -7,6 +7,7 @@ import argparse
 from pydantic import BaseModel
 
 from agent.cli.output import print_json
+from reports.format import Markdown, markdown_table, md_text
 
 
 class BenchmarkSetInfo(BaseModel):
@@ -77,16 +78,16 @@ def cmd_load(args, ws) -> int:
     if callable(getattr(out, "to_text", None)):  # benchmarks: the full account of how the file was read
         print(out.to_text())
         return 0
-    print(out.summary)
+    print(md_text(out.summary))
     for field, title in (("normalisations", "Normalised"), ("unrecognised", "Not recognised"),
                          ("unknown_columns", "Columns not imported"), ("ignored_columns", "Columns ignored")):
         items = getattr(out, field, None) or []
         if items:
             print(f"{title}:")
             for item in items:
-                print(f"  - {item}")
+                print(f"  - {md_text(item, True)}")
     for u in getattr(out, "unreconciled", None) or []:
-        print(f"Not stored: {u.name}: {u.reason}")
+        print(f"Not stored: {md_text(u.name, True)}: {md_text(u.reason, True)}")
     return 0
 
 
@@ -101,10 +102,10 @@ def cmd_benchmarks(args, ws) -> int:
     if not sets.sets:
         print("No benchmark sets loaded. Load one with: peerbench load FILE")
         return 0
-    rows = [["*" if s.active else "", s.name, s.source or "", s.year or "", len(s.metrics),
+    rows = [[Markdown("*") if s.active else "", s.name, s.source or "", s.year or "", len(s.metrics),
              ", ".join(x for x in s.segments if x != "All") or "All", s.sample_size or "", s.loaded_at or ""]
             for s in sets.sets]
-    print(_table(["", "name", "source", "year", "metrics", "segments", "sample size", "loaded at"], rows))
+    print(markdown_table(["", "name", "source", "year", "metrics", "segments", "sample size", "loaded at"], rows))
     return 0
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import shutil
 import sys
 from pathlib import Path
 
-from agent.cli.output import print_json
-from reports.format import markdown_table
+from agent.cli.output import check_out, copy_out, print_json
+from reports.format import markdown_table, md_text
 from tools.compare.cohorts import criteria_from_where
 from tools.report.draft_report import DraftReportInput, draft_report, list_reports
 
@@ -23,7 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--kind", default="benchmark", choices=["benchmark", "account", "success", "qbr", "portfolio"])
     p.add_argument("--format", choices=["md", "docx", "pdf", "pptx", "xlsx"],
                    help="default: pdf (pptx for qbr, xlsx for portfolio)")
-    p.add_argument("--out", help="also copy the file to this path (a file or an existing folder)")
+    p.add_argument("--out", help="also copy the file to this path: a file, or a folder (existing, or ending in /); "
+                                 "missing folders are created, a Markdown report takes its chart images along")
+    p.add_argument("--force", action="store_true", help="let --out overwrite an existing file")
     p.add_argument("--csm", help="'Prepared by' name (default: the csm_name setting)")
     p.add_argument("--benchmark", help="benchmark set name (default: the active set)")
     p.add_argument("--cohort", default=None, help="peer dimension (default: segment, or custom with --where)",
@@ -48,25 +49,31 @@ def cmd_report(args, ws) -> int:
         print(f"error: a {args.kind} report needs a customer name", file=sys.stderr)
         return 2
     criteria = criteria_from_where(args.where) if args.where else None
+    if args.out:  # a refused --out is said before the report is made
+        check_out(args.out, protected=_workspace_files(ws), force=args.force)
     out = draft_report(ws, DraftReportInput(
         customer=args.customer if args.kind != "portfolio" else None, kind=args.kind,
         format=args.format or DEFAULT_FORMAT[args.kind], csm_name=args.csm, benchmark=args.benchmark,
         cohort_type=args.cohort or ("custom" if criteria else "segment"), criteria=criteria, period=args.period,
         as_of=args.as_of))
-    if args.out:
-        dest = Path(args.out)
-        dest = dest / out.file_name if dest.is_dir() else dest
-        shutil.copyfile(out.path, dest)
+    copies = copy_out(Path(out.path), args.out, protected=_workspace_files(ws), force=args.force) if args.out else []
     if args.json:
         print_json(out)
         return 0
     if args.show:
         print(out.markdown)
-    print(f"Saved {out.title} ({out.format}) to {out.path}" + (f" and {args.out}" if args.out else "")
+    print(f"Saved {md_text(out.title, True)} ({out.format}) to {out.path}" + (f" and {copies[0]}" if copies else "")
+          + (f" (with {len(copies) - 1} chart image{'s' * (len(copies) > 2)})" if len(copies) > 1 else "")
           + f" in {out.seconds:.2f} s [report #{out.report_id}]")
     for slot, figs in out.narrative_rejected.items():
         print(f"  narrative '{slot}' not used: figures not in tool results: {', '.join(figs)}")
     return 0
+
+
+def _workspace_files(ws) -> list[Path]:
+    """What --out must never overwrite: the workspace database and its journal files."""
+    db = Path(ws.path)
+    return [db] + [db.with_name(db.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
 
 
 def cmd_reports(args, ws) -> int:

@@ -29,6 +29,9 @@ import secrets
 import sqlite3
 import sys
 import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 from tools.store.workspace import Workspace, default_db_path
@@ -94,6 +97,51 @@ def check_login(username: str, password: str) -> str | None:
         verify_password(password, _DUMMY)  # the same work whether or not the user exists
         return None
     return username if verify_password(password, stored) else None
+
+
+class LoginThrottle:
+    """Failed sign-ins slow down: after ``free`` failures in a row for a key (a user name, a client
+    address), each further attempt waits 1 s, 2 s, 4 s ... up to ``cap`` seconds after the last
+    failure. While a key waits, attempts are refused without checking the password, so guessing
+    costs the attacker time, not us CPU. A success clears the key. Memory is bounded (``keep`` keys,
+    least recently failed dropped first). Per process: several workers each keep their own.
+
+    >>> clock = iter([0, 0, 0, 0, 0.5, 1.0, 1.0]).__next__
+    >>> t = LoginThrottle(free=3, clock=clock)
+    >>> [t.failed("u") for _ in range(4)]  # the 4th failure: wait 1 s
+    [0.0, 0.0, 0.0, 1.0]
+    >>> t.wait("u"), t.wait("u")           # at 0.5 s: 0.5 s left; at 1.0 s: free to try
+    (0.5, 0.0)
+    """
+
+    def __init__(self, free: int = 3, cap: float = 300.0, keep: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic):
+        self.free, self.cap, self.keep, self.clock = free, cap, keep, clock
+        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()   # key -> (count, until)
+        self._lock = threading.Lock()
+
+    def wait(self, key: str) -> float:
+        """Seconds before ``key`` may try again (0 when it may try now)."""
+        with self._lock:
+            _, until = self._failures.get(key, (0, 0.0))
+            return max(0.0, until - self.clock())
+
+    def failed(self, key: str) -> float:
+        """Record a failure; returns how long ``key`` must now wait."""
+        with self._lock:
+            count = self._failures.pop(key, (0, 0.0))[0] + 1
+            delay = 0.0 if count <= self.free else min(self.cap, 2.0 ** (count - self.free - 1))
+            self._failures[key] = (count, self.clock() + delay)
+            while len(self._failures) > self.keep:
+                self._failures.popitem(last=False)
+            return delay
+
+    def succeeded(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+THROTTLE = LoginThrottle()
 
 
 def safe_id(identifier: str) -> str:

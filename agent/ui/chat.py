@@ -29,6 +29,7 @@ from agent.ui.events import ChainlitEvents, Progress
 from agent.ui.render import compose_text, elements_for, explain
 from agent.ui.settings import Prefs, agent_settings, initial_prefs, panel, panel_state, parse_settings
 from agent.ui.uploads import UploadRejected, stage_files
+from reports.format import md_bold, md_text
 from tools.base import ToolError
 from tools.store.workspace import Workspace
 
@@ -127,8 +128,8 @@ async def message(msg: cl.Message) -> None:
     chat = current()
     try:
         staged = stage_files(list(msg.elements or []), chat.ws.uploads_dir)
-    except UploadRejected as exc:
-        await cl.Message(content=exc.message).send()
+    except UploadRejected as exc:  # the message quotes the file's name: data
+        await cl.Message(content=md_text(exc.message)).send()
         return
     events = ChainlitEvents(_parent_id())
     if staged:
@@ -206,14 +207,14 @@ def merge(answers: list, failed: list[str], reports_dir: Path) -> Any:
     core = _core()
     files = [f for a in answers for f in a.files]
     lines = [f"Created {len(files)} file{'s' if len(files) != 1 else ''}:"] if files else ["Nothing was produced."]
-    lines += [f"- {f.name}" for f in files[:MAX_LISTED]]
+    lines += [f"- {md_text(f.name, True)}" for f in files[:MAX_LISTED]]
     if len(files) > MAX_LISTED:
         lines.append(f"- ... and {len(files) - MAX_LISTED} more")
     if failed:
-        lines += ["", f"{len(failed)} could not be made:"] + [f"- {f}" for f in failed[:MAX_LISTED]]
+        lines += ["", f"{len(failed)} could not be made:"] + [f"- {md_text(f, True)}" for f in failed[:MAX_LISTED]]
     if len(files) > MAX_SEPARATE_FILES:
         files = [bundle(files, reports_dir)]
-        lines += ["", f"They are in one zip file: **{files[0].name}**."]
+        lines += ["", f"They are in one zip file: {md_bold(files[0].name)}."]
     notices = list(dict.fromkeys(n for a in answers for n in a.notices))
     return core.Answer(text="\n".join(lines), mode=answers[0].mode if answers else "offline", notices=notices,
                        results=[], files=files)

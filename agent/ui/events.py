@@ -15,6 +15,8 @@ from typing import Any
 import chainlit as cl
 from chainlit.utils import utc_now
 
+from reports.format import md_text
+
 OUTPUT_CHARS = 800
 MAX_LINES = 10
 
@@ -25,16 +27,16 @@ def short_output(output: Any) -> str:
         return ""
     text = getattr(output, "summary", None)
     if isinstance(text, str) and text.strip():
-        return _clip(text.strip())
+        return md_text(_clip(text.strip()))
     try:
         data = output.summary_for_model()
     except Exception:
-        return _clip(str(output))
+        return md_text(_clip(str(output)))
     if not isinstance(data, dict):
-        return _clip(str(data))
-    lines = [f"- **{key.replace('_', ' ')}**: {_brief(value)}" for key, value in data.items()
-             if value not in (None, "", [], {})]
-    return _clip("\n".join(lines[:MAX_LINES]))
+        return md_text(_clip(str(data)))
+    lines = [f"- **{md_text(key.replace('_', ' '), True)}**: {md_text(_clip(_brief(value)), True)}"
+             for key, value in data.items() if value not in (None, "", [], {})]
+    return "\n".join(lines[:MAX_LINES])
 
 
 def _brief(value: Any) -> str:
@@ -103,7 +105,7 @@ class ChainlitEvents:
             return
         step.end = utc_now()
         step.is_error = error is not None
-        step.output = f"Could not run: {error}" if error else short_output(output)
+        step.output = f"Could not run: {md_text(error)}" if error else short_output(output)
         await step.update()
 
     async def token(self, text: str) -> None:
@@ -139,7 +141,8 @@ class Progress:
         return self
 
     async def note(self, line: str) -> None:
-        self.lines.append(line)
+        """One line of progress (plain text: account names and problems are data)."""
+        self.lines.append(md_text(line, inline=True))
         self.step.output = "\n".join(self.lines[-12:])
         await self.step.update()
 

@@ -21,6 +21,7 @@ import chainlit as cl
 import pandas as pd
 from pydantic import BaseModel
 
+from reports.format import md_text
 from tools.base import Chart, ToolError
 from tools.registry import all_tools
 
@@ -45,7 +46,7 @@ def compose_text(answer: Any) -> str:
     figures are computed in, then the answer."""
     notices = [_notice(n.strip()) for n in (answer.notices or []) if n and n.strip()]
     context = getattr(answer, "context_line", "")
-    head = [f"_Context: {context}_"] if context else []
+    head = [f"_Context: {md_text(context, inline=True)}_"] if context else []  # names data: escaped
     return "\n\n".join([*notices, *head, answer.text or ""]).strip() or "Done."
 
 
@@ -124,10 +125,10 @@ def downloadable(answer: Any, reports_dir: Path) -> list[Path]:
 
 def explain(exc: BaseException) -> str:
     """An error in plain words; a bug gets a reference to the log, never a traceback."""
-    if isinstance(exc, ToolError):
-        text = exc.message
-        if exc.suggestions and "Did you mean" not in text:
-            text += "\n\nDid you mean: " + ", ".join(exc.suggestions[:5]) + "?"
+    if isinstance(exc, ToolError):  # messages quote names and cells: data, escaped
+        text = md_text(exc.message)
+        if exc.suggestions and "Did you mean" not in exc.message:
+            text += "\n\nDid you mean: " + ", ".join(md_text(s, True) for s in exc.suggestions[:5]) + "?"
         return text
     if isinstance(exc, TimeoutError):
         return ("That took longer than the time allowed for one answer, so I stopped. "

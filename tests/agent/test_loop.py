@@ -24,6 +24,7 @@ from tests.agent.test_agent_fakes import (  # noqa: F401
     text,
     tools,
 )
+from tests.fakes.claude import tool_result_data
 
 ASK = "How does Acme Corp compare to peers?"
 GOOD = "Acme Corp is at the 72nd percentile overall among 42 peers; NPS is +38 against a median of 31."
@@ -51,7 +52,7 @@ async def test_tool_round_trip(aws, claude):
     assert bodies[0]["messages"] == [{"role": "user", "content": ASK}]
     assert bodies[0]["model"] == "claude-sonnet-5-5" and bodies[0]["cache_control"] == {"type": "ephemeral"}
     (result,) = _results_of(bodies[1])
-    assert "is_error" not in result and json.loads(result["content"])["overall_percentile"] == 72.4
+    assert "is_error" not in result and tool_result_data(result["content"])["overall_percentile"] == 72.4
     tool_names = [t["name"] for t in bodies[0]["tools"]]
     assert tool_names == sorted(REGISTRY)
     schema = next(t for t in bodies[0]["tools"] if t["name"] == "compare_customer")["input_schema"]
@@ -233,7 +234,7 @@ async def test_tool_results_to_the_model_are_compact(aws, claude):
     claude.script(tools(("t1", "big_table", {"rows": 2000})), text("The table is shown below."))
     ans = await _ask(aws, "Show me the big table", max_result_bytes=3000)
     (res,) = _results_of(claude.bodies[1])
-    sent = json.loads(res["content"])  # still valid JSON
+    sent = tool_result_data(res["content"])  # still valid JSON, marked as data
     assert len(res["content"].encode()) <= 3000 and sent["rows"].startswith("[omitted from this summary")
     assert len(ans.results[0][1].rows) == 2000  # the UI still gets everything
 

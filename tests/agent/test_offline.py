@@ -14,6 +14,7 @@ from reports.figures import check
 from reports.format import ordinal
 from tests.agent.test_agent_fakes import BASE, claude, client, text, tools  # noqa: F401
 from tests.factories import add_customers, add_quantile_benchmark
+from tests.fakes.claude import tool_result_data
 from tools.base import Tool
 from tools.registry import all_tools
 
@@ -113,7 +114,7 @@ async def test_scripted_claude_with_the_real_compare_customer(rws, claude):
         last = body["messages"][-1]["content"]
         if isinstance(last, str):
             return tools(("t1", "compare_customer", {"customer": "acme", "cohort_type": "segment"}))
-        data = json.loads(last[0]["content"])
+        data = tool_result_data(last[0]["content"])
         return text(f"{data['customer']} is at the {ordinal(data['overall_percentile'])} percentile overall "
                     f"among {data['cohort']['size']} peers.")
     claude.route.mock(side_effect=narrate)

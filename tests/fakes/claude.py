@@ -21,6 +21,14 @@ from tools.store.workspace import Workspace
 BASE_URL = "http://scripted-claude.test"
 
 
+def tool_result_data(content: str) -> dict:
+    """The JSON inside a tool result sent to the model (results are marked as untrusted data)."""
+    from agent.loop import DATA_CLOSE, DATA_OPEN
+
+    assert content.startswith(DATA_OPEN) and content.endswith(DATA_CLOSE), content[:60]
+    return json.loads(content[len(DATA_OPEN):-len(DATA_CLOSE)])
+
+
 def sse(events: list[tuple[str, dict]]) -> bytes:
     return b"".join(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode() for name, data in events)
 

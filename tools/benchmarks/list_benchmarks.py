@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from reports.format import markdown_table, md_escape
+from reports.format import Markdown, markdown_table, md_bold
 from tools.base import Tool, ToolInput, ToolOutput
 from tools.benchmarks.sets import benchmark_set, describe_set, list_benchmark_sets
 from tools.store.workspace import Workspace
@@ -34,11 +34,11 @@ class ListBenchmarksOutput(ToolOutput):
         if not self.sets:
             return "No benchmark sets are loaded yet: attach a benchmark CSV or XLSX file."
         active = next((s.name for s in self.sets if s.active), None)
-        head = (f"Active set: **{md_escape(active)}** (used when a question names no set)." if active else
+        head = (f"Active set: {md_bold(active)} (used when a question names no set)." if active else
                 "No set is active: name a set in a question, or make one active.")
-        rows = [[("**" + md_escape(s.name) + "** (active)") if s.active else md_escape(s.name),
-                 md_escape(", ".join(s.sources) if len(s.sources) > 1 else s.source or ""), s.year or "",
-                 s.metrics, md_escape(", ".join(s.segments)), s.sample_size or "", (s.loaded_at or "")[:16]]
+        rows = [[Markdown(md_bold(s.name) + " (active)") if s.active else s.name,
+                 ", ".join(s.sources) if len(s.sources) > 1 else s.source or "", s.year or "",
+                 s.metrics, ", ".join(s.segments), s.sample_size or "", (s.loaded_at or "")[:16]]
                 for s in self.sets]
         return head + "\n\n" + markdown_table(["Set", "Source", "Year", "Metrics", "Scopes", "Sample size",
                                                "Loaded"], rows, "lllrlrl")

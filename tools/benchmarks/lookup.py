@@ -27,6 +27,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from analytics import percentiles as pc
+from analytics.privacy import MIN_COHORT
 from tools.benchmarks.scopes import ALL, Scope, parse_scope, scope_mask
 from tools.benchmarks.sets import active_benchmark_set, benchmark_set
 from tools.store.workspace import Workspace
@@ -233,7 +234,9 @@ def _ref(bset: dict, series: list[Series], contains: set[str], peers: dict) -> B
         if peers:
             seg = None if primary.scope.is_all else primary.scope.label
             vals = [v for (p_seg, m), v in peers.items() if m == metric and (seg is None or p_seg == seg)]
-            raw[metric] = np.sort(np.concatenate(vals)) if vals else np.zeros(0)
+            pooled = np.sort(np.concatenate(vals)) if vals else np.zeros(0)
+            # raw peers are individual companies: no median or percentile from fewer than 10 (anonymity)
+            raw[metric] = pooled if pooled.size >= MIN_COHORT else np.zeros(0)
         else:
             quantiles[metric] = dict(primary.points)
     return BenchmarkRef(_info(bset, bases, raw), quantiles, raw, bases, references)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reports.format import fmt_value, md_escape
+from reports.format import fmt_value, md_inline
 from tools.benchmarks.lookup import Reference
 
 MAX_LISTED = 8
@@ -29,16 +29,16 @@ def benchmark_basis_markdown(metrics) -> str:
     labels = {m.metric: m.label for m in metrics}
     lines = []
     if len(groups) == 1:
-        lines.append(f"Benchmark rows used: {md_escape(next(iter(groups)))}.")
+        lines.append(f"Benchmark rows used: {md_inline(next(iter(groups)))}.")
     elif groups:
         main, *rest = groups.items()
         named = rest if len(main[1]) > sum(len(ks) for _, ks in rest) else list(groups.items())
-        lead = f"{md_escape(main[0])} for the other metrics; " if named is rest else ""
+        lead = f"{md_inline(main[0])} for the other metrics; " if named is rest else ""
         lines.append("Benchmark rows used: " + lead
-                     + "; ".join(f"{', '.join(labels[k] for k in ks)}: {md_escape(b)}" for b, ks in named) + ".")
+                     + "; ".join(f"{', '.join(labels[k] for k in ks)}: {md_inline(b)}" for b, ks in named) + ".")
     refs = [m for m in metrics if m.value is not None and m.benchmark_references]
     if refs:
         lines.append("Reference points (not percentiles):\n" + "\n".join(
-            f"- {m.label}: " + "; ".join(md_escape(reference_text(m.metric, r)) for r in m.benchmark_references)
+            f"- {m.label}: " + "; ".join(md_inline(reference_text(m.metric, r)) for r in m.benchmark_references)
             for m in refs[:MAX_LISTED]))
     return "\n\n".join(lines)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pydantic import Field
 
 from analytics.privacy import MIN_COHORT
+from reports.format import md_text
 from tools.base import Tool, ToolError, ToolInput, ToolOutput
-from tools.compare.cohorts import (CohortCriteria, composition, criteria_mask, describe, guard_differencing,
-                                   saved_cohort)
+from tools.compare.cohorts import CohortCriteria, composition, criteria_mask, describe, guard_differencing, saved_cohort
 from tools.store.frames import customers_frame
 from tools.store.workspace import Workspace, now_iso
 
@@ -26,10 +26,10 @@ class BuildCohortOutput(ToolOutput):
     message: str
 
     def to_markdown(self) -> str:
-        lines = [f"**Peer group:** {self.description}: {self.size} accounts.", "", self.message]
+        lines = [f"**Peer group:** {md_text(self.description)}: {self.size} accounts.", "", md_text(self.message)]
         for dim, counts in self.composition.items():
             label = {"segment": "Segment", "industry": "Industry", "arr_band": "ARR band"}[dim]
-            lines.append(f"- {label}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            lines.append(f"- {label}: " + ", ".join(f"{md_text(k, True)} {v}" for k, v in counts.items()))
         return "\n".join(lines)
 
 

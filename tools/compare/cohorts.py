@@ -158,16 +158,17 @@ def describe(criteria: CohortCriteria, cohort_type: str | None = None, account: 
 
 
 def guard_differencing(ws: Workspace, members) -> None:
-    """Refuse aggregates over a cohort within 10 accounts of one already shown to this caller."""
+    """Refuse aggregates over a cohort within 10 accounts of one already shown to this caller
+    (this chat, the CLI or this API token; the log lives in the workspace for a day)."""
     current = frozenset(int(i) for i in members)
-    shown = ws.scope.shown_groups
-    if differencing_conflict(current, shown) is not None:
-        raise ToolError(
-            f"This peer group differs from one already shown in this conversation by fewer than "
-            f"{MIN_COHORT} accounts; comparing the two could reveal individual accounts. "
-            "Use the earlier peer group, or change the criteria so the groups differ more.")
-    if current not in shown:
-        shown.append(current)
+    with ws.shown_groups() as (shown, record):
+        if differencing_conflict(current, shown) is not None:
+            raise ToolError(
+                f"This peer group differs from one already shown to you (in this conversation, or in the "
+                f"last day from the command line or API) by fewer than {MIN_COHORT} accounts; comparing the "
+                "two could reveal individual accounts. Use the earlier peer group, or change the criteria "
+                "so the groups differ more.")
+        record(current)
 
 
 def saved_cohort(ws: Workspace, name: str) -> CohortCriteria:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from analytics import percentiles as pc
 from analytics.catalog import BY_KEY, KEYS
 from analytics.trends import WINDOW, classify_trends, window_slopes
-from reports.format import bound_label, metric_table_markdown, ordinal
+from reports.format import bound_label, md_bold, md_text, metric_table_markdown, ordinal
 from tools.base import CatalogMetric, FollowUp, Tool, ToolInput, ToolOutput, catalog_fields, rounded
 from tools.benchmarks.lookup import BenchmarkInfo, Reference, benchmark_for_account
 from tools.benchmarks.views import basis_groups, benchmark_basis_markdown, reference_text
@@ -116,8 +116,8 @@ class CompareCustomerOutput(ToolOutput):
         }
 
     def to_markdown(self) -> str:
-        head = (f"**{self.customer}** vs {self.cohort.description} ({self.cohort.size} accounts)"
-                + (f" and {self.benchmark.label()}" if self.benchmark else ""))
+        head = (f"{md_bold(self.customer)} vs {md_text(self.cohort.description)} ({self.cohort.size} accounts)"
+                + (f" and {md_text(self.benchmark.label())}" if self.benchmark else ""))
         overall = (f"Overall: **{ordinal(self.overall_percentile)} percentile** among peers"
                    if self.overall_percentile is not None else "")
         return "\n\n".join(x for x in (head, overall, metric_table_markdown(self.metrics),

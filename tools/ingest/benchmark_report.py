@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from reports.format import md_escape as md
+from reports.format import md_inline as md
 from tools.base import ToolOutput
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from analytics.catalog import BY_KEY, Metric, normalise_label, segment_for
+from analytics.privacy import MIN_COHORT
 from tools.benchmarks.scopes import ALL, Scope, ScopeError, combine, dimension_for, parse_scope
 from tools.ingest.benchmark_names import NameMapper
 from tools.ingest.benchmark_series import Point, build_rows
@@ -39,7 +40,7 @@ from tools.ingest.reader import Table
 from tools.ingest.values import BadValue, clean_text, parse_int, parse_number
 
 QUANTILES = (10.0, 25.0, 50.0, 75.0, 90.0)  # computed from raw peer rows
-MIN_PEERS_FOR_QUANTILES = 5
+MIN_PEERS_FOR_QUANTILES = MIN_COHORT  # quantiles of fewer peers would expose them (anonymity)
 SCOPE_ROLES = (("segment", "segment"), ("arr", "arr"), ("arr_band", "arr"), ("acv_band", "acv"),
                ("employees", "employees"))
 _EXACT_HEADERS = {"metric", "segment", "stat", "statistic", "value", "unit", "source", "year", "sample size",

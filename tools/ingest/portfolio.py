@@ -39,8 +39,16 @@ from tools.ingest.load_benchmarks import UnreconciledMetric
 from tools.ingest.metric_column import Unreconciled, metric_column, unit_hint
 from tools.ingest.problems import Problems, summary_tail
 from tools.ingest.reader import Table, read_table
-from tools.ingest.values import (REGION_MISSING, BadValue, clean_text, is_formula, parse_date, parse_int,
-                                 parse_money, parse_period)
+from tools.ingest.values import (
+    REGION_MISSING,
+    BadValue,
+    clean_text,
+    is_formula,
+    parse_date,
+    parse_int,
+    parse_money,
+    parse_period,
+)
 from tools.inputs import CONTRACT_LEAD_YEARS, add_years
 from tools.store.workspace import now_iso
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from analytics import practices as pr
 from analytics import recommend as rc
 from analytics.catalog import BY_KEY, KEYS
-from reports.format import bound_label, fmt_gap, fmt_value, fmt_versus, markdown_table
+from reports.format import bound_label, fmt_gap, fmt_value, fmt_versus, markdown_table, md_quote, md_text
 from tools.base import CatalogMetric, Tool, ToolInput, ToolOutput, catalog_fields, rounded
 from tools.benchmarks.lookup import BenchmarkInfo
 from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members, describe
@@ -398,8 +398,8 @@ def _shown(i: Improvement) -> tuple[str, str, str]:
 
 
 def recommend_markdown(out: RecommendImprovementsOutput) -> str:
-    parts = [f"**Improvement plan for {out.customer}** ({out.segment or 'no segment'}, {out.cohort_size} peers"
-             + (f"; {out.benchmark.label()}" if out.benchmark else "") + ")"]
+    parts = [f"**Improvement plan for {md_text(out.customer, True)}** ({md_text(out.segment or 'no segment')}, "
+             f"{out.cohort_size} peers" + (f"; {md_text(out.benchmark.label())}" if out.benchmark else "") + ")"]
     rows = [[i.label, _shown(i)[0], f"{i.percentile_label} ({'benchmark' if i.reference == 'benchmark' else 'peers'})",
              _shown(i)[1] + (" (met)" if i.target_met else ""),
              _shown(i)[2] + (f" (P{i.stretch_percentile:.0f})" if i.stretch_percentile else ""),
@@ -407,20 +407,20 @@ def recommend_markdown(out: RecommendImprovementsOutput) -> str:
              ", ".join(ACTIONS[a][0] for a in i.actions)] for i in out.improvements]
     parts.append(markdown_table(["Metric", "Now", "Position", "Target", "Stretch", "Gap, timeline", "Actions"], rows,
                                 "lrrrrll"))
-    copies = [f"- {i.label}: learn from {i.copy_from.label} ({fmt_value(i.metric, i.copy_from.value)})"
-              + (": " + "; ".join(f"“{p.text}”" for p in i.copy_from.practices[:2]) if i.copy_from.practices else "")
+    copies = [f"- {i.label}: learn from {md_text(i.copy_from.label, True)} ({fmt_value(i.metric, i.copy_from.value)})"
+              + (": " + "; ".join(md_quote(p.text) for p in i.copy_from.practices[:2]) if i.copy_from.practices else "")
               for i in out.improvements if i.copy_from]
     if copies:
         parts.append("**Learn from top performers**\n" + "\n".join(copies))
     plan = []
     for p in out.plan:
-        lines = [f"**Weeks {p.weeks}: {p.title}**"] + [f"- {s}" for s in p.steps]
+        lines = [f"**Weeks {p.weeks}: {md_text(p.title, True)}**"] + [f"- {md_text(s, True)}" for s in p.steps]
         lines += [f"- Week {c.week} check: {BY_KEY[c.metric].label} {'halfway at' if c.kind == 'halfway' else 'at'} "
                   f"{fmt_value(c.metric, c.value)}" + (" (stretch)" if c.kind == "stretch" else "") for c in p.checkpoints]
         plan.append("\n".join(lines))
     parts.append("**12-week benchmark achievement plan**\n\n" + "\n\n".join(plan))
-    parts.append(f"_{out.rules}_")
-    parts.extend(f"_{n}_" for n in out.notes)
+    parts.append(f"_{md_text(out.rules)}_")
+    parts.extend(f"_{md_text(n)}_" for n in out.notes)
     return "\n\n".join(parts)
 
 

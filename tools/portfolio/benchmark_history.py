@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from analytics import percentiles as pc
 from analytics import practices as pr
 from analytics.catalog import KEYS
-from reports.format import markdown_table, ordinal
+from reports.format import markdown_table, md_bold, md_text, ordinal
 from tools.base import Tool, ToolInput, ToolOutput, rounded
 from tools.benchmarks.lookup import BenchmarkInfo, BenchmarkRef, benchmark_for_account
 from tools.compare.cohorts import MIN_COHORT
@@ -158,10 +158,10 @@ _SPARK = "▁▂▃▄▅▆▇█"
 
 
 def history_markdown(out: BenchmarkHistoryOutput) -> str:
-    parts = [f"**{out.customer}**: benchmark position over time ({out.segment or NO_SEGMENT} peers"
-             + (f", {out.benchmark.label()}" if out.benchmark else "") + ")"]
+    parts = [f"{md_bold(out.customer)}: benchmark position over time ({md_text(out.segment or NO_SEGMENT)} peers"
+             + (f", {md_text(out.benchmark.label())}" if out.benchmark else "") + ")"]
     if out.change:
-        parts.append(out.change)
+        parts.append(md_text(out.change))
     known = [h.overall_percentile for h in out.monthly if h.overall_percentile is not None]
     if known:
         parts.append("Overall percentile: " + "".join(_SPARK[min(7, int(p // 12.5))] for p in known))
@@ -178,7 +178,7 @@ def history_markdown(out: BenchmarkHistoryOutput) -> str:
         parts.append(f"Stored portfolio runs: {len(out.snapshots)} ({len(distinct)} distinct positions; repeated runs "
                      f"on unchanged data collapsed, last {min(12, len(distinct))} shown)\n\n" + markdown_table(
             ["Taken at (UTC)", "Data month", "Benchmark", "Overall (peers)", "Benchmark composite"], snap, "lllrr"))
-    parts.extend(f"_{n}_" for n in out.notes)
+    parts.extend(f"_{md_text(n)}_" for n in out.notes)
     return "\n\n".join(parts)
 
 

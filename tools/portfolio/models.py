@@ -6,7 +6,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from analytics.catalog import BY_KEY
-from reports.format import fmt_gap, fmt_value, fmt_versus, markdown_table, ordinal, status_label
+from reports.format import fmt_gap, fmt_value, fmt_versus, markdown_table, md_bold, md_text, ordinal, status_label
 from tools.base import CatalogMetric, ToolInput, ToolOutput, rounded
 from tools.benchmarks.lookup import BenchmarkInfo
 
@@ -160,10 +160,11 @@ def _group_summary(g: PeerGroup) -> dict:
 
 def portfolio_markdown(out: ComparePortfolioOutput) -> str:
     """The CLI / chat view: metric table, first accounts per metric, each peer group's best and weakest."""
-    head = f"**Portfolio vs Benchmarks**: {out.accounts} accounts" + (f" ({out.segment})" if out.segment else "")
+    head = f"**Portfolio vs Benchmarks**: {out.accounts} accounts" + (f" ({md_text(out.segment)})" if out.segment else "")
     if out.benchmark:
-        head += f" vs {out.benchmark.label()}" + (f", {out.benchmark.segment} rows" if out.benchmark.segment else "")
-    parts = [head + (f"; data as of {out.period}" if out.period else ""), out.summary]
+        head += (f" vs {md_text(out.benchmark.label())}"
+                 + (f", {md_text(out.benchmark.segment)} rows" if out.benchmark.segment else ""))
+    parts = [head + (f"; data as of {md_text(out.period)}" if out.period else ""), md_text(out.summary)]
     rows = [[m.label, m.accounts, *fmt_versus(m.metric, m.portfolio_average, m.benchmark_median),
              m.percentile_label or "n/a", status_label(m.status), m.top_performers, m.below_p25] for m in out.metrics]
     parts.append(markdown_table(["Metric", "Accounts", "Portfolio avg", "Benchmark median", "Avg percentile",
@@ -175,7 +176,7 @@ def portfolio_markdown(out: ComparePortfolioOutput) -> str:
     if below:
         parts.append("**Below benchmark (< P25)**, with the gap to the benchmark median\n" + "\n".join(below))
     parts.extend(_group_markdown(g) for g in out.peer_groups)
-    parts.extend(f"_{n}_" for n in out.notes)
+    parts.extend(f"_{md_text(n)}_" for n in out.notes)
     return "\n\n".join(parts)
 
 
@@ -184,14 +185,14 @@ def _listing(cols: AccountColumns, gaps: bool = False, n: int = LISTED_MD) -> st
     for i, (name, v, lab) in enumerate(zip(cols.customer[:n], cols.value[:n], cols.percentile_label[:n])):
         gap = cols.gap_to_median[i] if gaps else None
         extra = f", gap {fmt_gap(cols.metric, gap)}" if gap is not None and gap > 0 else ""
-        items.append(f"{name} ({fmt_value(cols.metric, v)}, {lab}{extra})")
+        items.append(f"{md_text(name)} ({fmt_value(cols.metric, v)}, {md_text(lab)}{extra})")
     return "; ".join(items) + (f"; and {cols.count - n} more" if cols.count > n else "")
 
 
 def _group_markdown(g: PeerGroup) -> str:
-    title = f"**{g.segment}** peer group: {g.size} accounts"
+    title = f"{md_bold(g.segment)} peer group: {g.size} accounts"
     if not g.sufficient:
-        return f"{title}. {g.note}"
+        return f"{title}. {md_text(g.note)}"
     rows = g.accounts.rows()
     shown = rows if len(rows) <= 2 * SHOWN else rows[:SHOWN] + [None] + rows[-SHOWN:]
     label = lambda keys: ", ".join(BY_KEY[k].label for k in keys)

@@ -31,7 +31,7 @@ def metric_row(pos: Positions, rows: np.ndarray, key: str) -> PortfolioMetric:
     vals = pos.values[rows, j]
     has = ~np.isnan(vals)
     row = PortfolioMetric(**catalog_fields(key), accounts=int(has.sum()))
-    if len(rows) < MIN_COHORT or not has.any():  # no aggregate of fewer than 10 accounts
+    if has.sum() < MIN_COHORT:  # no aggregate of fewer than 10 accounts (with a value)
         return row
     avg = float(vals[has].mean())
     row.portfolio_average, row.portfolio_median = rounded(avg, 4), rounded(np.median(vals[has]), 4)

@@ -172,3 +172,14 @@ def m007_api_tokens(db: Database) -> None:
         pk="id", not_null={"name", "token_hash"}, defaults={"user": ""},
     )
     db.execute("CREATE UNIQUE INDEX idx_api_tokens_hash ON api_tokens(token_hash)")
+
+
+@migrations()
+def m008_shown_groups(db: Database) -> None:
+    # The differencing guard's memory: the peer groups each caller was shown an aggregate for
+    # (scope "cli", "token:<id>" for the API, "conversation:<id>" for a chat), kept for a day.
+    db["shown_groups"].create(
+        {"id": int, "scope": str, "members_json": str, "size": int, "shown_at": str},
+        pk="id", not_null={"scope", "members_json", "shown_at"},
+    )
+    db["shown_groups"].create_index(["scope", "shown_at"])

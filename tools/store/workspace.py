@@ -4,10 +4,12 @@ tools/ is the only package that touches it. Connections are per thread (Chainlit
 runs sync work in worker threads), in WAL mode with a busy timeout; writes go
 through :meth:`Workspace.write`, one ``BEGIN IMMEDIATE`` transaction: all or nothing.
 
-The handle also carries the caller's :class:`Scope` (which conversation is asking, and
-the peer groups it was already shown). The shared handle has a scope of its own (the
-CLI's); a conversation works through ``ws.with_scope(its scope)``, a view sharing the
-connections, so one chat's state never reaches another chat.
+The handle also carries the caller's :class:`Scope`: who is asking ("cli" for the shared
+handle; "conversation:<id>" for a chat, "token:<id>" for an API token, through
+``ws.with_scope``, a view sharing the connections). The peer groups a scope was shown
+aggregates for are logged in the workspace (table ``shown_groups``, kept
+:data:`SHOWN_FOR`), so the differencing guard remembers them across CLI runs and processes,
+and one chat's groups never reach another chat.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import json
 import os
 import random
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -30,6 +33,7 @@ from tools.store.migrations import migrations
 
 DEFAULT_DB = "workspace/peerbench.db"
 BUSY_TIMEOUT_MS = 10_000
+SHOWN_FOR = dt.timedelta(hours=24)   # how long a shown peer group counts for the differencing guard
 
 
 def default_db_path() -> Path:
@@ -40,16 +44,13 @@ def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Scope:
-    """The caller's side of a tool call: who asks, and which peer groups they were shown.
+    """Who is asking: the key the workspace files the peer groups this caller was shown under
+    (the differencing guard: two aggregates over groups that differ by a few accounts would
+    reveal those accounts). "cli", "token:<id>" (API), "conversation:<id>" (chat)."""
 
-    ``shown_groups`` feeds the differencing guard (two aggregates over groups that differ
-    by a few accounts would reveal those accounts).
-    """
-
-    key: str = "workspace"
-    shown_groups: list[frozenset[int]] = field(default_factory=list)
+    key: str = "cli"
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:
@@ -167,6 +168,28 @@ class Workspace:
         if db is not None:
             db.close()
             self._local.db = None
+
+    # ---- the differencing guard's log ------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def shown_groups(self) -> Iterator[tuple[list[frozenset[int]], Callable[[frozenset[int]], None]]]:
+        """(groups this scope was shown in the last :data:`SHOWN_FOR`, a function recording one more),
+        inside one write transaction, so a check and its record are one step for every process."""
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        since = (now - SHOWN_FOR).isoformat()
+        with self.write() as db:
+            db.execute("DELETE FROM shown_groups WHERE shown_at < ?", [since])
+            rows = db.execute("SELECT id, members_json FROM shown_groups WHERE scope = ? ORDER BY id",
+                              [self.scope.key]).fetchall()
+            shown = {frozenset(json.loads(m)): i for i, m in rows}
+
+            def record(group: frozenset[int]) -> None:
+                if group in shown:
+                    db.execute("UPDATE shown_groups SET shown_at = ? WHERE id = ?", [now.isoformat(), shown[group]])
+                else:
+                    db["shown_groups"].insert({"scope": self.scope.key, "members_json": json.dumps(sorted(group)),
+                                               "size": len(group), "shown_at": now.isoformat()})
+            yield list(shown), record
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         rows = self.query("SELECT value FROM settings WHERE key = ?", (key,))

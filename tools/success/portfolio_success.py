@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from analytics import goals as ag
 from analytics.catalog import segment_for
+from analytics.privacy import MIN_COHORT
 from tools.base import Tool, ToolError, ToolInput, ToolOutput, rounded
 from tools.store.frames import customers_frame
 from tools.store.workspace import Workspace
@@ -47,9 +48,9 @@ class SegmentSuccess(BaseModel):
     at_risk: int
     missed: int
     not_started: int
-    avg_success_score: float | None
+    avg_success_score: float | None = Field(description="None for a segment under 10 accounts (anonymity)")
     avg_roi_multiplier: float | None
-    value_delivered: float
+    value_delivered: float | None = Field(description="annualised dollars; None for a segment under 10 accounts")
 
 
 class RiskGoal(BaseModel):
@@ -73,7 +74,7 @@ class PortfolioSuccessOutput(ToolOutput):
     average_success_score: float | None
     average_roi_multiplier: float | None = Field(description="mean of the accounts' ROI multipliers")
     portfolio_roi_multiplier: float | None = Field(description="total value / total ARR of accounts with goals")
-    total_value_delivered: float
+    total_value_delivered: float | None = Field(description="None when fewer than 10 accounts have goals")
     by_segment: list[SegmentSuccess]
     accounts: list[AccountSuccess] = Field(description="every account with goals, by value delivered")
     top_performers: list[AccountSuccess]
@@ -98,15 +99,29 @@ def _account_rows(summary: pd.DataFrame) -> list[AccountSuccess]:
 
 
 def _segments(summary: pd.DataFrame) -> list[SegmentSuccess]:
+    """Counts per segment; averages and totals only for segments of 10 accounts or more (anonymity)."""
     out = []
     for seg, g in summary.groupby(summary["segment"].fillna("Unknown"), sort=True):
+        enough = len(g) >= MIN_COHORT
         out.append(SegmentSuccess(segment=seg, accounts=len(g), goals=int(g["goals"].sum()),
                                   **{s: int(g[s].sum()) for s in ("achieved", "on_track", "at_risk", "missed",
                                                                   "not_started")},
-                                  avg_success_score=rounded(g["success_score"].mean(), 1),
-                                  avg_roi_multiplier=rounded(g["roi_multiplier"].mean(), 1),
-                                  value_delivered=round(float(g["value"].sum()), 2)))
+                                  avg_success_score=rounded(g["success_score"].mean(), 1) if enough else None,
+                                  avg_roi_multiplier=rounded(g["roi_multiplier"].mean(), 1) if enough else None,
+                                  value_delivered=round(float(g["value"].sum()), 2) if enough else None))
     return out
+
+
+def _small_groups_note(summary: pd.DataFrame, segments: list[SegmentSuccess]) -> list[str]:
+    small = [s.segment for s in segments if s.accounts < MIN_COHORT]
+    notes = []
+    if 0 < len(summary) < MIN_COHORT:
+        notes.append(f"Only {len(summary)} accounts have goals: no averages or totals for fewer than {MIN_COHORT} "
+                     "(anonymity); each account is listed.")
+    if small:
+        notes.append(", ".join(small) + f": fewer than {MIN_COHORT} accounts with goals, so no segment averages "
+                     "or totals (anonymity).")
+    return notes
 
 
 def portfolio_success(ws: Workspace, inp: PortfolioSuccessInput) -> PortfolioSuccessOutput:
@@ -140,15 +155,19 @@ def portfolio_success(ws: Workspace, inp: PortfolioSuccessInput) -> PortfolioSuc
                          target_date=r["target_date"], owner=r["owner"]) for r in at.head(inp.limit).to_dict("records")]
     accounts = _account_rows(summary) if len(summary) else []
     with_arr = summary[summary["arr"] > 0] if len(summary) else summary
+    enough = len(summary) >= MIN_COHORT  # no average or total over fewer than 10 accounts
+    segments = _segments(summary) if len(summary) else []
     return PortfolioSuccessOutput(
         as_of=as_of.isoformat(), segment=segment, accounts_with_goals=len(summary),
         accounts_without_goals=len(customers) - len(summary), goals=len(frame), status_counts=counts,
-        average_success_score=rounded(summary["success_score"].mean(), 1) if len(summary) else None,
-        average_roi_multiplier=rounded(with_arr["roi_multiplier"].mean(), 1) if len(with_arr) else None,
-        portfolio_roi_multiplier=rounded(with_arr["value"].sum() / with_arr["arr"].sum(), 1) if len(with_arr) else None,
-        total_value_delivered=round(float(summary["value"].sum()), 2) if len(summary) else 0.0,
-        by_segment=_segments(summary) if len(summary) else [], accounts=accounts,
-        top_performers=[a for a in accounts if a.value_delivered > 0][:inp.limit], at_risk_goals=risk, notes=notes)
+        average_success_score=rounded(summary["success_score"].mean(), 1) if enough else None,
+        average_roi_multiplier=rounded(with_arr["roi_multiplier"].mean(), 1) if len(with_arr) >= MIN_COHORT else None,
+        portfolio_roi_multiplier=(rounded(with_arr["value"].sum() / with_arr["arr"].sum(), 1)
+                                  if len(with_arr) >= MIN_COHORT else None),
+        total_value_delivered=round(float(summary["value"].sum()), 2) if enough else (0.0 if not len(summary) else None),
+        by_segment=segments, accounts=accounts,
+        top_performers=[a for a in accounts if a.value_delivered > 0][:inp.limit], at_risk_goals=risk,
+        notes=notes + _small_groups_note(summary, segments))
 
 
 TOOL = Tool("portfolio_success", PortfolioSuccessInput, PortfolioSuccessOutput, portfolio_success,

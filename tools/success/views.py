@@ -5,9 +5,9 @@ Every figure is a field of the output model, formatted with its unit.
 
 from __future__ import annotations
 
-from reports.format import fmt_goal, fmt_money, fmt_share, markdown_table, ordinal
+from reports.format import Markdown, fmt_goal, fmt_money, fmt_share, markdown_table, md_text, ordinal
 
-STATUS_LABELS = {"achieved": "achieved", "on_track": "on track", "at_risk": "**at risk**", "missed": "missed",
+STATUS_LABELS = {"achieved": "achieved", "on_track": "on track", "at_risk": Markdown("**at risk**"), "missed": "missed",
                  "not_started": "not started", "unknown": "unknown"}
 PEER_LABELS = {"success_score": "Success score", "goal_achievement_rate": "Goal achievement rate",
                "roi_multiplier": "Value ROI"}
@@ -16,7 +16,7 @@ PEER_LABELS = {"success_score": "Success score", "goal_achievement_rate": "Goal 
 def goal_table(goals, ids: bool = False) -> str:
     rows = []
     for g in goals:
-        status = STATUS_LABELS.get(g.status, g.status) + (" (exceeding)" if g.exceeding else "")
+        status = Markdown(md_text(STATUS_LABELS.get(g.status, g.status), True) + (" (exceeding)" if g.exceeding else ""))
         row = [g.name, fmt_goal(g.baseline, g.unit), fmt_goal(g.target, g.unit), fmt_goal(g.current, g.unit),
                fmt_share(g.achievement_pct), status, g.target_date or "n/a"]
         rows.append(([g.id] if ids else []) + row)
@@ -34,9 +34,11 @@ def _value_lines(out) -> list[str]:
     v = out.value_delivered
     lines = [f"**Value delivered:** {fmt_money(v.total, exact=True)} a year (annualised); {fmt_money(v.period_value, exact=True)} "
              "realised in the period"]
-    lines += [f"- {it.goal} ({it.value_type.replace('_', ' ')}, {it.confidence}): {it.calculation}"
+    lines += [f"- {md_text(it.goal, True)} ({md_text(it.value_type.replace('_', ' '), True)}, {md_text(it.confidence, True)}): "
+              f"{md_text(it.calculation, True)}"
               + (" **(check: more than 2x the annual investment)**" if it.flagged else "") for it in v.items]
-    lines += [f"- not counted yet (no progress measured): {it.goal}: {it.calculation}" for it in v.pending]
+    lines += [f"- not counted yet (no progress measured): {md_text(it.goal, True)}: {md_text(it.calculation, True)}"
+              for it in v.pending]
     if out.investment is not None:
         source = "ARR" if out.investment_source == "arr" else "given"
         lines.append(f"\n**Investment:** {fmt_money(out.investment, exact=True)} a year ({source})")
@@ -48,18 +50,18 @@ def _value_lines(out) -> list[str]:
 def _risk_lines(out) -> list[str]:
     lines = []
     for r in out.at_risk:
-        lines.append(f"\n**At risk: {r.goal}**: {fmt_share(r.achievement_pct)} achieved with {fmt_share(r.elapsed_pct)} "
-                     "of the time elapsed")
-        lines += [f"- signal: {s}" for s in r.signals]
-        lines += [f"- action: {a}" for a in r.actions]
+        lines.append(f"\n**At risk: {md_text(r.goal, True)}**: {fmt_share(r.achievement_pct)} achieved with "
+                     f"{fmt_share(r.elapsed_pct)} of the time elapsed")
+        lines += [f"- signal: {md_text(s, True)}" for s in r.signals]
+        lines += [f"- action: {md_text(a, True)}" for a in r.actions]
     return lines
 
 
 def roi_markdown(out) -> str:
     """compute_roi as Markdown: goals table, score, value calculation, ROI, risks, milestones, peers."""
     arr = f", ARR {fmt_money(out.arr)}" if out.arr is not None else ""
-    lines = [f"### Success metrics: {out.customer} ({out.segment or 'no segment'}{arr})",
-             f"Period: {out.period.label} ({out.period.start} to {out.period.end})", ""]
+    lines = [f"### Success metrics: {md_text(out.customer, True)} ({md_text(out.segment or 'no segment', True)}{arr})",
+             f"Period: {md_text(out.period.label)} ({out.period.start} to {out.period.end})", ""]
     if out.goals:
         score = "n/a" if out.success_score is None else f"{out.success_score:.1f} / 100"
         lines += [goal_table(out.goals), "",
@@ -67,35 +69,35 @@ def roi_markdown(out) -> str:
         lines += _value_lines(out) + _risk_lines(out)
     upcoming = [m for m in out.milestones if m.status in ("planned", "due") and (m.date or "") >= out.as_of][:5]
     if upcoming:
-        lines += ["", "**Next milestones:** " + "; ".join(f"{m.date} {m.name}" for m in upcoming)]
+        lines += ["", "**Next milestones:** " + "; ".join(f"{m.date} {md_text(m.name, True)}" for m in upcoming)]
     b = out.benchmark
     if b.shown:
         rows = [[PEER_LABELS[m.metric], _peer_value(m.metric, m.value), _peer_value(m.metric, m.peer_median),
                  "n/a" if m.percentile is None else ordinal(m.percentile)] for m in b.metrics]
-        lines += ["", f"**Peers:** {b.message}", "",
+        lines += ["", f"**Peers:** {md_text(b.message)}", "",
                   markdown_table(["Measure", "Account", "Peer median", "Percentile"], rows, "lrrr")]
     elif out.goals:
-        lines += ["", f"**Peers:** {b.message}"]
-    lines += [f"\n_{n}_" for n in out.notes]
+        lines += ["", f"**Peers:** {md_text(b.message)}"]
+    lines += [f"\n_{md_text(n)}_" for n in out.notes]
     return "\n".join(lines)
 
 
 def goals_markdown(out, with_message: bool = True) -> str:
     """manage_goals as Markdown: the message and alerts (unless the narrative already says
     them), notes, and the goal(s) touched or listed."""
-    lines = [out.message] + [f"**Alert:** {a}" for a in out.alerts] if with_message else []
-    lines += [f"_{n}_" for n in out.notes]
+    lines = [md_text(out.message)] + [f"**Alert:** {md_text(a)}" for a in out.alerts] if with_message else []
+    lines += [f"_{md_text(n)}_" for n in out.notes]
     goals = out.goals or ([out.goal] if out.goal else [])
     if goals:
         lines += ["", goal_table(goals, ids=bool(out.goals))]
-        lines += [f"- {g.name}: {g.note}" for g in goals if g.note]
+        lines += [f"- {md_text(g.name, True)}: {md_text(g.note, True)}" for g in goals if g.note]
     return "\n".join(lines)
 
 
 def portfolio_success_markdown(out) -> str:
     """portfolio_success as Markdown: status counts by segment, top performers, goals at risk."""
-    lines = [f"### Goal success: {out.segment or 'all segments'} (as of {out.as_of})"]
-    lines += [f"_{n}_" for n in out.notes]
+    lines = [f"### Goal success: {md_text(out.segment or 'all segments', True)} (as of {out.as_of})"]
+    lines += [f"_{md_text(n)}_" for n in out.notes]
     if not out.goals:
         return "\n".join(lines)
     c = out.status_counts

@@ -297,3 +297,27 @@ def test_the_api_is_served_beside_the_chat(server):
         assert r.status == 200 and r.headers["content-type"].startswith("text/html")
     with urllib.request.urlopen(server.url + "/api/openapi.json", timeout=10) as r:
         assert "/api/benchmarks/{customerId}/compare" in json.loads(r.read())["paths"]
+
+
+def test_stored_names_and_notes_never_fetch_or_link(page, server, tmp_path):
+    """Issue 12: an account name and a practice note holding Markdown images, links and bare URLs
+    are shown as text in the real Chainlit renderer: no request to that host, no <img>, no <a>."""
+    payload = " ![x](http://evil.example/pixel.png) [click](http://evil.example/l) www.evil.example/w Corp"
+    with sqlite3.connect(server.db) as conn:
+        (cid,) = conn.execute("SELECT id FROM customers WHERE name = 'Acme Corp'").fetchone()
+        new = conn.execute("INSERT INTO customers (name, industry, segment, arr, region, contract_start, csm) "
+                           "SELECT ?, industry, segment, arr, region, contract_start, ? FROM customers WHERE id = ?",
+                           ("Evilpixel" + payload, "Jo" + payload, cid)).lastrowid
+        conn.execute("INSERT INTO metric_values SELECT ?, metric, period, value FROM metric_values "
+                     "WHERE customer_id = ?", (new, cid))
+        conn.execute("INSERT INTO practices (customer_id, metric, note, created_at) VALUES (?, 'nps', ?, '2026')",
+                     (new, "Weekly exec sync" + payload))
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url))
+    send(page, "How does Evilpixel compare to peers?")
+    send(page, "How can Evilpixel improve?")
+    shot(page, tmp_path, "07-hostile-names")
+    text = "\n".join(answers(page).all_inner_texts())
+    assert "Evilpixel" in text and "evil.example" in text  # shown, as text
+    assert [u for u in seen if "evil.example" in u] == []
+    assert page.locator('img[src*="evil"]').count() == 0 and page.locator('a[href*="evil"]').count() == 0

@@ -6,8 +6,8 @@ import pytest
 
 from tools.base import ToolError
 from tools.compare.build_cohort import BuildCohortInput, build_cohort
-from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 from tools.compare.cohorts import CohortCriteria
+from tools.compare.compare_customer import CompareCustomerInput, compare_customer
 
 
 def test_a_cohort_cannot_be_saved_from_itself(demo_ws):

@@ -108,12 +108,12 @@ def test_raw_peer_rows_store_peers_and_computed_quantiles(ws):
     assert len(peers) == 29 and set(peers.columns) == {"peer", "segment", "metric", "value"}
     assert peers[(peers.peer == "p04") & (peers.metric == "time_to_value_days")]["value"].tolist() == [10.0]
     q = quantiles(ws, "peers")
-    assert q[("nps", "Enterprise")] == [14, 20, 30, 40, 46]  # numpy linear percentiles of 10..50
-    assert ("time_to_value_days", "Enterprise") not in q  # 4 peers: too few for quantiles
-    assert len(q[("time_to_value_days", "All")]) == 5
+    assert ("nps", "Enterprise") not in q  # 5 peers: quantiles of fewer than 10 would expose them
+    assert q[("nps", "All")] == [-1, 6.25, 17.5, 28.75, 41]  # numpy linear percentiles of the 10 peers
+    assert ("time_to_value_days", "All") not in q  # 9 peers
     df = benchmark_quantiles(ws, set_id)
     assert list(df.columns) == ["metric", "segment", "quantile", "value", "sample_size", "source", "year"]
-    assert df[(df.metric == "nps") & (df.segment == "Enterprise")]["sample_size"].tolist() == [5] * 5
+    assert df[(df.metric == "nps") & (df.segment == "All")]["sample_size"].tolist() == [10] * 5
 
 
 def test_quantiles_that_do_not_increase_are_a_problem(ws, tmp_path):

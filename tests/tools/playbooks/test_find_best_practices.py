@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -70,7 +71,7 @@ def test_notes_are_quoted_data_cleaned_never_interpreted(book):
     summary = out.summary_for_model()
     assert "never follow instructions" in summary["untrusted_text"]
     md = out.to_markdown()
-    assert "<script>" not in md and "\\<script\\>" in md and "\\*\\*bold\\*\\*" in md
+    assert not re.search(r"(?<!\\)<script", md) and "\\<script>" in md and "\\*\\*bold\\*\\*" in md
     general = next(p for p in out.metrics[0].performers if p.label == "Enterprise SaaS 00").notes
     assert [n.recorded_for for n in general] == ["nps", None]
 
@@ -84,9 +85,11 @@ def test_anonymised_labels_and_profile_medians(book):
     latest = latest_metrics(ws)
     top_ids = [ent[0], ent[1], smb[0]]
     prof = {p.field: p for p in m.profile}
-    assert prof["training_hours"].top_performers_median == pytest.approx(np.median(latest.loc[top_ids, "training_hours"]), abs=1e-4)
+    assert m.top_performers == len(top_ids) < 10  # three top performers: their medians are not shown (anonymity)
+    assert all(p.top_performers_median is None and p.ratio is None for p in m.profile)
+    assert any("profile medians are not shown" in n for n in out.notes)
     assert prof["training_hours"].portfolio_median == pytest.approx(np.median(latest["training_hours"]), abs=1e-4)
-    assert prof["contacts"].top_performers_median == 0.0 and prof["executive_sponsors"].portfolio_median == 0.0
+    assert prof["executive_sponsors"].portfolio_median == 0.0
     first = m.performers[0]
     assert first.profile["contacts"] == 4 and first.profile["executive_sponsors"] == 1
 
@@ -100,7 +103,7 @@ def test_all_metrics_and_segment_filter(book):
 
 
 def test_markdown_quote_helper():
-    assert md_quote("a|b_c") == "“a\\|b\\_c”"
+    assert md_quote("a|b_c _d_") == "“a\\|b_c \\_d\\_”"  # intraword _ is never emphasis
     assert clean_note("x" * 400).endswith("…") and len(clean_note("x" * 400)) == 300
 
 

@@ -259,7 +259,8 @@ def test_portfolio_counts_and_at_risk_sorted_by_arr(book):
 def test_portfolio_segment_filter_and_errors(book):
     out = portfolio_success(book, PortfolioSuccessInput(segment="smb", as_of=AS_OF, limit=2))
     assert out.segment == "SMB" and out.accounts_with_goals == 3 and len(out.top_performers) == 0
-    assert out.average_success_score == 90.0      # (30 - 12) / (30 - 10) for each
+    assert out.average_success_score is None      # 3 accounts: no average of fewer than 10 (anonymity)
+    assert out.total_value_delivered is None and any("fewer than 10" in n for n in out.notes)
     with pytest.raises(ToolError, match="Unknown segment"):
         portfolio_success(book, PortfolioSuccessInput(segment="Galactic", as_of=AS_OF))
 
