@@ -23,6 +23,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from analytics.catalog import BY_KEY
+from reports.format import clean_text
 from tools.inputs import check_text, date_problem, number_problem
 
 
@@ -118,7 +119,10 @@ class FollowUp:
 
     @classmethod
     def call(cls, label: str, tool: str, **inp: Any) -> FollowUp:
-        return cls(label=label, payload={"tool": tool, "input": inp})
+        """A button running ``tool``; text is passed as a person types it (stored names from older
+        data may hold invisible characters that tool inputs refuse)."""
+        typed = {k: clean_text(v) if isinstance(v, str) else v for k, v in inp.items()}
+        return cls(label=label, payload={"tool": tool, "input": typed})
 
     def tools(self) -> set[str]:
         """The tools a click would run."""

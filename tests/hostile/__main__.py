@@ -17,7 +17,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from tests.hostile.files import cases
-from tests.hostile.harness import build_base, concurrent_first_opens, concurrent_imports, try_file
+from tests.hostile.harness import (
+    build_base,
+    concurrent_first_opens,
+    concurrent_imports,
+    try_file,
+)
 from tests.hostile.test_typed import PAYLOADS, REGISTRY, SURFACES
 from tests.hostile.xlsx import shared_strings_bomb
 from tools.base import ToolError

@@ -23,7 +23,10 @@ from tools.base import ToolError
 from tools.compare.build_cohort import BuildCohortInput, build_cohort
 from tools.compare.cohorts import CohortCriteria
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
-from tools.playbooks.recommend_improvements import RecommendImprovementsInput, recommend_improvements
+from tools.playbooks.recommend_improvements import (
+    RecommendImprovementsInput,
+    recommend_improvements,
+)
 from tools.portfolio.benchmark_history import BenchmarkHistoryInput, benchmark_history
 from tools.report.draft_report import DraftReportInput, draft_report
 from tools.success.compute_roi import ComputeRoiInput, compute_roi
@@ -61,7 +64,7 @@ def _payloads(key: str) -> int:
 
 
 def _chat_surfaces(ws, p) -> dict[str, str]:
-    name = p.name
+    name = p.asked_name
     return {
         "chat: compare": _ask(ws, f"How does {name} compare to peers?"),
         "chat: success metrics": _ask(ws, f"Show success metrics for {name}"),
@@ -72,24 +75,24 @@ def _chat_surfaces(ws, p) -> dict[str, str]:
 
 def _account_surfaces(ws, p) -> dict[str, str]:
     """Every per-account Markdown view, rendered for the account planted with one payload."""
-    name = p.name
-    saved = CohortCriteria(saved=p.cohort)
+    name = p.asked_name
+    saved = CohortCriteria(saved=p.asked_cohort)
     return {
         "view: compare (its set, named peers, saved cohort)": compare_customer(ws, CompareCustomerInput(
-            customer=name, benchmark=p.set_name, anonymise=False, cohort_type="custom",
+            customer=name, benchmark=p.asked_set, anonymise=False, cohort_type="custom",
             criteria=saved)).to_markdown(),
-        "view: cohort": build_cohort(ws, BuildCohortInput(saved=p.cohort)).to_markdown(),
+        "view: cohort": build_cohort(ws, BuildCohortInput(saved=p.asked_cohort)).to_markdown(),
         "view: roi": compute_roi(ws, ComputeRoiInput(customer=name)).to_markdown(),
         "view: goals": _goals(ws, name),
         "view: recommend": recommend_improvements(ws, RecommendImprovementsInput(
-            customer=name, benchmark=p.set_name, anonymise=False)).to_markdown(),
-        "view: history": benchmark_history(ws, BenchmarkHistoryInput(customer=name, benchmark=p.set_name)).to_markdown(),
-        "cli: compare": _cli(ws, "compare", f"--benchmark={p.set_name}", "--named-peers", "--", name),
+            customer=name, benchmark=p.asked_set, anonymise=False)).to_markdown(),
+        "view: history": benchmark_history(ws, BenchmarkHistoryInput(customer=name, benchmark=p.asked_set)).to_markdown(),
+        "cli: compare": _cli(ws, "compare", f"--benchmark={p.asked_set}", "--named-peers", "--", name),
         "cli: roi": _cli(ws, "roi", "--", name),
         "cli: goals": _cli(ws, "goals", "--", name),
         "cli: recommend": _cli(ws, "recommend", "--named", "--", name),
-        "cli: history": _cli(ws, "history", f"--benchmark={p.set_name}", "--", name),
-        "cli: goal measure": _cli(ws, "goal", "measure", "--date=2026-10-01", "--", name, p.goal, "50"),
+        "cli: history": _cli(ws, "history", f"--benchmark={p.asked_set}", "--", name),
+        "cli: goal measure": _cli(ws, "goal", "measure", "--date=2026-10-01", "--", name, p.asked_goal, "50"),
     }
 
 
@@ -116,8 +119,8 @@ def test_chat_answers_and_every_md_report_kind_are_inert(hostile, key):
     for surface, text in _chat_surfaces(ws, p).items():
         _check(f"{key} / {surface}", text, p.tag, payloads=n)
     for kind in ("benchmark", "account", "success", "qbr"):
-        out = draft_report(ws, DraftReportInput(customer=p.name, kind=kind, format="md", benchmark=p.set_name,
-                                                csm_name=p.text))
+        out = draft_report(ws, DraftReportInput(customer=p.asked_name, kind=kind, format="md", benchmark=p.asked_set,
+                                                csm_name=p.asked_text))
         _check(f"{key} / {kind}.md file", Path(out.path).read_text(encoding="utf-8"), p.tag, local_images=True,
                payloads=n)
         _check(f"{key} / {kind} report in chat", out.markdown, p.tag, payloads=n)

@@ -13,7 +13,10 @@ from tests.hostile.tally import count
 from tools.base import ToolError
 from tools.compare.build_cohort import BuildCohortInput, build_cohort
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
-from tools.playbooks.find_best_practices import FindBestPracticesInput, find_best_practices
+from tools.playbooks.find_best_practices import (
+    FindBestPracticesInput,
+    find_best_practices,
+)
 from tools.portfolio.benchmark_history import BenchmarkHistoryInput, benchmark_history
 from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
 from tools.store.workspace import Scope, Workspace, now_iso

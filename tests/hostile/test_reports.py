@@ -36,8 +36,8 @@ def _formulas(path) -> list[str]:
 def test_every_kind_and_format_from_hostile_data(hostile, kind, fmt):
     ws, planted = hostile
     p = planted[ALL]
-    out = draft_report(ws, DraftReportInput(customer=None if kind == "portfolio" else p.name, kind=kind,
-                                            format=fmt, benchmark=p.set_name, csm_name=p.text))
+    out = draft_report(ws, DraftReportInput(customer=None if kind == "portfolio" else p.asked_name, kind=kind,
+                                            format=fmt, benchmark=p.asked_set, csm_name=p.asked_text))
     content = READERS[fmt](out.path)
     assert not INVALID.search(content.replace("\t", " ")), f"a control character reached the {kind} {fmt}"
     if kind != "portfolio":  # the book's workbook lists every account; documents keep the first rows

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analytics.catalog import BY_KEY, KEYS
-from tests.factories import PERIODS, add_customers
+from reports.format import clean_text
+from tests.factories import PERIODS, add_customers, scope_columns
 from tools.store.workspace import Workspace, now_iso
 
 NPS_POINTS = {10: -10.0, 25: 10.0, 50: 30.0, 75: 50.0, 90: 65.0}
@@ -35,6 +36,28 @@ class Planted:
     cohort: str
     goal: str
     metric: str
+
+    # What a person can type for each: the stored text without invisible characters (typed input
+    # refuses control characters, issue 12; older stored data may still hold them).
+    @property
+    def asked_name(self) -> str:
+        return clean_text(self.name)
+
+    @property
+    def asked_set(self) -> str:
+        return clean_text(self.set_name)
+
+    @property
+    def asked_cohort(self) -> str:
+        return clean_text(self.cohort)
+
+    @property
+    def asked_goal(self) -> str:
+        return clean_text(self.goal)
+
+    @property
+    def asked_text(self) -> str:
+        return clean_text(self.text)
 
 
 def tag_for(i: int) -> str:
@@ -95,8 +118,8 @@ def _plant_set(db, p: Planted) -> None:
                                        "loaded_at": now_iso()}).last_pk
     db.execute("UPDATE benchmark_sets SET active = 0 WHERE id != ?", [sid])
     db["benchmark_rows"].insert_all(
-        {"set_id": sid, "metric": m, "segment": "Enterprise", "stat": f"p{q}", "quantile": float(q), "value": v,
-         "sample_size": 500, "source": p.text, "year": 2026}
+        {"set_id": sid, "metric": m, **scope_columns("Enterprise"), "stat": f"p{q}", "quantile": float(q),
+         "value": v, "sample_size": 500, "source": p.text, "year": 2026}
         for m, pts in (("nps", NPS_POINTS), ("health_score", HEALTH_POINTS)) for q, v in pts.items())
 
 

@@ -11,6 +11,7 @@ import json
 import pandas as pd
 from rapidfuzz import process
 
+from reports.format import clean_text
 from tools.base import NotFound
 
 
@@ -53,7 +54,12 @@ def benchmark_set(ws, name: str) -> dict:
                     (owner_of(ws), name.strip()))
     if rows:
         return describe_set(rows[0])
-    names = [r["name"] for r in list_benchmark_sets(ws)]
+    sets = list_benchmark_sets(ws)
+    asked = clean_text(name).strip().casefold()
+    typed = [s for s in sets if clean_text(s["name"]).strip().casefold() == asked]
+    if len(typed) == 1:  # a name stored with invisible characters (older data), asked for as typed
+        return typed[0]
+    names = [r["name"] for r in sets]
     if not names:
         raise NotFound(f"No benchmark set '{name}': none is loaded yet. Attach a benchmark file first.")
     close = [m for m, score, _ in process.extract(name, names, limit=3) if score >= 60]

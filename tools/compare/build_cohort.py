@@ -7,7 +7,14 @@ from pydantic import Field
 from analytics.privacy import MIN_COHORT
 from reports.format import md_text
 from tools.base import Tool, ToolError, ToolInput, ToolOutput
-from tools.compare.cohorts import CohortCriteria, composition, criteria_mask, describe, guard_differencing, saved_cohort
+from tools.compare.cohorts import (
+    CohortCriteria,
+    composition,
+    criteria_mask,
+    describe,
+    guard_differencing,
+    saved_cohort,
+)
 from tools.store.frames import customers_frame
 from tools.store.workspace import Workspace, now_iso
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from analytics.catalog import segment_for
 from analytics.privacy import MIN_COHORT, differencing_conflict
+from reports.format import clean_text
 from tools.base import NotFound, ToolError
 from tools.store.workspace import Workspace
 
@@ -173,6 +174,9 @@ def guard_differencing(ws: Workspace, members) -> None:
 
 def saved_cohort(ws: Workspace, name: str) -> CohortCriteria:
     rows = ws.query("SELECT criteria_json FROM cohorts WHERE name = ? COLLATE NOCASE", (name,))
+    if not rows:  # a name stored with invisible characters (older data), asked for as typed
+        rows = [r for r in ws.query("SELECT name, criteria_json FROM cohorts")
+                if clean_text(r["name"]).casefold() == clean_text(name).casefold()]
     if not rows:
         names = [r["name"] for r in ws.query("SELECT name FROM cohorts ORDER BY name")]
         raise NotFound(f"No saved cohort named '{name}'.", suggestions=names)

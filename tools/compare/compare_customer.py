@@ -10,9 +10,21 @@ from analytics import percentiles as pc
 from analytics.catalog import BY_KEY, KEYS
 from analytics.trends import WINDOW, classify_trends, window_slopes
 from reports.format import bound_label, md_bold, md_text, metric_table_markdown, ordinal
-from tools.base import CatalogMetric, FollowUp, Tool, ToolInput, ToolOutput, catalog_fields, rounded
+from tools.base import (
+    CatalogMetric,
+    FollowUp,
+    Tool,
+    ToolInput,
+    ToolOutput,
+    catalog_fields,
+    rounded,
+)
 from tools.benchmarks.lookup import BenchmarkInfo, Reference, benchmark_for_account
-from tools.benchmarks.views import basis_groups, benchmark_basis_markdown, reference_text
+from tools.benchmarks.views import (
+    basis_groups,
+    benchmark_basis_markdown,
+    reference_text,
+)
 from tools.compare.charts import comparison_charts
 from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members, describe
 from tools.store.frames import customers_frame, latest_metrics, metric_history

@@ -26,7 +26,15 @@ import numpy as np
 
 from analytics.catalog import BY_KEY, KEYS, SEGMENTS
 from tools.demo.goals import goal_rows
-from tools.demo.model import AS_OF, AS_OF_TS, PERIODS, SPECS, load_profiles, metric_value, round_to
+from tools.demo.model import (
+    AS_OF,
+    AS_OF_TS,
+    PERIODS,
+    SPECS,
+    load_profiles,
+    metric_value,
+    round_to,
+)
 from tools.store.workspace import Workspace
 
 INDUSTRIES = {"SaaS": .22, "FinTech": .14, "Healthcare": .13, "Retail": .13, "Manufacturing": .13,

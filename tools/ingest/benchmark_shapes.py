@@ -30,7 +30,14 @@ import numpy as np
 
 from analytics.catalog import BY_KEY, Metric, normalise_label, segment_for
 from analytics.privacy import MIN_COHORT
-from tools.benchmarks.scopes import ALL, Scope, ScopeError, combine, dimension_for, parse_scope
+from tools.benchmarks.scopes import (
+    ALL,
+    Scope,
+    ScopeError,
+    combine,
+    dimension_for,
+    parse_scope,
+)
 from tools.ingest.benchmark_names import NameMapper
 from tools.ingest.benchmark_series import Point, build_rows
 from tools.ingest.detect import StatReading, field_for, header_roles, stat_reading

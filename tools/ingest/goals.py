@@ -36,7 +36,13 @@ from tools.ingest.reader import Table, read_table
 from tools.ingest.values import BadValue, clean_text, parse_date, parse_number
 from tools.store.resolve import close_matches
 from tools.store.workspace import Workspace, now_iso
-from tools.success.rules import CATEGORIES, GoalProblem, normalise_unit, validate_goal, value_problem
+from tools.success.rules import (
+    CATEGORIES,
+    GoalProblem,
+    normalise_unit,
+    validate_goal,
+    value_problem,
+)
 
 REQUIRED = ("customer", "goal", "category", "metric", "baseline", "target", "current", "unit",
             "start_date", "target_date")

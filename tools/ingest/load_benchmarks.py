@@ -35,7 +35,13 @@ from analytics.catalog import BY_KEY, normalise_label
 from tools.base import FollowUp, Tool, ToolError, ToolInput
 from tools.benchmarks.write import active_name, duplicate_of, store_set
 from tools.ingest.benchmark_names import mapping_items, parse_mapping
-from tools.ingest.benchmark_report import LoadBenchmarksOutput, NearMiss, ReferencePoint, SourceInfo, UnreconciledMetric
+from tools.ingest.benchmark_report import (
+    LoadBenchmarksOutput,
+    NearMiss,
+    ReferencePoint,
+    SourceInfo,
+    UnreconciledMetric,
+)
 from tools.ingest.benchmark_shapes import ParsedBenchmarks, parse_benchmarks
 from tools.ingest.problems import Problems
 from tools.ingest.reader import Table, read_table

@@ -32,7 +32,14 @@ from typing import Literal
 from pydantic import Field
 from rapidfuzz import fuzz, process
 
-from analytics.catalog import BY_KEY, KEYS, METRICS, SEGMENTS, segment_for, segment_for_arr
+from analytics.catalog import (
+    BY_KEY,
+    KEYS,
+    METRICS,
+    SEGMENTS,
+    segment_for,
+    segment_for_arr,
+)
 from tools.base import ToolOutput
 from tools.ingest.detect import field_for, metric_of_header
 from tools.ingest.load_benchmarks import UnreconciledMetric

@@ -21,7 +21,13 @@ from analytics.catalog import BY_KEY, KEYS
 from reports.format import clean_text, fmt_value, markdown_table, md_quote, md_text
 from tools.base import Tool, ToolInput, ToolOutput, rounded
 from tools.compare.cohorts import MIN_COHORT
-from tools.portfolio.positions import KIDX, Positions, load_positions, resolve_metric, resolve_segment
+from tools.portfolio.positions import (
+    KIDX,
+    Positions,
+    load_positions,
+    resolve_metric,
+    resolve_segment,
+)
 from tools.store.workspace import Workspace
 
 MAX_NOTE = 300

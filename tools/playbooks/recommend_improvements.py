@@ -17,12 +17,34 @@ from pydantic import BaseModel, Field
 from analytics import practices as pr
 from analytics import recommend as rc
 from analytics.catalog import BY_KEY, KEYS
-from reports.format import bound_label, fmt_gap, fmt_value, fmt_versus, markdown_table, md_quote, md_text
-from tools.base import CatalogMetric, Tool, ToolInput, ToolOutput, catalog_fields, rounded
+from reports.format import (
+    bound_label,
+    fmt_gap,
+    fmt_value,
+    fmt_versus,
+    markdown_table,
+    md_quote,
+    md_text,
+)
+from tools.base import (
+    CatalogMetric,
+    Tool,
+    ToolInput,
+    ToolOutput,
+    catalog_fields,
+    rounded,
+)
 from tools.benchmarks.lookup import BenchmarkInfo
 from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members, describe
 from tools.playbooks.find_best_practices import PracticeNote, _letters, _notes
-from tools.portfolio.positions import DIRECTIONS, KIDX, Positions, load_positions, resolve_metric, with_peer_group
+from tools.portfolio.positions import (
+    DIRECTIONS,
+    KIDX,
+    Positions,
+    load_positions,
+    resolve_metric,
+    with_peer_group,
+)
 from tools.store.frames import customers_frame
 from tools.store.resolve import resolve_customer
 from tools.store.workspace import Workspace

@@ -19,9 +19,25 @@ from reports.format import category_sentence
 from tools.base import FollowUp, Tool
 from tools.benchmarks.lookup import BenchmarkInfo
 from tools.compare.cohorts import MIN_COHORT
-from tools.portfolio.models import CategoryPosition, ComparePortfolioInput, ComparePortfolioOutput
-from tools.portfolio.positions import Positions, load_positions, resolve_metric, resolve_segment, seg_order
-from tools.portfolio.rows import below_benchmark, benchmark_scopes, metric_row, peer_group, top_performers
+from tools.portfolio.models import (
+    CategoryPosition,
+    ComparePortfolioInput,
+    ComparePortfolioOutput,
+)
+from tools.portfolio.positions import (
+    Positions,
+    load_positions,
+    resolve_metric,
+    resolve_segment,
+    seg_order,
+)
+from tools.portfolio.rows import (
+    below_benchmark,
+    benchmark_scopes,
+    metric_row,
+    peer_group,
+    top_performers,
+)
 from tools.portfolio.snapshots import write_snapshot
 from tools.store.workspace import Workspace, now_iso
 

@@ -6,7 +6,16 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from analytics.catalog import BY_KEY
-from reports.format import fmt_gap, fmt_value, fmt_versus, markdown_table, md_bold, md_text, ordinal, status_label
+from reports.format import (
+    fmt_gap,
+    fmt_value,
+    fmt_versus,
+    markdown_table,
+    md_bold,
+    md_text,
+    ordinal,
+    status_label,
+)
 from tools.base import CatalogMetric, ToolInput, ToolOutput, rounded
 from tools.benchmarks.lookup import BenchmarkInfo
 

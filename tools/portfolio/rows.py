@@ -21,8 +21,20 @@ from reports.format import bound_label, ordinal
 from tools.base import catalog_fields, rounded, rounded_list
 from tools.compare.cohorts import MIN_COHORT
 from tools.compare.compare_customer import GAP_BELOW, STRENGTH_AT
-from tools.portfolio.models import BelowBenchmark, GroupAccounts, PeerGroup, PortfolioMetric, TopPerformers
-from tools.portfolio.positions import DIRECTIONS, KIDX, Positions, group_ranks, seg_order
+from tools.portfolio.models import (
+    BelowBenchmark,
+    GroupAccounts,
+    PeerGroup,
+    PortfolioMetric,
+    TopPerformers,
+)
+from tools.portfolio.positions import (
+    DIRECTIONS,
+    KIDX,
+    Positions,
+    group_ranks,
+    seg_order,
+)
 from tools.store.frames import NO_SEGMENT
 
 

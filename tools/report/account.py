@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from analytics.catalog import CATEGORIES
 from reports.format import fmt_value, fmt_versus, ordinal
-from reports.model import Bullets, Callout, Callouts, Cell, Figure, Paragraph, Report, Section, Series, Table, chart
+from reports.model import (
+    Bullets,
+    Callout,
+    Callouts,
+    Cell,
+    Figure,
+    Paragraph,
+    Report,
+    Section,
+    Series,
+    Table,
+    chart,
+)
 from tools.report.cells import cols, mcell, pcell, status_cell, text, unit_label
 from tools.report.shared import ReportData, improvements, new_report, slot, title_meta
 

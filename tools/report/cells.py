@@ -13,7 +13,16 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from analytics.catalog import BY_KEY
 from analytics.goals import ACTIONS, DEFAULT_ACTION
-from reports.format import GOAL_UNITS, fmt_date, fmt_goal, fmt_money, fmt_value, goal_unit_parts, ordinal, status_label
+from reports.format import (
+    GOAL_UNITS,
+    fmt_date,
+    fmt_goal,
+    fmt_money,
+    fmt_value,
+    goal_unit_parts,
+    ordinal,
+    status_label,
+)
 from reports.model import Cell, Column
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "prompts" / "report"

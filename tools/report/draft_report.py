@@ -26,11 +26,15 @@ from pydantic import Field
 
 from reports import export
 from reports.figures import check
+from reports.format import clean_text
 from reports.markdown import to_markdown
 from tools.base import FollowUp, NotFound, Tool, ToolError, ToolInput, ToolOutput
 from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
-from tools.playbooks.recommend_improvements import RecommendImprovementsInput, recommend_improvements
+from tools.playbooks.recommend_improvements import (
+    RecommendImprovementsInput,
+    recommend_improvements,
+)
 from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
 from tools.report.account import build_account
 from tools.report.benchmark import build_benchmark
@@ -171,17 +175,18 @@ def _gather(ws: Workspace, inp: DraftReportInput):
     if inp.kind == "portfolio":
         data.portfolio, data.success = _portfolio(ws, inp)
         return cust, data
+    name = clean_text(cust["name"])  # as typed: the other tools' inputs refuse invisible characters (older data)
     compare = lambda: compare_customer(ws, CompareCustomerInput(  # noqa: E731
-        customer=cust["name"], cohort_type=inp.cohort_type, criteria=inp.criteria, benchmark=inp.benchmark,
+        customer=name, cohort_type=inp.cohort_type, criteria=inp.criteria, benchmark=inp.benchmark,
         anonymise=True))
     if inp.kind in ("benchmark", "account", "qbr"):
         data.compare = compare()
-        data.recommend = _recommend(ws, inp, cust["name"])
+        data.recommend = _recommend(ws, inp, name)
     if inp.kind == "success":
-        data.roi = _roi(ws, inp, cust["name"])
+        data.roi = _roi(ws, inp, name)
         data.compare = _optional(compare)
     if inp.kind == "qbr":
-        data.roi = _optional(_roi, ws, inp, cust["name"])
+        data.roi = _optional(_roi, ws, inp, name)
     if inp.kind == "account":
         data.cohort_values = _cohort_values(ws, cust, inp)
         data.history = _history(ws, cust["id"])

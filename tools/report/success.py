@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from reports.format import fmt_date, fmt_money, ordinal
-from reports.model import Bullets, Callout, Callouts, Cell, Paragraph, Report, Section, Table
+from reports.model import (
+    Bullets,
+    Callout,
+    Callouts,
+    Cell,
+    Paragraph,
+    Report,
+    Section,
+    Table,
+)
 from tools.report.cells import (
     cols,
     date_cell,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process, utils
 
+from reports.format import clean_text
 from tools.base import NotFound, ToolError
 from tools.store.workspace import Workspace
 
@@ -12,8 +13,25 @@ ACCEPT = 85.0  # a fuzzy score this high, clearly ahead of the next, is taken as
 MARGIN = 5.0
 
 
+#: Words many company names share: a fuzzy match on them alone ("Zephyr Labs" ~ "Quantumspring Labs",
+#: WRatio 85) is not a match. The distinctive part of the name must match too.
+COMMON_WORDS = frozenset({"corp", "corporation", "inc", "incorporated", "co", "company", "llc", "ltd", "limited",
+                          "plc", "gmbh", "ag", "sa", "labs", "lab", "group", "holdings", "systems", "technologies",
+                          "technology", "tech", "solutions", "software", "the", "and", "of"})
+
+
 def _norm(text: str) -> str:
     return utils.default_process(text)
+
+
+def distinctive(text: str) -> str:
+    """A name without the words many company names share: 'Acme Corp' -> 'acme'."""
+    words = [w for w in _norm(text).split() if w not in COMMON_WORDS]
+    return " ".join(words) or _norm(text)
+
+
+def _same_core(query: str, name: str) -> bool:
+    return fuzz.WRatio(distinctive(query), distinctive(name)) >= ACCEPT
 
 
 def close_matches(names: list[str], query: str, limit: int = 5) -> list[str]:
@@ -37,7 +55,8 @@ def resolve_name(names: list[str], query: str) -> str:
     if len(prefixed) == 1:
         return prefixed[0]
     hits = process.extract(query, names, scorer=fuzz.WRatio, processor=utils.default_process, limit=3)
-    if hits and hits[0][1] >= ACCEPT and (len(hits) == 1 or hits[0][1] - hits[1][1] >= MARGIN) and not prefixed:
+    if (hits and hits[0][1] >= ACCEPT and (len(hits) == 1 or hits[0][1] - hits[1][1] >= MARGIN) and not prefixed
+            and _same_core(query, hits[0][0])):
         return hits[0][0]
     options = prefixed[:5] or close_matches(names, query)
     if options:
@@ -58,7 +77,9 @@ def resolve_customer(ws: Workspace, name: str) -> dict:
     names = customer_names(ws)
     if not names:
         raise NotFound("The workspace has no customers yet: run `peerbench demo` or load a portfolio file.")
-    match = resolve_name(names, name)
+    typed = [n for n in names if clean_text(n).strip().casefold() == clean_text(name).strip().casefold()]
+    # a name stored with invisible characters (older data), asked for as typed; else as a person types it
+    match = typed[0] if len(typed) == 1 else resolve_name(names, name)
     return ws.query(f"SELECT {FIELDS} FROM customers WHERE name = ?", (match,))[0]
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from analytics import goals as ag
-from reports.format import fmt_money, fmt_number
+from reports.format import clean_text, fmt_money, fmt_number
 from tools.base import NotFound, rounded
 from tools.store.workspace import Workspace
 from tools.success.rules import dollars_per_month, hours_per_unit
@@ -227,8 +227,9 @@ def find_goal(ws: Workspace, ident: str, customer_id: int | None = None) -> dict
     rows = ws.query(_GOAL_SQL + where + " ORDER BY g.id", params)
     text = str(ident).strip()
     hits = [r for r in rows if text.isdigit() and r["id"] == int(text)]
-    hits = hits or [r for r in rows if r["name"].lower() == text.lower()]
-    hits = hits or [r for r in rows if text.lower() in r["name"].lower()]
+    typed = clean_text(text).lower()  # stored text may hold invisible characters no one can type
+    hits = hits or [r for r in rows if clean_text(r["name"]).lower() == typed]
+    hits = hits or [r for r in rows if typed in clean_text(r["name"]).lower()]
     if len(hits) == 1:
         return hits[0]
     options = [f"{r['id']}: {r['name']} ({r['customer']})" for r in (hits or rows)][:8]

@@ -29,7 +29,14 @@ from tools.success.goals import (
     goal_views,
     milestone_views,
 )
-from tools.success.rules import CATEGORIES, TEMPLATES, Template, template_for, validate_goal, value_problem
+from tools.success.rules import (
+    CATEGORIES,
+    TEMPLATES,
+    Template,
+    template_for,
+    validate_goal,
+    value_problem,
+)
 from tools.success.views import goals_markdown
 
 ACHIEVED_NOTE = "Goal achieved"

@@ -5,7 +5,15 @@ Every figure is a field of the output model, formatted with its unit.
 
 from __future__ import annotations
 
-from reports.format import Markdown, fmt_goal, fmt_money, fmt_share, markdown_table, md_text, ordinal
+from reports.format import (
+    Markdown,
+    fmt_goal,
+    fmt_money,
+    fmt_share,
+    markdown_table,
+    md_text,
+    ordinal,
+)
 
 STATUS_LABELS = {"achieved": "achieved", "on_track": "on track", "at_risk": Markdown("**at risk**"), "missed": "missed",
                  "not_started": "not started", "unknown": "unknown"}
