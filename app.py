@@ -17,7 +17,7 @@ from agent.ui.actions import CHAINLIT_NAME
 
 @cl.on_app_startup
 async def warm_up():
-    chat.warm_up_in_background()
+    chat.startup()
 
 
 @cl.set_starters

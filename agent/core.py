@@ -22,7 +22,7 @@ import anthropic
 
 from agent import narrative, numbers
 from agent.loop import LoopFault, Toolbox, ToolRun, run_loop, tool_schemas
-from agent.planner import Plan, plan
+from agent.planner import Plan, note_plan, plan
 from agent.session import Session, Settings, ToolCall
 from tools.base import FollowUp, Tool, ToolError, ToolOutput
 from tools.ingest.load import load_file
@@ -169,11 +169,17 @@ async def _offline(message: str, ws: Workspace, session: Session, settings: Sett
     p: Plan = await asyncio.to_thread(plan, message, ws, session, settings, loaded)
     if p.text is not None or p.question is not None:
         text = p.text or p.question or ""
-        return Answer(text=text, mode=mode, narrative=text)
+        return Answer(text=text, mode=mode, narrative=text, actions=list(p.options))
     runs = await toolbox.run([(f"offline-{i}", c.name, c.input) for i, c in enumerate(p.calls)])
+    if any(r.output is not None for r in runs):
+        note_plan(session, p)
     _remember_calls(session, runs, toolbox.registry, p)
-    prose, text = narrative.compose([(r.name, r.output, r.error) for r in runs], toolbox.registry, intent=p.intent)
+    prose, text = narrative.compose(_composed(runs), toolbox.registry, intent=p.intent)
     return Answer(text=text, mode=mode, narrative=prose, results=_ok(runs))
+
+
+def _composed(runs: list[ToolRun]) -> list[tuple]:
+    return [(r.name, r.output, r.error, r.input) for r in runs]
 
 
 def _ok(runs: list[ToolRun]) -> list[tuple[str, ToolOutput]]:
@@ -239,14 +245,14 @@ async def _claude(message: str, load_text: str, ws: Workspace, session: Session,
 def _claude_answer(prose: str, runs: list[ToolRun], usage: dict, session: Session,
                    registry: dict[str, Tool]) -> Answer:
     _remember_calls(session, runs, registry)
-    prose, text = narrative.compose([(r.name, r.output, r.error) for r in runs], registry, prose=prose)
+    prose, text = narrative.compose(_composed(runs), registry, prose=prose)
     return Answer(text=text, mode="claude", narrative=prose, results=_ok(runs), usage=usage)
 
 
 def _template_answer(runs: list[ToolRun], usage: dict, session: Session, mode: str,
                      registry: dict[str, Tool]) -> Answer:
     _remember_calls(session, runs, registry)
-    ok = [(r.name, r.output, r.error) for r in runs if r.output is not None]
+    ok = [(r.name, r.output, r.error, r.input) for r in runs if r.output is not None]
     prose, text = narrative.compose(ok, registry)
     return Answer(text=text, mode=mode, narrative=prose, results=_ok(runs), usage=usage)
 
@@ -277,7 +283,7 @@ def _finish(ans: Answer, loads, notices: list[str], load_text: str, message: str
     ans.results = [*loads, *ans.results]
     ans.notices += notices
     ans.files = [f for _, out in ans.results for f in _files_of(out)]
-    ans.actions = actions_for(ans.results, registry)
+    ans.actions = [*ans.actions, *actions_for(ans.results, registry)]  # a question's options come first
     if any(name != IMPORTED for name, _ in ans.results):
         ans.context_line = session.analysis.line(today)
     session.remember(message, ans.narrative or ans.text)
@@ -325,6 +331,6 @@ async def run_action(payload: dict, *, ws: Workspace, session: Session, events: 
                       prepare=session.analysis.fill)
     runs = await toolbox.run([("action-0", tool, inp)])
     _remember_calls(session, runs, registry)
-    prose, text = narrative.compose([(r.name, r.output, r.error) for r in runs], registry, intent=tool)
+    prose, text = narrative.compose(_composed(runs), registry, intent=tool)
     ans = Answer(text=text, mode="offline", narrative=prose, results=_ok(runs))
     return _finish(ans, [], [], "", f"[action] {tool}", session, registry, ws.today())

@@ -74,6 +74,7 @@ class Context:
     intent: str | None = None
     report_kind: str | None = None       # the kind of report "export that" refers to
     benchmark: str | None = None         # a benchmark set named or loaded in this chat
+    pending: Any = None                  # a request waiting for the user's answer (agent.clarify.Pending)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from agent.core import Session
-from agent.entities import find_date
+from agent.understand.dates import find_date
 from agent.planner import plan
 
 

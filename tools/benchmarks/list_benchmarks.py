@@ -51,4 +51,5 @@ def list_benchmarks(ws: Workspace, inp: ListBenchmarksInput) -> ListBenchmarksOu
     return ListBenchmarksOutput(sets=sets)
 
 
-TOOL = Tool("list_benchmarks", ListBenchmarksInput, ListBenchmarksOutput, list_benchmarks)
+TOOL = Tool("list_benchmarks", ListBenchmarksInput, ListBenchmarksOutput, list_benchmarks,
+            step_title=lambda inp: "benchmark sets")

@@ -146,17 +146,25 @@ def describe(criteria: CohortCriteria, cohort_type: str | None = None, account: 
     return " ".join(parts)
 
 
-def guard_differencing(ws: Workspace, members) -> None:
-    """Refuse aggregates over a cohort within 10 accounts of one already shown to this caller."""
+def guard_differencing(ws: Workspace, members, subject: int | None = None) -> None:
+    """Refuse aggregates over a cohort within 10 accounts of one already shown to this caller.
+
+    ``subject`` is the account the aggregate is shown next to: its own values are on screen,
+    so a difference made only of such accounts reveals nothing (see
+    :func:`analytics.privacy.differencing_conflict`); it joins the conversation's known accounts.
+    """
     current = frozenset(int(i) for i in members)
     shown = ws.scope.shown_groups
-    if differencing_conflict(current, shown) is not None:
+    known = frozenset(ws.scope.known_accounts) | ({int(subject)} if subject is not None else frozenset())
+    if differencing_conflict(current, shown, known=known) is not None:
         raise ToolError(
             f"This peer group differs from one already shown in this conversation by fewer than "
             f"{MIN_COHORT} accounts; comparing the two could reveal individual accounts. "
             "Use the earlier peer group, or change the criteria so the groups differ more.")
     if current not in shown:
         shown.append(current)
+    if subject is not None:
+        ws.scope.known_accounts.add(int(subject))
 
 
 def saved_cohort(ws: Workspace, name: str) -> CohortCriteria:
@@ -192,9 +200,9 @@ def cohort_members(ws: Workspace, customers: pd.DataFrame, account: pd.Series, c
         raise ToolError(
             f"The peer group ({describe(criteria or CohortCriteria(), cohort_type, account)}) has "
             f"only {size} accounts including {account['name']}; at least {MIN_COHORT} are needed so no "
-            "peer can be singled out. Try a wider group: cohort_type 'segment' or 'all', or fewer criteria.",
-            suggestions=["cohort_type=segment", "cohort_type=all"])
+            "peer can be singled out. Try a wider group: the account's whole segment, all accounts, or fewer "
+            "filters.", suggestions=["its whole segment", "all accounts", "fewer filters"])
     members = customers.index[mask.to_numpy()]
-    if guard:
-        guard_differencing(ws, members)
+    if guard:  # the account itself is on screen with all its values: a difference of it alone reveals nothing
+        guard_differencing(ws, members, subject=int(account.name))
     return members

@@ -114,7 +114,8 @@ def load_benchmarks(ws, inp: LoadBenchmarksInput) -> LoadBenchmarksOutput:
 
 
 TOOL = Tool("load_benchmarks", LoadBenchmarksInput, LoadBenchmarksOutput, load_benchmarks,
-            context=lambda inp, out: {"benchmark": out.name})
+            context=lambda inp, out: {"benchmark": out.name},
+            step_title=lambda inp: f"benchmark import: {inp.get('name') or inp.get('path', '')}")
 
 
 def upload_roots(ws) -> list[Path]:

@@ -43,11 +43,14 @@ class Scope:
     """The caller's side of a tool call: who asks, and which peer groups they were shown.
 
     ``shown_groups`` feeds the differencing guard (two aggregates over groups that differ
-    by a few accounts would reveal those accounts).
+    by a few accounts would reveal those accounts); ``known_accounts`` are the accounts this
+    caller was shown by name with their own values (the accounts compared), which reveal
+    nothing when two groups differ by them.
     """
 
     key: str = "workspace"
     shown_groups: list[frozenset[int]] = field(default_factory=list)
+    known_accounts: set[int] = field(default_factory=set)
 
 
 class Workspace:

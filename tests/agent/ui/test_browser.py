@@ -198,7 +198,7 @@ def test_uploaded_benchmarks_are_loaded_and_the_portfolio_compared(page, server,
     text = last_answer(page).inner_text()
     assert "Loaded benchmarks for SaaS industry across 22 metrics" in text
     steps = [t.lower() for t in page.locator('[data-step-type="tool"]').all_inner_texts()]
-    assert any("import files" in t for t in steps) and "compare portfolio" in steps[-1]
+    assert any("file import" in t for t in steps) and "portfolio vs benchmarks" in steps[-1]
     assert last_answer(page).locator("table").count() >= 1
 
 

@@ -192,8 +192,8 @@ async def test_settings_from_the_browser_are_validated(ws):
     rec.sent.clear()
     await ask("How does Acme Corp compare to peers?")
     (step,) = rec.tool_steps()
-    assert '"anonymise": false' in step["input"] and '"cohort_type": "industry"' in step["input"]
-    assert '"benchmark": "SaaS Industry 2026"' in step["input"]
+    assert "Peers anonymised: no" in step["output"] and "Peer group: same industry" in step["output"]
+    assert "Benchmark set: SaaS Industry 2026" in step["output"]
 
 
 async def test_message_shows_tool_step_table_chart_and_buttons(ws):
@@ -203,8 +203,9 @@ async def test_message_shows_tool_step_table_chart_and_buttons(ws):
     await ask("How does Acme Corp compare to peers?")
 
     steps = rec.tool_steps()
-    assert [s["name"] for s in steps] == ["compare customer"]
-    assert '"customer": "Acme Corp"' in steps[0]["input"] and steps[0]["output"] and not steps[0]["isError"]
+    assert [s["name"] for s in steps] == ["peer comparison: Acme Corp"]  # plain words, read after "Using"/"Used"
+    assert "Account: Acme Corp" in steps[0]["output"] and not steps[0]["isError"]
+    assert "{" not in steps[0]["output"] and "compare_customer" not in steps[0]["output"]
 
     (msg,) = rec.messages()
     text = msg["output"]
@@ -274,8 +275,8 @@ async def test_upload_is_copied_then_imported_and_compared(ws, tmp_path):
     (msg,) = rec.messages()
     assert "Loaded benchmarks for SaaS industry across 22 metrics" in msg["output"]
     steps = rec.tool_steps()
-    assert [s["name"] for s in steps] == ["import files", "compare portfolio"]
-    assert "saas_industry_benchmarks_2026.csv" in steps[0]["input"] and "Loaded benchmarks" in steps[0]["output"]
+    assert [s["name"] for s in steps] == ["file import", "portfolio vs benchmarks"]
+    assert "saas_industry_benchmarks_2026.csv" in steps[0]["output"] and "Loaded benchmarks" in steps[0]["output"]
     assert "| Metric |" in msg["output"]
     labels = [a["label"] for a in rec.actions()]
     assert "Export full analysis" in labels
@@ -310,7 +311,7 @@ async def test_a_bad_benchmark_file_shows_the_import_error_and_changes_nothing(w
     (msg,) = rec.messages()
     assert "bad_benchmarks.csv" in msg["output"] and "row 2" in msg["output"]
     (step,) = rec.tool_steps()
-    assert step["name"] == "import files" and step["isError"] and "row 2" in step["output"]
+    assert step["name"] == "file import" and step["isError"] and "row 2" in step["output"]
     assert "Traceback" not in msg["output"]
     assert counts(ws) == before
 
@@ -364,7 +365,8 @@ async def test_a_batch_button_shows_progress_and_offers_one_zip(ws):
     ref = cl.user_session.get("chat").buttons.add(spec)
     await app.on_action(cl.Action(name="peerbench_action", payload={"ref": ref}, label=spec.label))
 
-    (progress,) = [s for s in rec.tool_steps() if s["name"].startswith("Running")]
+    (progress,) = [s for s in rec.tool_steps() if s["name"].startswith("batch of 5")]
+    assert progress["name"] == "batch of 5: benchmark report (chat)"
     assert "5 of 5: CloudMax" in progress["output"] and "No Such Customer" in progress["output"]
     (msg,) = rec.messages()
     assert "Created 4 files" in msg["output"] and "1 could not be made" in msg["output"]
