@@ -59,11 +59,13 @@ def which_account(intent: str, recent: str | None, r: Reading) -> Plan:
     """ "Which customer?" with the account talked about and the portfolio-wide form as buttons."""
     opts = options([intent] if recent else [], recent, r) + options([PORTFOLIO_FORM[intent]] if intent in
                                                                     PORTFOLIO_FORM else [], None, r)
-    what = {"report": "a report for", "success": "goals and ROI of", "goals_list": "the goals of",
-            "history": "the history of", "recommendations": "recommendations for", "learn_from": "peers to learn "
-            "from for", "compare_customer": "a comparison of", "goal_create": "a new goal for"}.get(intent, "")
-    question = f"Which customer do you mean{' (' + what + ')' if what else ''}? Give me the account name, " \
-               "e.g. 'Acme Corp'."
+    what = {"report": "Which customer is the report for?", "success": "Which customer's goals and ROI?",
+            "goals_list": "Which customer's goals?", "history": "Which customer's history?",
+            "recommendations": "Which customer should the plan be for?",
+            "learn_from": "Which customer is looking for peers to learn from?",
+            "compare_customer": "Which customer should I compare?", "goal_create": "Which customer is the goal for?",
+            "compare_accounts": "Which customers should I put side by side?"}.get(intent, "Which customer do you mean?")
+    question = f"{what} Give me the account name, e.g. 'Acme Corp'."
     return Plan(intent, question=question, options=opts)
 
 

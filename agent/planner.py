@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 
 from agent import clarify
 from agent import plans as b
@@ -44,6 +45,9 @@ BARE_WRITE_PENALTY = 0.2   # a goal written without a metric, figure or date in 
 # Tokens a follow-up may carry besides the slot it changes ("only SaaS peers", "compare it with X").
 FOLLOW_FILLER = frozenset({"compare", "peers", "show", "accounts", "region", "industry", "segment", "size",
                            "benchmark", "rank", "portfolio"})
+# "vs TechCorp", "and versus X", "compare it with X", "against X": the account talked about and another.
+PAIRING = re.compile(r"^\s*(?:and\s+|what about\s+|how about\s+)?(?:vs\.?|versus|against|compared? (?:it|them|that|this)"
+                     r"(?: one)? (?:with|to|against)|side by side with|next to)\s+\{account")
 # Intents that give the same answer in another view (a near tie between them needs no question).
 SAME_ANSWER = ({"learn_from", "recommendations"}, {"help", "thanks"}, {"compare_customer", "full_table"})
 
@@ -249,12 +253,19 @@ def _answer(p: Pending, r: Reading, ranked: list[Match], s: Session, st: Setting
 
 
 def _follow_up(r: Reading, s: Session, st: Settings) -> Plan | None:
-    """The last call again with one slot changed, when that is all the message says."""
+    """The last call again with one slot changed, when that is all the message says.
+
+    With an account, only a message that says nothing else is a follow-up ("and TechCorp?",
+    "what about DataPro"), or one that pairs it with the account talked about ("vs TechCorp",
+    "compare it with CloudMax"): "How does GrowthCo compare to peers?" is a question of its own.
+    """
     last = s.context.call
     if last is None or (r.content() - FOLLOW_FILLER - {"full"}):
         return None
     fields = all_tools()[last.name].input_model.model_fields if last.name in all_tools() else {}
     if r.accounts:
+        if r.content() and not (PAIRING.search(r.masked) or r.has("side")):
+            return None
         return _other_account(r, last, fields, s, st)
     inp = dict(last.input)
     changed = False
@@ -286,8 +297,7 @@ def _follow_up(r: Reading, s: Session, st: Settings) -> Plan | None:
 def _other_account(r: Reading, last: ToolCall, fields: dict, s: Session, st: Settings) -> Plan | None:
     """'and TechCorp?' -> the same request for TechCorp; 'vs TechCorp' -> the two side by side."""
     current = s.context.customer
-    comparing = last.name in ("compare_customer", "compare_accounts") or r.has("compare")
-    if r.has("compare") and comparing and current and current not in r.accounts:
+    if r.content() and current and current not in r.accounts:
         base = {k: v for k, v in last.input.items() if k in ("metrics",)}
         plan_ = b.compare_accounts(r, [current, *r.accounts], st)
         plan_.call.input.update({k: v for k, v in base.items() if k not in plan_.call.input})

@@ -22,7 +22,7 @@ LABELS = {"customer": "Account", "customers": "Accounts", "cohort_type": "Peer g
           "path": "File", "industry": "Industry", "region": "Region"}
 VALUES = {"cohort_type": {"segment": "same segment", "industry": "same industry", "size": "similar size (ARR band)",
                           "region": "same region", "contract_age": "similar contract age", "all": "all accounts",
-                          "custom": "the filters below"},
+                          "custom": "these filters"},
           "view": {"plan": "improvement plan", "learn_from": "peers to learn from"},
           "period": {"this_quarter": "this quarter", "last_quarter": "last quarter"},
           "format": {"md": "shown in chat", "docx": "Word (DOCX)", "pdf": "PDF", "pptx": "PowerPoint (PPTX)",

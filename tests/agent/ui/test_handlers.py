@@ -490,3 +490,55 @@ def test_hash_command_reads_a_piped_password(monkeypatch, capsys):
     assert auth.main(["hash"]) == 0
     hashed = capsys.readouterr().out.strip()
     assert auth.verify_password("s3cret!", hashed) and not auth.verify_password("other", hashed)
+
+
+async def test_a_question_back_offers_its_answers_as_buttons_and_a_click_answers(ws):
+    rec, _ = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    await ask("acme corp")
+    (msg,) = rec.messages()
+    assert "What would you like to know about **Acme Corp**?" in msg["output"] and rec.tool_steps() == []
+    labels = [a["label"] for a in rec.actions()]
+    assert labels[:2] == ["Compare Acme Corp with peers", "Show Acme Corp's goals"] and len(labels) <= 4
+    (button,) = [a for a in rec.actions() if a["label"] == "Show Acme Corp's goals"]
+    import chainlit as cl
+
+    rec.sent.clear()
+    await app.on_action(cl.Action(name=button["name"], payload=button["payload"], label=button["label"]))
+    assert [s["name"] for s in rec.tool_steps()] == ["goals: Acme Corp"]
+    (answer,) = rec.messages()
+    assert "success goals for Acme Corp" in answer["output"]
+
+
+def test_the_footer_names_the_offline_mode_instead_of_llms(tmp_path, monkeypatch):
+    import json
+
+    from agent.ui import branding
+
+    folder = tmp_path / "translations"
+    folder.mkdir()
+    for lang in ("en-US", "de-DE"):
+        (folder / f"{lang}.json").write_text(json.dumps({"chat": {"watermark": "LLMs can make mistakes."}}))
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    assert branding.label_footer(folder) == 2
+    for lang in ("en-US", "de-DE"):
+        text = json.loads((folder / f"{lang}.json").read_text())["chat"]["watermark"]
+        assert text == branding.OFFLINE_FOOTER and "LLM" not in text and "no AI model" in text
+    assert branding.label_footer(folder) == 0  # already labelled: nothing rewritten
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
+    assert branding.label_footer(folder) == 2
+    assert "Claude" in json.loads((folder / "en-US.json").read_text())["chat"]["watermark"]
+
+
+def test_the_app_labels_the_footer_of_chainlits_own_translations(monkeypatch):
+    import json
+
+    from chainlit.config import config_translation_dir
+
+    from agent.ui import chat
+
+    monkeypatch.setattr(chat, "warm_up_in_background", lambda: None)
+    chat.startup()
+    files = list(Path(config_translation_dir).glob("*.json"))
+    assert files and all("Offline mode" in json.loads(f.read_text())["chat"]["watermark"] for f in files)
