@@ -83,10 +83,15 @@ def unknown_account(intent: str, span: str) -> Plan:
                                  "Which account do you mean? Give me its name as it appears in your portfolio.")
 
 
-def about(account: str, r: Reading) -> Plan:
-    """Only an account was named: what would you like to know about it?"""
+def about(account: str, r: Reading, same_again: bool = False) -> Plan:
+    """Only an account was named: what would you like to know about it? (``same_again``: the
+    conversation was about another account, so "the same for this one" is the first option.)"""
+    opts = options(list(TOPICS), account, r)
+    if same_again:
+        opts = [FollowUp(label=f"The same for {account}", payload={"message": f"The same for {account}"}),
+                *opts[:3]]
     return Plan("topic", customer=account, question=f"What would you like to know about **{account}**?",
-                options=options(list(TOPICS), account, r))
+                options=opts)
 
 
 def between(first: str, second: str, account: str | None, r: Reading) -> Plan:

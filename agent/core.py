@@ -35,7 +35,7 @@ __all__ = ["ActionSpec", "Answer", "Events", "NullEvents", "Session", "Settings"
 
 ActionSpec = FollowUp  # the agent's name for a follow-up button (defined by the features, tools.base)
 
-OFFLINE_NOTICE = "Offline mode: answered by rules and templates (set ANTHROPIC_API_KEY to chat with Claude)."
+OFFLINE_NOTICE = "Offline mode: answered by built-in rules and templates, without an AI model."
 UNVERIFIED_NOTICE = ("Some figures in Claude's answer could not be matched to the computed results, "
                      "so the computed summary is shown instead.")
 IMPORT_FAILED = ("Nothing was changed in the workspace and the question was not answered, so that older "

@@ -128,9 +128,10 @@ def _unsure(r: Reading, s: Session) -> Plan:
         s.context.pending = Pending("compare_customer", "account", r)
         return clarify.unknown_account("compare_customer", r.unknown_name)
     if r.accounts:
+        again = s.context.call is not None and s.context.customer not in (None, r.accounts[0])
         s.context.customer = r.accounts[0]
         s.context.pending = Pending("compare_customer", "topic", r)
-        return clarify.about(r.accounts[0], r)
+        return clarify.about(r.accounts[0], r, same_again=again)
     return clarify.not_understood(r)
 
 
@@ -264,8 +265,9 @@ def _follow_up(r: Reading, s: Session, st: Settings) -> Plan | None:
         return None
     fields = all_tools()[last.name].input_model.model_fields if last.name in all_tools() else {}
     if r.accounts:
-        if r.content() and not (PAIRING.search(r.masked) or r.has("side")):
-            return None
+        paired = PAIRING.search(r.masked) or r.has("side")
+        if (r.content() and not paired) or not (paired or r.has("and")):
+            return None  # a bare name is asked about (with "the same for ..." among the options)
         return _other_account(r, last, fields, s, st)
     inp = dict(last.input)
     changed = False

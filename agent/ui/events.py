@@ -15,28 +15,37 @@ from typing import Any
 import chainlit as cl
 from chainlit.utils import utc_now
 
-from agent import steps
+from agent import narrative, steps
 from tools.registry import all_tools
 
 OUTPUT_CHARS = 800
 MAX_LINES = 10
 
 
-def short_output(output: Any) -> str:
-    """A few lines describing a tool result, for the step body (the full result is in the answer)."""
+def short_output(output: Any, name: str | None = None) -> str:
+    """A few lines describing a tool result, for the step body (the full result is in the answer):
+    its summary line, else the first sentences its tool's template writes, else its key fields."""
     if output is None:
         return ""
     text = getattr(output, "summary", None)
     if isinstance(text, str) and text.strip():
         return _clip(text.strip())
+    tool = all_tools().get(name) if name else None
+    if tool is not None and tool.narrative:
+        try:
+            first = narrative.narrate(tool, output).strip().split("\n\n")[0]
+        except Exception:  # a step must never break the answer
+            first = ""
+        if first:
+            return _clip(first)
     try:
         data = output.summary_for_model()
     except Exception:
         return _clip(str(output))
     if not isinstance(data, dict):
         return _clip(str(data))
-    lines = [f"- **{key.replace('_', ' ')}**: {_brief(value)}" for key, value in data.items()
-             if value not in (None, "", [], {})]
+    lines = [f"- **{steps.LABELS.get(key, key.replace('_', ' ').capitalize())}**: {_brief(value)}"
+             for key, value in data.items() if value not in (None, "", [], {})]
     return _clip("\n".join(lines[:MAX_LINES]))
 
 
@@ -116,7 +125,7 @@ class ChainlitEvents:
             return
         step.end = utc_now()
         step.is_error = error is not None
-        result = f"Could not run: {error}" if error else short_output(output)
+        result = f"Could not run: {error}" if error else short_output(output, name)
         step.output = "\n\n".join(x for x in (step.output, result) if x)
         await step.update()
 

@@ -246,3 +246,21 @@ def test_a_bad_file_shows_the_error_and_changes_nothing(page, server, tmp_path):
     assert "Nothing was imported from bad_benchmarks.csv" in text and "row 2" in text
     assert "Traceback" not in text
     assert counts(server.db) == before
+
+
+def test_offline_footer_and_a_question_back_with_buttons(page, server, tmp_path):
+    """Issue 14: the footer names the offline mode (no "LLMs can make mistakes"), and a bare
+    account name is answered with a question and buttons that answer it."""
+    send(page, "acme corp")
+    shot(page, tmp_path, "05-ask-back")
+    assert "What would you like to know about Acme Corp?" in last_answer(page).inner_text()
+    assert page.get_by_text("Offline mode: no AI model is used").count() == 1
+    assert page.get_by_text("LLMs can make mistakes").count() == 0
+    before = answers(page).count()
+    page.get_by_role("button", name="Show Acme Corp's goals").click()
+    page.wait_for_function("n => document.querySelectorAll('[data-step-type=\"assistant_message\"]').length > n",
+                           arg=before)
+    page.wait_for_selector("#stop-button", state="detached")
+    assert "success goals for Acme Corp" in last_answer(page).inner_text()
+    steps = [t.lower() for t in page.locator('[data-step-type="tool"]').all_inner_texts()]
+    assert any("goals: acme corp" in t for t in steps) and not any("manage" in t for t in steps)
