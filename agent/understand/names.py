@@ -82,9 +82,11 @@ def find_names(text: str, names: list[str], known: frozenset[str] = frozenset())
 
 
 def _known_here(word: str, name_words: set[str]) -> bool:
-    """Known vocabulary, or a misspelt vocabulary word that is not closer to a name."""
+    """Known vocabulary (a short word that is also part of a name counts as the name's), or a
+    misspelt vocabulary word that is not a name's word."""
     if _is_known(word):
-        return word.lower() not in name_words or word.lower() in lexicon().vocabulary and len(word) > 3
+        low = word.lower()
+        return low not in name_words or (low in lexicon().vocabulary and len(low) > 3)
     fixed = correct(word.lower())
     return fixed is not None and word.lower() not in name_words
 
