@@ -150,8 +150,8 @@ def _build(intent: str, r: Reading, s: Session, st: Settings, score: float = 1.0
     if intent in ("success", "goals_list") and portfolio_wide:
         return b.portfolio_success(r, st)
     if intent == "compare_customer" and portfolio_wide and not s.context.customer:
-        return b.compare_portfolio(r, st, s.context.benchmark)
-    simple = {"compare_portfolio": lambda: b.compare_portfolio(r, st, s.context.benchmark),
+        return b.compare_portfolio(r, st)
+    simple = {"compare_portfolio": lambda: b.compare_portfolio(r, st),
               "at_risk_accounts": lambda: b.at_risk_accounts(r, st),
               "best_practices": lambda: b.best_practices(r, st),
               "portfolio_success": lambda: b.portfolio_success(r, st),

@@ -54,13 +54,13 @@ def _plan(intent: str, tool: str, inp: dict[str, Any], customer: str | None = No
 
 def compare_input(customer: str, r: Reading, settings: Settings, base: dict | None = None,
                   narrow: bool = False) -> dict[str, Any]:
-    """compare_customer's input: the peer group named in the message, else ``base``'s, else the default.
+    """compare_customer's input: the peer group named in the message, else ``base``'s; what neither
+    names (peer group, benchmark set, anonymity) comes from the conversation's analysis context.
 
     ``narrow``: a follow-up naming a peer dimension ("only Enterprise peers") replaces the earlier
     dimension but keeps earlier custom filters ("just the ones over $250K ARR" after "SaaS peers").
     """
-    inp = dict(base or {"customer": customer, "cohort_type": settings.default_cohort_type, "criteria": None,
-                        "benchmark": settings.benchmark_set or None, "anonymise": settings.anonymise})
+    inp = dict(base or {"customer": customer})
     inp["customer"] = customer
     if r.criteria:
         keep = (inp.get("criteria") or {}) if narrow and inp.get("cohort_type") == "custom" else {}
@@ -82,7 +82,7 @@ def compare_customer(r: Reading, accounts: list[str], settings: Settings) -> Pla
 
 
 def compare_accounts(r: Reading, accounts: list[str], settings: Settings) -> Plan:
-    inp: dict[str, Any] = {"customers": accounts[:MAX_SIDE_BY_SIDE], "anonymise": settings.anonymise}
+    inp: dict[str, Any] = {"customers": accounts[:MAX_SIDE_BY_SIDE]}
     single = compare_input(accounts[0], r, settings)
     for key in ("cohort_type", "criteria", "benchmark", "metrics"):
         if single.get(key) is not None:
@@ -91,7 +91,8 @@ def compare_accounts(r: Reading, accounts: list[str], settings: Settings) -> Pla
 
 
 def compare_portfolio(r: Reading, settings: Settings, benchmark: str | None = None) -> Plan:
-    inp: dict[str, Any] = {"benchmark": r.benchmark or benchmark or settings.benchmark_set or None}
+    """The whole book; ``benchmark``: a set just attached (else the conversation's set)."""
+    inp: dict[str, Any] = {"benchmark": r.benchmark or benchmark} if r.benchmark or benchmark else {}
     if r.segment:
         inp["segment"] = r.segment
     if r.metric:
@@ -102,24 +103,22 @@ def compare_portfolio(r: Reading, settings: Settings, benchmark: str | None = No
 
 def at_risk_accounts(r: Reading, settings: Settings) -> Plan:
     inp: dict[str, Any] = {"segment": r.segment} if r.segment else {}
-    if r.benchmark or settings.benchmark_set:
-        inp["benchmark"] = r.benchmark or settings.benchmark_set
     return _plan("at_risk_accounts", "find_at_risk_accounts", inp, report_kind="portfolio")
 
 
 def best_practices(r: Reading, settings: Settings) -> Plan:
-    inp: dict[str, Any] = {"metric": r.metric, "anonymise": settings.anonymise}
+    inp: dict[str, Any] = {"metric": r.metric}
     if r.segment:
         inp["segment"] = r.segment
     return _plan("best_practices", "find_best_practices", inp)
 
 
 def recommendations(r: Reading, customer: str, settings: Settings, view: str = "plan") -> Plan:
-    inp: dict[str, Any] = {"customer": customer, "anonymise": settings.anonymise}
+    inp: dict[str, Any] = {"customer": customer}
     if r.metric:
         inp["metric"] = r.metric
-    if r.benchmark or settings.benchmark_set:
-        inp["benchmark"] = r.benchmark or settings.benchmark_set
+    if r.benchmark:
+        inp["benchmark"] = r.benchmark
     inp["view"] = view
     return _plan("learn_from" if view == "learn_from" else "recommendations", "recommend_improvements", inp,
                  customer, "benchmark")

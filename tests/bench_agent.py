@@ -53,7 +53,9 @@ def agent_bench(questions: tuple[str, ...] = EXAMPLE_QUESTIONS, *, quiet: bool =
         ws = Workspace(Path(tmp) / "bench.db")
         _demo(ws)
         settings = Settings()
-        prefix = len(json.dumps(tool_schemas(all_tools())).encode()) + len(system_prompt(settings).encode())
+        compact = {"separators": (",", ":")}  # as the SDK sends it
+        prefix = (len(json.dumps(tool_schemas(all_tools()), **compact).encode())
+                  + len(system_prompt(settings).encode()))
         for q in questions:
             with respx.mock(using="httpcore2", base_url=BASE_URL, assert_all_mocked=True) as router:
                 route = router.post("/v1/messages").mock(side_effect=planner_script(ws))

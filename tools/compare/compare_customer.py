@@ -10,7 +10,7 @@ from analytics import percentiles as pc
 from analytics.catalog import BY_KEY, KEYS, metric_for
 from analytics.trends import WINDOW, classify_trends, window_slopes
 from reports.format import bound_label, metric_table_markdown, ordinal
-from tools.base import CatalogMetric, FollowUp, Tool, ToolInput, ToolOutput, catalog_fields, rounded
+from tools.base import CatalogMetric, FollowUp, Tool, ToolError, ToolInput, ToolOutput, catalog_fields, rounded
 from tools.benchmarks.lookup import BenchmarkInfo, benchmark_for_account
 from tools.compare.charts import comparison_charts
 from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members, describe
