@@ -24,7 +24,7 @@ web.install()  # 404 for unknown sessions instead of a 500; backoff on failed si
 
 @cl.on_app_startup
 async def warm_up():
-    chat.warm_up_in_background()
+    chat.startup()
 
 
 @cl.set_starters

@@ -21,7 +21,7 @@ import anthropic
 
 from agent import narrative, numbers
 from agent.loop import LoopFault, Toolbox, ToolRun, run_loop, tool_data, tool_schemas
-from agent.planner import Plan, plan
+from agent.planner import Plan, note_plan, plan
 from agent.session import Session, Settings, ToolCall
 from reports.format import md_prose, md_text
 from tools.base import FollowUp, Tool, ToolError, ToolOutput
@@ -36,7 +36,7 @@ __all__ = ["ActionSpec", "Answer", "Events", "NullEvents", "Session", "Settings"
 
 ActionSpec = FollowUp  # the agent's name for a follow-up button (defined by the features, tools.base)
 
-OFFLINE_NOTICE = "Offline mode: answered by rules and templates (set ANTHROPIC_API_KEY to chat with Claude)."
+OFFLINE_NOTICE = "Offline mode: answered by built-in rules and templates, without an AI model."
 UNVERIFIED_NOTICE = ("Some figures in Claude's answer could not be matched to the computed results, "
                      "so the computed summary is shown instead.")
 IMPORT_FAILED = ("Nothing was changed in the workspace and the question was not answered, so that older "
@@ -225,11 +225,17 @@ async def _offline(message: str, ws: Workspace, session: Session, settings: Sett
     p: Plan = await asyncio.to_thread(plan, message, ws, session, settings, loaded)
     if p.text is not None or p.question is not None:
         text = p.text or p.question or ""
-        return Answer(text=text, mode=mode, narrative=text)
+        return Answer(text=text, mode=mode, narrative=text, actions=list(p.options))
     runs = await toolbox.run([(f"offline-{i}", c.name, c.input) for i, c in enumerate(p.calls)])
+    if any(r.output is not None for r in runs):
+        note_plan(session, p)
     _remember_calls(session, runs, toolbox.registry, p)
-    prose, text = narrative.compose([(r.name, r.output, r.error) for r in runs], toolbox.registry, intent=p.intent)
+    prose, text = narrative.compose(_composed(runs), toolbox.registry, intent=p.intent)
     return Answer(text=text, mode=mode, narrative=prose, results=_ok(runs))
+
+
+def _composed(runs: list[ToolRun]) -> list[tuple]:
+    return [(r.name, r.output, r.error, r.input) for r in runs]
 
 
 def _ok(runs: list[ToolRun]) -> list[tuple[str, ToolOutput]]:
@@ -295,14 +301,14 @@ async def _claude(message: str, load_text: str, ws: Workspace, session: Session,
 def _claude_answer(prose: str, runs: list[ToolRun], usage: dict, session: Session,
                    registry: dict[str, Tool]) -> Answer:
     _remember_calls(session, runs, registry)
-    prose, text = narrative.compose([(r.name, r.output, r.error) for r in runs], registry, prose=prose)
+    prose, text = narrative.compose(_composed(runs), registry, prose=prose)
     return Answer(text=text, mode="claude", narrative=prose, results=_ok(runs), usage=usage)
 
 
 def _template_answer(runs: list[ToolRun], usage: dict, session: Session, mode: str,
                      registry: dict[str, Tool]) -> Answer:
     _remember_calls(session, runs, registry)
-    ok = [(r.name, r.output, r.error) for r in runs if r.output is not None]
+    ok = [(r.name, r.output, r.error, r.input) for r in runs if r.output is not None]
     prose, text = narrative.compose(ok, registry)
     return Answer(text=text, mode=mode, narrative=prose, results=_ok(runs), usage=usage)
 
@@ -333,7 +339,7 @@ def _finish(ans: Answer, loads, notices: list[str], load_text: str, message: str
     ans.results = [*loads, *ans.results]
     ans.notices += notices
     ans.files = [f for _, out in ans.results for f in _files_of(out)]
-    ans.actions = actions_for(ans.results, registry)
+    ans.actions = [*ans.actions, *actions_for(ans.results, registry)]  # a question's options come first
     if any(name != IMPORTED for name, _ in ans.results):
         active = active_benchmark_set(ws)  # named in the line when the conversation uses "the active set"
         ans.context_line = session.analysis.line(ws.today(), active=active["name"] if active else None)
@@ -382,6 +388,6 @@ async def run_action(payload: dict, *, ws: Workspace, session: Session, events: 
                       prepare=session.analysis.fill)
     runs = await toolbox.run([("action-0", tool, inp)])
     _remember_calls(session, runs, registry)
-    prose, text = narrative.compose([(r.name, r.output, r.error) for r in runs], registry, intent=tool)
+    prose, text = narrative.compose(_composed(runs), registry, intent=tool)
     ans = Answer(text=text, mode="offline", narrative=prose, results=_ok(runs))
     return _finish(ans, [], [], "", f"[action] {tool}", session, registry, ws)

@@ -143,6 +143,10 @@ def _table(rows: list[dict]) -> str:
 # narratives
 
 
+def _title(tool: Tool | None, name: str, inp: dict) -> str:
+    return tool.title(inp or {}) if tool is not None else name.replace("_", " ")
+
+
 def narrate(tool: Tool | None, output: BaseModel, intent: str | None = None) -> str:
     """The template sentences for one tool result ('' when its tool registers no template)."""
     if tool is None or tool.narrative is None:
@@ -150,19 +154,22 @@ def narrate(tool: Tool | None, output: BaseModel, intent: str | None = None) -> 
     return render(tool.narrative, out=output, tool=tool.name, intent=intent or tool.name)
 
 
-def compose(runs: list[tuple[str, ToolOutput | None, str | None]], registry: dict[str, Tool],
+def compose(runs: list[tuple], registry: dict[str, Tool],
             intent: str | None = None, prose: str | None = None) -> tuple[str, str]:
     """(narrative, full Markdown) for a turn: the sentences, then the tables.
 
-    ``runs`` are (tool name, output, error) in call order. The sentences are the model's
-    prose when given, else the templates (errors stated plainly); identical tables once.
+    ``runs`` are (tool name, output, error[, input]) in call order. The sentences are the
+    model's prose when given, else the templates (errors stated plainly, the step named in
+    words); identical tables once.
     """
+    runs = [(r[0], r[1], r[2], r[3] if len(r) > 3 else {}) for r in runs]
     if prose is None:
-        parts = [render("narrative/_error.md.j2", tool=name, error=error) if error is not None
-                 else narrate(registry.get(name), output, intent) for name, output, error in runs]
+        parts = [render("narrative/_error.md.j2", title=_title(registry.get(name), name, inp), error=error)
+                 if error is not None else narrate(registry.get(name), output, intent)
+                 for name, output, error, inp in runs]
         narrative = "\n\n".join(p for p in parts if p)
     else:
         narrative = md_prose(prose.strip())
-    tables = list(dict.fromkeys(output_markdown(o) for _, o, e in runs if o is not None and e is None))
+    tables = list(dict.fromkeys(output_markdown(o) for _, o, e, _ in runs if o is not None and e is None))
     body = "\n\n".join(t for t in tables if t)
     return narrative, "\n\n".join(x for x in (narrative, body) if x)

@@ -1,281 +1,94 @@
-"""The offline planner: rules that map a message to the same tool calls Claude would make.
+"""The offline planner: what the CSM asked for -> the tool calls Claude would make, or a question back.
 
-:func:`agent.entities.extract` reads the entities (customer names, fuzzy-matched
-against the workspace; peer-group words; metric; report kind and format; goal
-figures), then the first intent whose rule matches builds the plan. Each intent is a
-small function ``(Entities, Session) -> Plan``; a plan is a list of tool calls, or a question back
-(an unknown or ambiguous name), or the help text. Follow-ups reuse the session's
-context: "and TechCorp?" repeats the last call for another account, "only Enterprise
-peers" narrows the last comparison, "export that as PDF" drafts the report of the
-last result, "what should they do first?" asks for recommendations.
+1. The message is read (:mod:`agent.understand.reading`): account names (fuzzy), metrics,
+   peer-group filters, periods, dates, report kind and format, and the concept tokens.
+2. An answer to a pending question completes the pending request ("Generate a success report
+   for QBR" -> "Which customer?" -> "Acme Corp" -> the success report).
+3. A follow-up that only changes a slot ("and TechCorp?", "only Enterprise peers", "just NPS",
+   "and for last quarter?") re-runs the last call with that slot changed.
+4. Otherwise the intents are scored against the phrase bank (:mod:`agent.understand.intents`).
+   Below :data:`THRESHOLD`, or when two intents with different answers are within
+   :data:`MARGIN`, the planner asks back with concrete options instead of guessing: never a
+   confident wrong answer.
+5. The chosen intent's builder (:mod:`agent.plans`) fills in the tool input; a missing account
+   or goal date is asked for, and the request waits on the conversation (``context.pending``).
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
-from agent.entities import Entities, extract
+from agent import clarify
+from agent import plans as b
+from agent.clarify import Pending
+from agent.plans import HELP, Plan
 from agent.session import Session, Settings, ToolCall
-from analytics.catalog import BY_KEY
+from agent.understand.intents import Match, rank
+from agent.understand.lexicon import lexicon
+from agent.understand.reading import Reading, read
+from tools.registry import all_tools
 from tools.store.workspace import Workspace
 
-MAX_CUSTOMERS = 3
+__all__ = ["HELP", "Plan", "plan"]
 
-HELP = """I can help with:
-- **Compare an account with its peers**: "How does Acme Corp compare to peers?", "Compare Acme vs Enterprise SaaS peers over $100K ARR"
-- **Compare the portfolio with benchmarks**: "Compare my customers against these benchmarks" (attach a CSV/XLSX), "Who is below benchmark?"
-- **Benchmark sets**: "Which benchmark sets are loaded?"
-- **Best practices**: "What do top performers do for NPS?"
-- **Recommendations**: "What should Acme do to reach the median?", "Achievement plan for DataPro"
-- **Success and ROI**: "What ROI has Acme seen?", "Which goals are at risk?", "Value delivered for TechCorp"
-- **Goals**: "Add a goal for Acme: improve NPS from 30 to 50 by 2026-12-31", "Record 45 for Acme's NPS goal"
-- **Reports**: "Create a QBR slide for Acme", "Export Acme's benchmark report as PDF"
-- **History**: "How has Acme's benchmark position changed?"
-- **Peer groups**: "How many Enterprise SaaS accounts are over $100K ARR?\""""
+THRESHOLD = 0.5   # best intent below this: not understood, ask or help
+MARGIN = 0.05     # two intents with different answers this close: ask which
+STRONG = 0.75     # a reply this clearly a request of its own is not the answer to a pending question
+WRITE_MIN = 0.6   # a goal is only written when the request is at least this clear
+NAME_PENALTY = 0.25   # a portfolio-wide intent for a message naming an account
+PAIR_PENALTY = 0.3    # a side-by-side comparison with one account only
+NO_ACCOUNT_PENALTY = 0.1   # an account's intent when no account is named or in the conversation
+BARE_WRITE_PENALTY = 0.2   # a goal written without a metric, figure or date in the message
 
-@dataclass
-class Plan:
-    intent: str
-    calls: list[ToolCall] = field(default_factory=list)
-    question: str | None = None     # asked back instead of running tools
-    text: str | None = None         # a fixed answer (help)
-    customer: str | None = None
-    report_kind: str | None = None
+# Tokens a follow-up may carry besides the slot it changes ("only SaaS peers", "compare it with X").
+FOLLOW_FILLER = frozenset({"compare", "peers", "show", "accounts", "region", "industry", "segment", "size",
+                           "benchmark", "rank", "portfolio"})
+# "vs TechCorp", "and versus X", "compare it with X", "against X": the account talked about and another.
+PAIRING = re.compile(r"^\s*(?:and\s+|what about\s+|how about\s+)?(?:vs\.?|versus|against|compared? (?:it|them|that|this)"
+                     r"(?: one)? (?:with|to|against)|side by side with|next to)\s+\{account")
+# Intents that give the same answer in another view (a near tie between them needs no question).
+SAME_ANSWER = ({"learn_from", "recommendations"}, {"help", "thanks"}, {"compare_customer", "full_table"})
 
-    @property
-    def call(self) -> ToolCall | None:
-        return self.calls[0] if self.calls else None
+INTENT_PLANS = {"compare_customer", "compare_accounts", "learn_from", "recommendations", "goals_list",
+                "success", "goal_create", "goal_measure", "goal_update", "history"}
 
 
-# ---------------------------------------------------------------------------
-# intents: each returns a Plan
+def plan(message: str, ws: Workspace, session: Session, settings: Settings | None = None,
+         loaded_benchmark: str | None = None) -> Plan:
+    """The tool calls (or a question, or help) for ``message`` in this conversation."""
+    settings = settings or Settings()
+    r = read(message, ws)
+    if loaded_benchmark:
+        r.benchmark = r.benchmark or loaded_benchmark
+    ranked = _adjusted(rank(r.tokens), r, session)
+    pending, session.context.pending = getattr(session.context, "pending", None), None
+    if pending is not None:
+        done = _answer(pending, r, ranked, session, settings)
+        if done is not None:
+            return done
+    return _decide(r, ranked, session, settings, loaded_benchmark)
 
 
-def _customer(e: Entities, session: Session) -> str | None:
-    if e.customers:
-        return e.customers[0]
-    return session.context.customer
-
-
-def _needs_customer(intent: str, e: Entities, session: Session, build: Callable[[str], list[ToolCall]]) -> Plan:
-    if e.name_question and not e.customers:
-        return Plan(intent, question=e.name_question)
-    customer = _customer(e, session)
-    if customer is None:
-        return Plan(intent, question="Which customer do you mean? Give me the account name, e.g. 'Acme Corp'.")
-    return Plan(intent, calls=build(customer), customer=customer)
-
-
-def help_plan(e: Entities, session: Session, settings: Settings) -> Plan:
-    return Plan("help", text=HELP)
-
-
-def compare_customer(e: Entities, session: Session, settings: Settings) -> Plan:
-    def build(customer: str) -> list[ToolCall]:
-        names = e.customers[:MAX_CUSTOMERS] or [customer]
-        return [ToolCall("compare_customer", _compare_input(n, e, settings)) for n in names]
-    return _needs_customer("compare_customer", e, session, build)
-
-
-def _compare_input(customer: str, e: Entities, settings: Settings, base: dict | None = None) -> dict:
-    inp = dict(base or {"customer": customer})  # peer group, benchmark and anonymity: the conversation's context
-    inp["customer"] = customer
-    if e.criteria:
-        inp["criteria"] = {**(inp.get("criteria") or {}), **e.criteria}
-        inp["cohort_type"] = "custom"
-    elif e.cohort_type:
-        inp["cohort_type"], inp["criteria"] = e.cohort_type, None
-    if e.benchmark:
-        inp["benchmark"] = e.benchmark
-    return inp
-
-
-def compare_portfolio(e: Entities, session: Session, settings: Settings) -> Plan:
-    inp: dict[str, Any] = {"benchmark": e.benchmark} if e.benchmark else {}
-    if e.criteria.get("segment"):
-        inp["segment"] = e.criteria["segment"]
-    if e.metric:
-        inp["metric"] = e.metric
-    return Plan("compare_portfolio", calls=[ToolCall("compare_portfolio", inp)])
-
-
-def below_benchmark(e: Entities, session: Session, settings: Settings) -> Plan:
-    plan = compare_portfolio(e, session, settings)
-    plan.intent = "below_benchmark"
-    return plan
-
-
-def list_benchmarks(e: Entities, session: Session, settings: Settings) -> Plan:
-    return Plan("list_benchmarks", calls=[ToolCall("list_benchmarks", {})])
-
-
-def best_practices(e: Entities, session: Session, settings: Settings) -> Plan:
-    inp: dict[str, Any] = {"metric": e.metric}
-    if e.criteria.get("segment"):
-        inp["segment"] = e.criteria["segment"]
-    return Plan("best_practices", calls=[ToolCall("find_best_practices", inp)])
-
-
-def recommendations(e: Entities, session: Session, settings: Settings) -> Plan:
-    def build(customer: str) -> list[ToolCall]:
-        inp: dict[str, Any] = {"customer": customer}
-        if e.metric:
-            inp["metric"] = e.metric
-        if e.benchmark:
-            inp["benchmark"] = e.benchmark
-        return [ToolCall("recommend_improvements", inp)]
-    return _needs_customer("recommendations", e, session, build)
-
-
-def success(e: Entities, session: Session, settings: Settings) -> Plan:
-    portfolio_words = r"\b(portfolio|all (my )?(customers|accounts)|which (customers|accounts|goals)|across)\b"
-    if (not e.customers and not e.name_question and e.has(portfolio_words)) or \
-            (not e.customers and not e.name_question and session.context.customer is None):
-        inp: dict[str, Any] = {"segment": e.criteria.get("segment")}
-        return Plan("portfolio_success", calls=[ToolCall("portfolio_success", inp)])
-    def build(customer: str) -> list[ToolCall]:
-        inp: dict[str, Any] = {"customer": customer}
-        if _period(e.lower):
-            inp["period"] = _period(e.lower)
-        return [ToolCall("compute_roi", inp)]
-    return _needs_customer("success", e, session, build)
-
-
-def _period(lower: str) -> str | None:
-    """'this quarter' -> this_quarter, 'Q3 2026' -> 2026-Q3, 'in 2026' -> 2026 (compute_roi periods)."""
-    if re.search(r"\b(this|current) quarter\b", lower):
-        return "this_quarter"
-    if re.search(r"\b(last|previous|prior) quarter\b", lower):
-        return "last_quarter"
-    m = re.search(r"\bq([1-4])\s*(?:of\s+)?(20\d\d)\b", lower) or re.search(r"\b(20\d\d)[\s-]*q([1-4])\b", lower)
-    if m:
-        q, y = (m.group(1), m.group(2)) if len(m.group(1)) == 1 else (m.group(2), m.group(1))
-        return f"{y}-Q{q}"
-    m = re.search(r"\b(?:in|for|during)\s+(20\d\d)\b", lower)
-    return m.group(1) if m else None
-
-
-def goal(e: Entities, session: Session, settings: Settings) -> Plan:
-    def build(customer: str) -> list[ToolCall]:
-        return [ToolCall("manage_goals", _goal_input(customer, e))]
-    return _needs_customer("goal", e, session, build)
-
-
-def _goal_input(customer: str, e: Entities) -> dict[str, Any]:
-    low = e.lower
-    creating = e.has(r"\b(add|new|create|set up)\b")
-    if e.has(r"\b(record|log|measure[ds]?|measurement|now at|is now|currently)\b") and not creating:
-        action = "measure"
-    elif e.has(r"\b(update|change|move|edit)\b"):
-        action = "update"
-    elif e.has(r"\b(list|show|what are)\b") and not e.has(r"\b(add|new|create)\b"):
-        action = "list"
-    else:
-        action = "create"
-    inp: dict[str, Any] = {"action": action, "customer": customer}
-    metric = e.metric
-    m_from = re.search(r"from\s+\$?(-?\d[\d,]*(?:\.\d+)?)", low)
-    m_to = re.search(r"\b(?:to|reach(?:es|ing)?|hit|get to)\s+(?:(?:reach|hit|get to)\s+)?\$?(-?\d[\d,]*(?:\.\d+)?)", low)
-    if action == "measure":
-        if e.numbers:
-            inp["value"] = e.numbers[0]
-        inp["goal"] = _goal_ref(e)
-        if e.date:
-            inp["date"] = e.date
-        return inp
-    if action in ("create", "update"):
-        if action == "update":
-            inp["goal"] = _goal_ref(e)
-        elif metric:
-            inp["metric"] = metric
-            inp["name"] = _goal_name(e, metric)
-        if m_from:
-            inp["baseline"] = float(m_from.group(1).replace(",", ""))
-        m_target = re.search(r"\btarget(?:\s+value)?(?:\s+of|\s+to|\s*:|\s*=)?\s+\$?(-?\d[\d,]*(?:\.\d+)?)", low)
-        if m_target or m_to:
-            inp["target"] = float((m_target or m_to).group(1).replace(",", ""))
-        if e.date:
-            inp["target_date"] = e.date
-    return inp
-
-
-def _goal_ref(e: Entities) -> str | None:
-    """The goal meant: a quoted name, "goal 12", else the metric's label (matched by name)."""
-    quoted = re.search(r"[\"'“‘]([^\"'”’]{3,80})[\"'”’]", e.text)
-    if quoted:
-        return quoted.group(1)
-    m = re.search(r"goal\s+#?(\d+)", e.lower)
-    if m:
-        return m.group(1)
-    if e.metric:
-        return BY_KEY[e.metric].label
-    return None
-
-
-def _goal_name(e: Entities, metric: str) -> str:
-    verb = "Reduce" if BY_KEY[metric].direction == "lower_is_better" else "Improve"
-    return f"{verb} {BY_KEY[metric].label}"
-
-
-def report(e: Entities, session: Session, settings: Settings) -> Plan:
-    fmt = e.report_format or ("pptx" if e.report_kind == "qbr" else "docx")
-    kind = e.report_kind or session.context.report_kind or "benchmark"
-    if kind == "portfolio":
-        return Plan("report", calls=[ToolCall("draft_report", {"customer": None, "kind": "portfolio",
-                                                                "format": fmt})], report_kind=kind)
-    plan = _needs_customer("report", e, session, lambda c: [ToolCall("draft_report", {
-        "customer": c, "kind": kind, "format": fmt})])
-    plan.report_kind = kind
-    return plan
-
-
-def history(e: Entities, session: Session, settings: Settings) -> Plan:
-    return _needs_customer("history", e, session, lambda c: [ToolCall("benchmark_history", {"customer": c})])
-
-
-def cohort(e: Entities, session: Session, settings: Settings) -> Plan:
-    inp: dict[str, Any] = dict(e.criteria)
-    m = re.search(r"\b(?:as|called|named)\s+['\"]?(\w[\w\- ]{0,40}?)['\"]?\s*[.!?]?\s*$", e.text, re.I)
-    if m and e.has(r"\b(save|name|call)\b"):
-        inp["save_as"] = m.group(1).strip()
-    return Plan("build_cohort", calls=[ToolCall("build_cohort", inp)])
-
-
-# follow-ups ---------------------------------------------------------------
-
-
-def follow_other_customer(e: Entities, session: Session, settings: Settings) -> Plan:
-    """"and TechCorp?": the last call again for another account."""
-    last = session.context.call
-    customer = e.customers[0]
-    if last is None or "customer" not in last.input or last.name == "manage_goals":
-        return compare_customer(e, session, settings)
-    inp = dict(last.input)
-    inp["customer"] = customer
-    if last.name == "compare_customer":
-        inp = _compare_input(customer, e, settings, base=inp)
-    intent = {"compare_customer": "compare_customer", "compute_roi": "success",
-              "recommend_improvements": "recommendations", "benchmark_history": "history",
-              "draft_report": "report"}.get(last.name, last.name)
-    return Plan(intent, calls=[ToolCall(last.name, inp)], customer=customer,
-                report_kind=inp.get("kind") if last.name == "draft_report" else None)
-
-
-def follow_narrow(e: Entities, session: Session, settings: Settings) -> Plan:
-    """"only Enterprise peers": the last comparison with a different peer group."""
-    last = session.context.call
-    customer = session.context.customer
-    if last is not None and last.name == "compare_portfolio":
-        return compare_portfolio(e, session, settings)
-    base = dict(last.input) if last is not None and last.name == "compare_customer" else None
-    if base is not None and e.criteria and base.get("cohort_type") != "custom":
-        base["criteria"] = None  # "only Enterprise peers" replaces the peer dimension, keeps nothing stale
-    return Plan("compare_customer", calls=[ToolCall("compare_customer",
-                                                    _compare_input(customer, e, settings, base=base))],
-                customer=customer)
+def _adjusted(ranked: list[Match], r: Reading, s: Session) -> list[Match]:
+    """Scores corrected for what the message names: a portfolio question rarely names an account."""
+    intents = lexicon().intents
+    out = []
+    for m in ranked:
+        needs = intents[m.intent].needs
+        score = m.score
+        if r.accounts and needs is None and m.intent not in ("report", "help", "thanks", "full_table"):
+            score -= NAME_PENALTY
+        if needs == "accounts" and len(r.accounts) + (1 if s.context.customer else 0) < 2:
+            score -= PAIR_PENALTY
+        named = r.accounts or r.ambiguous_name or r.unknown_name or s.context.customer
+        if needs == "account" and not named:
+            score -= NO_ACCOUNT_PENALTY
+        if m.intent.startswith("goal_") and not (r.metrics or r.numbers or r.date or r.quoted):
+            score -= BARE_WRITE_PENALTY
+        out.append(dataclasses.replace(m, score=round(score, 4)))
+    return sorted(out, key=lambda m: -m.score)
 
 
 _R_MAP = r"^\s*map\s+[\"'“]?(?P<name>.+?)[\"'”]?\s+(?:to|as|=|->|→)\s+[\"'“]?(?P<target>[^\"'”]+?)[\"'”]?\s*[.!]?\s*$"
@@ -285,108 +98,260 @@ _R_ACTIVATE = (r"^\s*(please\s+)?(make|set|use|switch to)\b.*\b(the )?(active|de
                r"^\s*(please\s+)?activate\b")
 
 
-def benchmark_command(e: Entities, s: Session) -> Plan | None:
+def benchmark_command(r: Reading, s: Session) -> Plan | None:
     """The user's controls over benchmark sets, typed: "map X to renewal_rate", "make X the active set",
     "rename the set to ...", "prefer KeyBanc as primary". None when the message is not one of these."""
-    target = e.benchmark or s.context.benchmark
-    if m := re.match(_R_MAP, e.text, re.I):
+    target = r.benchmark or s.context.benchmark
+    if m := re.match(_R_MAP, r.text, re.I):
         if not s.context.upload:
             return Plan("load_benchmarks", text="Attach the benchmark file again with your message "
                         f"(\"map {m['name']} to {m['target']}\"), and I will load it with that mapping.")
-        inp = {"path": s.context.upload, "map": {m["name"]: m["target"].strip()}}
-        return Plan("load_benchmarks", calls=[ToolCall("load_benchmarks", {**inp, **({"name": target} if target
-                                                                                      else {})})])
+        inp = {"path": s.context.upload, "map": {m["name"]: m["target"].strip()}, **({"name": target} if target else {})}
+        return Plan("load_benchmarks", calls=[ToolCall("load_benchmarks", inp)])
     if target is None:
         return None
-    if m := re.match(_R_PREFER, e.text, re.I):
+    if m := re.match(_R_PREFER, r.text, re.I):
         return Plan("manage_benchmarks", calls=[ToolCall("manage_benchmarks",
                                                          {"name": target, "prefer_source": m["source"].strip()})])
-    if e.has(r"\bbenchmark|\bset\b") and (m := re.match(_R_RENAME, e.text, re.I)):
+    if re.search(r"\bbenchmark|\bset\b", r.text, re.I) and (m := re.match(_R_RENAME, r.text, re.I)):
         return Plan("manage_benchmarks", calls=[ToolCall("manage_benchmarks", {"name": target, "rename": m["new"]})])
-    if e.has(_R_ACTIVATE) and not e.customers:
+    if re.search(_R_ACTIVATE, r.text, re.I) and not r.accounts:
         return Plan("manage_benchmarks", calls=[ToolCall("manage_benchmarks", {"name": target, "activate": True})])
     return None
 
 
-# ---------------------------------------------------------------------------
-# the rules, in order
-
-_R_HELP = r"^\s*(help|\?|what can you do|what do you do|how does this work|commands|menu)\b"
-_R_GOAL = (r"\b(add|set|create|new|update|change|edit|record|log)\b(?:[^.?!]|\.\d)*\b(goal|measurement|milestone)s?\b"
-           r"|\bgoal\b(?:[^.?!]|\.\d)*\b(is now|now at|reached|measured)\b|\brecord\b(?:[^.?!]|\.\d)*\bfor\b")
-_R_REPORT = (r"\b(report|export|download|qbr|slides?|deck|pdf|docx|pptx|xlsx|excel|powerpoint|spreadsheet)\b")
-_R_BENCH_SETS = (r"\b(benchmark sets?|which benchmarks|what benchmarks|list (the |all )?benchmarks|show (me )?"
-                 r"(the |all )?benchmarks|available benchmarks|benchmarks (do we have|are loaded|loaded|available))\b")
-_R_PRACTICES = (r"\b(best practices?|top performers?|best performers?|what do (the )?(best|top)|who (is|are) "
-                r"(the )?(best|top)|leaders? (in|on|for)|playbooks?|learn from)\b")
-_R_RECO = (r"\b(recommend\w*|improve\w*|achievement plan|action plan|what should|next steps?|"
-           r"how (can|could|do|should) \w+( \w+)? (get|reach|improve|close|move)|close the gaps?|"
-           r"do first|priorit\w+|focus on)\b")
-_R_SUCCESS = (r"\b(roi|return on investment|value delivered|delivered value|success (metrics?|score|plan)|"
-              r"goals?( are| is)? at risk|at[- ]risk goals?|goal progress|goals? status|value realization|"
-              r"business value|how are (the |their |its )?goals)\b")
-_R_HISTORY = (r"\b(history|historical|over time|what(?:'s| has)? changed|since last (?:quarter|month|year)|"
-              r"(position|percentile|rank\w*) (has )?(changed|moved|evolved)|"
-              r"changed over|trend(ed)? (of|in) (the |its |their )?(benchmark |peer )?(position|percentile|rank)|"
-              r"(has|have) .{0,30}(changed|moved|evolved|improved|slipped))\b")
-_R_COHORT = (r"\b(build|create|define|save|make)\b(?:[^.?!]|\.\d)*\b(cohort|peer group)\b|\bhow many\b(?:[^.?!]|\.\d)*"
-             r"\b(accounts|customers)\b|\b(cohort|peer group) (of|with|for)\b")
-_R_PORTFOLIO = (r"\b(my (customers|accounts|portfolio|book)|all (of )?(my |our )?(customers|accounts)|"
-                r"(the |our |whole |entire )?portfolio|every (customer|account)|whole book)\b")
-_R_BELOW = (r"\b(who|which (customers|accounts)|what (customers|accounts))\b(?:[^.?!]|\.\d)*\b(below|under|behind|"
-            r"lagging|underperform\w*|worst|at risk)\b|\blaggards?\b|\bbelow (the )?benchmark\b")
-_R_COMPARE = (r"\b(compare\w*|comparison|vs\.?|versus|against|benchmark\w*|stack\w* up|how (is|does|are) "
-              r"[\w .&'-]+ (doing|perform\w*|compar\w*|rank\w*|look\w*)|peers?|percentile|rank\w*|position)\b")
-_R_FOLLOW = r"^\s*(and|what about|how about|same for|now|ok(ay)?,?( and| now)?|also)\b"
-_R_NARROW = r"^\s*(only|just|now|instead|but|limit|restrict|narrow|use|with|vs\.?|versus|against|compared? to)\b"
-_R_THEY = r"\b(they|them|their|it|its|this account|that account|the account)\b"
-
-
-def plan(message: str, ws: Workspace, session: Session, settings: Settings | None = None,
-         loaded_benchmark: str | None = None) -> Plan:
-    """The tool calls (or a question, or help) for ``message`` in this session."""
-    settings = settings or Settings()
-    e = extract(message, ws, session)
-    if loaded_benchmark:
-        e.benchmark = e.benchmark or loaded_benchmark
-    return _route(e, session, settings, loaded_benchmark is not None)
-
-
-def _route(e: Entities, s: Session, st: Settings, attached: bool) -> Plan:
-    if e.has(_R_HELP) or not e.lower.strip():
-        return help_plan(e, s, st)
-    if (command := benchmark_command(e, s)) is not None:
+def _decide(r: Reading, ranked: list[Match], s: Session, st: Settings, loaded: str | None) -> Plan:
+    if not r.text.strip():
+        return Plan("help", text=HELP)
+    command = benchmark_command(r, s)
+    if command is not None:
         return command
-    if e.has(r"^\s*(thanks?( you)?|thx|cheers|great|perfect|ok(ay)?|cool)\b[\s!.]*$"):
-        return Plan("thanks", text="You're welcome. Ask me about another account, or type *help* for ideas.")
-    if e.has(_R_GOAL) and not e.has(_R_REPORT):
-        return goal(e, s, st)
-    if e.has(_R_PRACTICES) and not e.has(r"\b(report|export|pdf|docx)\b"):
-        return best_practices(e, s, st)
-    if e.has(_R_REPORT) and not e.has(_R_BENCH_SETS):
-        return report(e, s, st)
-    if e.has(_R_BENCH_SETS):
-        return list_benchmarks(e, s, st)
-    if e.has(_R_SUCCESS):
-        return success(e, s, st)
-    if e.has(_R_RECO):
-        return recommendations(e, s, st)
-    if e.has(_R_HISTORY) and (e.customers or s.context.customer or e.name_question):
-        return history(e, s, st)
-    if e.has(_R_BELOW) and not e.customers:
-        return below_benchmark(e, s, st)
-    if e.has(_R_COHORT) and not e.customers:
-        return cohort(e, s, st)
-    if (attached or e.has(_R_PORTFOLIO)) and not e.customers and not e.name_question:
-        return compare_portfolio(e, s, st)
-    if e.customers and e.has(_R_FOLLOW) and s.context.call is not None:
-        return follow_other_customer(e, s, st)
-    if not e.customers and not e.name_question and (e.criteria or e.cohort_type) and \
-            (s.context.call is not None or e.has(_R_NARROW)) and s.context.customer:
-        return follow_narrow(e, s, st)
-    if e.customers or e.name_question or e.has(_R_COMPARE):
-        if not e.customers and not e.name_question and not e.has(_R_THEY) and s.context.customer is None:
-            return Plan("compare_customer", question="Which customer should I compare? Give me the account "
-                        "name, e.g. 'How does Acme Corp compare to peers?'")
-        return compare_customer(e, s, st)
-    return Plan("help", text="I'm not sure what you'd like me to do.\n\n" + HELP)
+    top = ranked[0]
+    if top.intent in ("help", "thanks") and top.score >= THRESHOLD and not (r.accounts or r.metrics):
+        if top.intent == "thanks":
+            return Plan("thanks", text="You're welcome. Ask me about another account, or type *help* for ideas.")
+        return Plan("help", text=HELP)
+    if loaded and not r.accounts:
+        return b.compare_portfolio(r, st, loaded)
+    follow = _follow_up(r, s, st)
+    if follow is not None:
+        return follow
+    if top.score < THRESHOLD:
+        return _unsure(r, s)
+    rival = next((m for m in ranked[1:] if not _same_answer(m.intent, top.intent)), None)
+    if rival is not None and rival.score >= THRESHOLD and top.score - rival.score < MARGIN:
+        account = (r.accounts or [s.context.customer])[0]
+        question = clarify.between(top.intent, rival.intent, account, r)
+        if len(question.options) >= 2:
+            s.context.pending = Pending(top.intent, "topic", r) if account else None
+            return question
+    return _build(top.intent, r, s, st, top.score)
+
+
+def _same_answer(a: str, b_: str) -> bool:
+    return a == b_ or any(a in group and b_ in group for group in SAME_ANSWER)
+
+
+def _unsure(r: Reading, s: Session) -> Plan:
+    if r.ambiguous_name:
+        s.context.pending = Pending("compare_customer", "account", r)
+        return clarify.which_of("compare_customer", r.ambiguous_name, r.name_options, r)
+    if r.unknown_name and not r.accounts:
+        s.context.pending = Pending("compare_customer", "account", r)
+        return clarify.unknown_account("compare_customer", r.unknown_name)
+    if r.accounts:
+        again = s.context.call is not None and s.context.customer not in (None, r.accounts[0])
+        s.context.customer = r.accounts[0]
+        s.context.pending = Pending("compare_customer", "topic", r)
+        return clarify.about(r.accounts[0], r, same_again=again)
+    return clarify.not_understood(r)
+
+
+# ---------------------------------------------------------------------------
+# building the chosen intent
+
+
+def _build(intent: str, r: Reading, s: Session, st: Settings, score: float = 1.0) -> Plan:
+    if intent in ("help", "thanks"):
+        return Plan("help", text=HELP)
+    if intent == "full_table":
+        intent = "compare_customer"
+    if intent == "report":
+        return _report(r, s, st)
+    portfolio_wide = not r.accounts and (r.has("portfolio") or r.segment is not None)
+    if intent in ("success", "goals_list") and portfolio_wide:
+        return b.portfolio_success(r, st)
+    if intent == "compare_customer" and portfolio_wide and not s.context.customer:
+        return b.compare_portfolio(r, st)
+    simple = {"compare_portfolio": lambda: b.compare_portfolio(r, st),
+              "at_risk_accounts": lambda: b.at_risk_accounts(r, st),
+              "best_practices": lambda: b.best_practices(r, st),
+              "portfolio_success": lambda: b.portfolio_success(r, st),
+              "list_benchmarks": lambda: b.list_benchmarks(r, st),
+              "build_cohort": lambda: b.build_cohort(r, st)}
+    if intent in simple:
+        return simple[intent]()
+    accounts = _accounts(intent, r, s)
+    if isinstance(accounts, Plan):
+        return accounts
+    return _for_accounts(intent, r, accounts, s, st, score)
+
+
+def _for_accounts(intent: str, r: Reading, accounts: list[str], s: Session, st: Settings, score: float) -> Plan:
+    one = accounts[0]
+    if intent in ("compare_customer", "compare_accounts"):
+        return b.compare_customer(r, accounts, st) if len(accounts) > 1 or intent == "compare_customer" \
+            else b.compare_customer(r, [one], st)
+    if intent in ("goal_create", "goal_measure", "goal_update"):
+        return _goal(intent, r, one, s, st, score)
+    builders = {"learn_from": lambda: b.recommendations(r, one, st, view="learn_from"),
+                "recommendations": lambda: b.recommendations(r, one, st),
+                "goals_list": lambda: b.goals_list(r, one, st),
+                "success": lambda: b.success(r, one, st),
+                "history": lambda: b.history(r, one, st)}
+    return builders[intent]()
+
+
+def _accounts(intent: str, r: Reading, s: Session) -> list[str] | Plan:
+    """The account(s) the request is about, or the question asking for them."""
+    if r.accounts:
+        if intent == "compare_accounts" and len(r.accounts) == 1 and s.context.customer not in (None, r.accounts[0]):
+            return [s.context.customer, *r.accounts]
+        return r.accounts
+    if r.ambiguous_name:
+        s.context.pending = Pending(intent, "account", r)
+        return clarify.which_of(intent, r.ambiguous_name, r.name_options, r)
+    if r.unknown_name:
+        s.context.pending = Pending(intent, "account", r)
+        return clarify.unknown_account(intent, r.unknown_name)
+    if s.context.customer:
+        return [s.context.customer]
+    s.context.pending = Pending(intent, "account", r)
+    return clarify.which_account(intent, None, r)
+
+
+def _report(r: Reading, s: Session, st: Settings) -> Plan:
+    kind = r.report_kind or s.context.report_kind or "benchmark"
+    if kind == "portfolio":
+        return b.report(r, None, kind, st)
+    accounts = _accounts("report", r, s)
+    if isinstance(accounts, Plan):
+        if s.context.pending is not None:
+            s.context.pending.reading.report_kind = kind
+        return accounts
+    return b.report(r, accounts[0], kind, st)
+
+
+def _goal(intent: str, r: Reading, account: str, s: Session, st: Settings, score: float) -> Plan:
+    """A goal is written only when the request is clear and complete; else ask for what is missing."""
+    if intent == "goal_create":
+        if not r.metric or "target" not in r.goal:
+            s.context.pending = Pending(intent, "goal", r)
+            return Plan(intent, question=clarify.needs_goal(account), customer=account)
+        if not r.date:
+            s.context.pending = Pending(intent, "date", r)
+            return Plan(intent, question=clarify.needs_date(account), customer=account)
+    if score < WRITE_MIN:
+        return clarify.between(intent, "goals_list", account, r)
+    build = {"goal_create": b.goal_create, "goal_measure": b.goal_measure, "goal_update": b.goal_update}[intent]
+    return build(r, account, st)
+
+
+# ---------------------------------------------------------------------------
+# answers to questions, and follow-ups
+
+
+def _answer(p: Pending, r: Reading, ranked: list[Match], s: Session, st: Settings) -> Plan | None:
+    """The pending request completed by this reply, or None when the reply is a new request."""
+    top = ranked[0]
+    own_request = top.score >= STRONG and top.intent != p.intent and bool(r.content())
+    if p.missing == "topic":
+        if not r.metrics:
+            r.metrics = list(p.reading.metrics)
+        return None
+    if own_request:
+        return None
+    if p.missing == "account" and (r.accounts or r.ambiguous_name or r.unknown_name):
+        merged = copy.copy(p.reading)
+        merged.accounts, merged.ambiguous_name = r.accounts, r.ambiguous_name
+        merged.unknown_name, merged.name_options = r.unknown_name, r.name_options
+        return _build(p.intent, merged, s, st)
+    if p.missing in ("date", "goal") and (r.date or r.metrics or r.goal):
+        merged = copy.copy(p.reading)
+        merged.date = r.date or merged.date
+        merged.metrics = r.metrics or merged.metrics
+        merged.goal = {**merged.goal, **r.goal}
+        return _build(p.intent, merged, s, st)
+    return None
+
+
+def _follow_up(r: Reading, s: Session, st: Settings) -> Plan | None:
+    """The last call again with one slot changed, when that is all the message says.
+
+    With an account, only a message that says nothing else is a follow-up ("and TechCorp?",
+    "what about DataPro"), or one that pairs it with the account talked about ("vs TechCorp",
+    "compare it with CloudMax"): "How does GrowthCo compare to peers?" is a question of its own.
+    """
+    last = s.context.call
+    if last is None or (r.content() - FOLLOW_FILLER - {"full"}):
+        return None
+    fields = all_tools()[last.name].input_model.model_fields if last.name in all_tools() else {}
+    if r.accounts:
+        paired = PAIRING.search(r.masked) or r.has("side")
+        if (r.content() and not paired) or not (paired or r.has("and")):
+            return None  # a bare name is asked about (with "the same for ..." among the options)
+        return _other_account(r, last, fields, s, st)
+    inp = dict(last.input)
+    changed = False
+    if r.has("full") and "metrics" in fields and inp.get("metrics"):
+        inp.pop("metrics")
+        changed = True
+    if r.metrics and ("metrics" in fields or "metric" in fields):
+        inp["metrics" if "metrics" in fields else "metric"] = list(r.metrics) if "metrics" in fields else r.metric
+        changed = True
+    if (r.criteria or r.cohort_type) and "criteria" in fields:
+        inp = {**b.compare_input(inp.get("customer", ""), r, st, base=inp, narrow=True),
+               **({"metrics": inp["metrics"]} if inp.get("metrics") and not r.metrics else {})}
+        if "customers" in fields:
+            inp.pop("customer", None)
+        changed = True
+    elif r.segment and "segment" in fields:
+        inp["segment"] = r.segment
+        changed = True
+    if r.period and "period" in fields:
+        inp["period"], changed = r.period, True
+    if r.months and "periods" in fields:
+        inp["periods"], changed = r.months, True
+    if not changed:
+        return None
+    return Plan(s.context.intent or last.name, calls=[ToolCall(last.name, inp)], customer=s.context.customer,
+                report_kind=s.context.report_kind)
+
+
+def _other_account(r: Reading, last: ToolCall, fields: dict, s: Session, st: Settings) -> Plan | None:
+    """'and TechCorp?' -> the same request for TechCorp; 'vs TechCorp' -> the two side by side."""
+    current = s.context.customer
+    if r.content() and current and current not in r.accounts:
+        base = {k: v for k, v in last.input.items() if k in ("metrics",)}
+        plan_ = b.compare_accounts(r, [current, *r.accounts], st)
+        plan_.call.input.update({k: v for k, v in base.items() if k not in plan_.call.input})
+        return plan_
+    if "customer" not in fields:
+        if "customers" in fields:
+            return b.compare_customer(r, r.accounts, st)
+        return None
+    inp = dict(last.input)
+    inp["customer"] = r.accounts[0]
+    if r.metrics and ("metrics" in fields or "metric" in fields):
+        inp["metrics" if "metrics" in fields else "metric"] = list(r.metrics) if "metrics" in fields else r.metric
+    return Plan(s.context.intent or last.name, calls=[ToolCall(last.name, inp)], customer=r.accounts[0],
+                report_kind=s.context.report_kind)
+
+
+def note_plan(session: Session, p: Plan) -> None:
+    """What a planned turn was about, for the next message's follow-ups (before its tools ran)."""
+    if p.call is None:
+        return
+    session.note_call(p.call, p.customer)
+    session.context.intent = p.intent
+    session.context.report_kind = p.report_kind or session.context.report_kind

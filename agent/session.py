@@ -75,6 +75,7 @@ class Context:
     report_kind: str | None = None       # the kind of report "export that" refers to
     benchmark: str | None = None         # a benchmark set named or loaded in this chat
     upload: str | None = None            # the benchmark file last loaded in this chat ("map X to Y" reloads it)
+    pending: Any = None                  # a request waiting for the user's answer (agent.clarify.Pending)
 
 
 @dataclass

@@ -143,7 +143,9 @@ class Tool:
     - ``narrative``: the Jinja template (under prompts/) writing the offline sentences;
     - ``clickable``: may run from a button (its input re-validated by its model);
     - ``context(input, output)``: what the result tells the conversation (the account
-      talked about, what "export that" means, the benchmark set in use).
+      talked about, what "export that" means, the benchmark set in use);
+    - ``step_title(input)``: the call in plain words for the progress steps a CSM sees
+      ("peer comparison: Acme Corp"); read after "Using" / "Used".
     """
 
     name: str
@@ -155,6 +157,16 @@ class Tool:
     narrative: str | None = None
     clickable: bool = False
     context: Callable[[dict[str, Any], Any], dict[str, Any]] | None = field(default=None)
+    step_title: Callable[[dict[str, Any]], str] | None = field(default=None)
+
+    def title(self, inp: dict[str, Any]) -> str:
+        """What this call is doing, in plain words (never the tool's name or its JSON)."""
+        if self.step_title is not None:
+            try:
+                return self.step_title(inp or {})
+            except Exception:  # a title must never break a step
+                pass
+        return self.name.replace("_", " ")
 
     @property
     def description(self) -> str:

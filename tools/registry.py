@@ -14,10 +14,10 @@ def _build() -> dict[str, Tool]:
     # Imported here, not at module level: tools.registry is imported by the CLI's start-up path,
     # and the tools pull in pandas and scipy (about 0.5 s) that commands like `--help` never need.
     from tools.benchmarks import list_benchmarks, manage_benchmarks
-    from tools.compare import build_cohort, compare_customer
+    from tools.compare import build_cohort, compare_accounts, compare_customer
     from tools.ingest import load_benchmarks
     from tools.playbooks import find_best_practices, recommend_improvements
-    from tools.portfolio import benchmark_history, compare_portfolio
+    from tools.portfolio import benchmark_history, compare_portfolio, find_at_risk_accounts
     from tools.report import draft_report
     from tools.success import compute_roi, manage_goals, portfolio_success
 
@@ -35,6 +35,8 @@ def _build() -> dict[str, Tool]:
         portfolio_success.TOOL,
         benchmark_history.TOOL,
         find_best_practices.TOOL,
+        compare_accounts.TOOL,
+        find_at_risk_accounts.TOOL,
     ]
     return {t.name: t for t in tools}
 

@@ -29,16 +29,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _steps():
-    """Tool steps on stderr, so stdout stays the Markdown answer (agent imported late: start-up time)."""
+    """Tool steps on stderr in plain words, so stdout stays the Markdown answer (agent imported late)."""
+    from agent import steps
     from agent.core import NullEvents
+    from tools.registry import all_tools
 
     class _Steps(NullEvents):
         async def tool_start(self, call_id: str, name: str, input: dict) -> None:
-            print(f"-> {name} {json.dumps(input, default=str)}", file=sys.stderr)
+            title, detail = steps.describe(all_tools().get(name), name, input)
+            print(f"-> {title}" + (f" ({detail})" if detail else ""), file=sys.stderr)
 
         async def tool_end(self, call_id: str, name: str, output, error: str | None) -> None:
             if error:
-                print(f"   {name}: {clean_text(error)}", file=sys.stderr)
+                print(f"   could not complete: {clean_text(error)}", file=sys.stderr)
 
     return _Steps()
 
@@ -54,6 +57,10 @@ def print_answer(ans, as_json: bool = False) -> None:
     if ans.context_line:
         print(f"_Context: {md_text(ans.context_line, inline=True)}_\n")
     print(ans.text)
+    if ans.actions and not ans.results:  # a question back: its answers, as the chat shows them as buttons
+        print("\nYou can answer, for example:")
+        for action in ans.actions:
+            print(f"- {action.label}")
     for f in ans.files:
         print(f"\nFile: {f}")
 

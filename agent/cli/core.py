@@ -43,6 +43,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the kernel side by side with numpy, pandas, DuckDB and polars references "
                    "(default sizes 10k,100k,1M)")
     p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--planner", action="store_true",
+                   help="instead: the offline planner's accuracy on the phrasing table (development and held back)")
+    p.add_argument("--heldback-misses", action="store_true",
+                   help="with --planner: also list the held-back misses (for the final report, not for tuning)")
     p.set_defaults(func=cmd_bench)
 
 
@@ -85,6 +89,11 @@ def cmd_bench(args, ws) -> int:
         from agent.cli.bench_compare import run_compare  # imports DuckDB/polars only if installed
 
         run_compare([int(s) for s in args.compare.split(",") if s], args.repeat)
+        return 0
+    if args.planner:
+        from agent.cli.bench_planner import run_planner_bench
+
+        run_planner_bench(heldback_misses=args.heldback_misses)
         return 0
     from agent.cli.bench import run_bench
 

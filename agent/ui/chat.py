@@ -23,9 +23,9 @@ from typing import Any
 import chainlit as cl
 
 from agent.session import Session
-from agent.ui import auth
+from agent.ui import auth, branding
 from agent.ui.actions import ActionExpired, Remembered, SpecPayload, to_buttons
-from agent.ui.events import ChainlitEvents, Progress
+from agent.ui.events import ChainlitEvents, Progress, tool_title
 from agent.ui.render import compose_text, elements_for, explain
 from agent.ui.settings import Prefs, agent_settings, initial_prefs, panel, panel_state, parse_settings
 from agent.ui.uploads import UploadRejected, stage_files
@@ -60,6 +60,15 @@ class Chat:
 def workspace_for(identifier: str | None) -> Workspace:
     """The main workspace, or the signed-in user's own copy of it."""
     return auth.workspace_for(identifier)
+
+
+def startup() -> None:
+    """On app start: the footer names the mode (offline or Claude); heavy imports load meanwhile."""
+    try:
+        branding.label_footer()
+    except Exception:  # a footer must never stop the app
+        log.warning("could not set the footer label", exc_info=True)
+    warm_up_in_background()
 
 
 def warm_up_in_background() -> None:
@@ -181,9 +190,9 @@ async def run_action(spec: Any, chat: Chat, events: ChainlitEvents) -> Any:
     if not calls:
         raise ToolError("That action is not available.")
     answers, failed = [], []
-    async with Progress(f"Running {len(calls)} steps", _parent_id()) as progress:
+    async with Progress(batch_title(calls), _parent_id()) as progress:
         for i, call in enumerate(calls, 1):
-            who = call.input.get("customer") or call.tool.replace("_", " ")
+            who = call.input.get("customer") or tool_title(call.tool, call.input)
             try:  # no per-call tool steps: the progress step tells the story
                 answer = await core.run_action(call.model_dump(), **{**kwargs, "events": None})
                 made = ", ".join(p.name for p in answer.files)
@@ -196,6 +205,12 @@ async def run_action(spec: Any, chat: Chat, events: ChainlitEvents) -> Any:
                 failed.append(f"{who}: {problem}")
             await progress.note(f"{i} of {len(calls)}: {who}: {made or problem}")
     return merge(answers, failed, chat.ws.reports_dir)
+
+
+def batch_title(calls: list) -> str:
+    """'batch of 50: benchmark report (DOCX)' (read after "Using" / "Used")."""
+    kinds = {tool_title(c.tool, {**c.input, "customer": None}) for c in calls}
+    return f"batch of {len(calls)}" + (f": {kinds.pop()}" if len(kinds) == 1 else "")
 
 
 def _first_line(text: str) -> str:

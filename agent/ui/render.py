@@ -88,7 +88,7 @@ def long_tables(name: str, output: Any) -> list:
     for field, value in output:
         if isinstance(value, list) and len(value) > DATAFRAME_ROWS and all(isinstance(v, BaseModel) for v in value):
             frame = pd.DataFrame([_flat(v) for v in value])
-            title = f"{name.replace('_', ' ')}: {field.replace('_', ' ')} ({len(value)} rows)"
+            title = f"{field.replace('_', ' ').capitalize()} ({len(value)} rows)"
             tables.append(cl.Dataframe(name=title, data=frame, display="inline"))
     return tables
 

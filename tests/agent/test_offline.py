@@ -154,7 +154,8 @@ def test_cli_ask_prints_markdown(rws, capsys, monkeypatch):
     assert main(["--db", str(rws.path), "ask", "How does Acme Corp compare to peers?"]) == 0
     out = capsys.readouterr()
     assert out.out.startswith("_Offline mode") and "| Metric | Value |" in out.out
-    assert "-> compare_customer" in out.err
+    assert "-> peer comparison: Acme Corp" in out.err and "Peer group: same segment" in out.err
+    assert "compare_customer" not in out.err and "{" not in out.err  # plain words, no tool name or JSON
 
 
 def test_agent_bench_counts_calls_and_bytes(monkeypatch):
@@ -166,7 +167,7 @@ def test_agent_bench_counts_calls_and_bytes(monkeypatch):
     first, second = out["questions"]
     assert first["model_calls"] == 2 and second["model_calls"] == 2
     assert first["bytes_sent"] > out["cached_prefix_bytes"] * 2
-    assert 0 < first["tool_result_bytes"] <= 8000 and second["tools"] == ["compare_customer"] * 2
+    assert 0 < first["tool_result_bytes"] <= 8000 and second["tools"] == ["compare_accounts"]  # side by side
 
 
 async def test_report_answer_offers_the_other_formats(rws):

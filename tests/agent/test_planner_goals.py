@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from agent.core import Session
-from agent.entities import find_date
 from agent.planner import plan
+from agent.understand.dates import find_date
 
 
 @pytest.mark.parametrize("text,iso", [

@@ -38,7 +38,6 @@ def _sub(expected: dict, actual: dict) -> bool:
 TABLE = [
     ("How does Acme Corp compare to peers?", "compare_customer", {"customer": "Acme Corp"}),
     ("how does acme compare to peers", "compare_customer", {"customer": "Acme Corp"}),
-    ("acme corp", "compare_customer", {"customer": "Acme Corp"}),
     ("Compare Acme vs Enterprise SaaS peers over $100K ARR", "compare_customer",
      {"customer": "Acme Corp", "cohort_type": "custom",
       "criteria": {"segment": "Enterprise", "industry": "SaaS", "arr_min": 100_000}}),
@@ -123,10 +122,18 @@ def test_table_size():
     assert len(TABLE) >= 40
 
 
-def test_two_customers_two_calls(pws):
+def test_two_customers_one_side_by_side_call(pws):
     p = plan("How do Acme Corp and TechCorp compare to peers?", pws, Session())
-    assert [(c.name, c.input["customer"]) for c in p.calls] == [("compare_customer", "Acme Corp"),
-                                                                ("compare_customer", "TechCorp")]
+    assert [(c.name, c.input["customers"]) for c in p.calls] == [("compare_accounts", ["Acme Corp", "TechCorp"])]
+
+
+def test_a_bare_account_name_is_asked_about_not_answered(pws):
+    s = Session()
+    p = plan("acme corp", pws, s)
+    assert not p.calls and "Acme Corp" in p.question
+    assert [o.label for o in p.options][:2] == ["Compare Acme Corp with peers", "Show Acme Corp's goals"]
+    follow = plan(p.options[1].payload["message"], pws, s)
+    assert follow.call.name == "manage_goals" and follow.call.input == {"action": "list", "customer": "Acme Corp"}
 
 
 def test_attached_benchmarks_compare_the_portfolio(pws):

@@ -66,4 +66,5 @@ def list_benchmarks(ws: Workspace, inp: ListBenchmarksInput) -> ListBenchmarksOu
     return ListBenchmarksOutput(sets=[_view(s) for s in list_benchmark_sets(ws)])
 
 
-TOOL = Tool("list_benchmarks", ListBenchmarksInput, ListBenchmarksOutput, list_benchmarks)
+TOOL = Tool("list_benchmarks", ListBenchmarksInput, ListBenchmarksOutput, list_benchmarks,
+            step_title=lambda inp: "benchmark sets")

@@ -83,4 +83,5 @@ def build_cohort(ws: Workspace, inp: BuildCohortInput) -> BuildCohortOutput:
                              saved_as=inp.save_as, message=message)
 
 
-TOOL = Tool("build_cohort", BuildCohortInput, BuildCohortOutput, build_cohort)
+TOOL = Tool("build_cohort", BuildCohortInput, BuildCohortOutput, build_cohort,
+            step_title=lambda inp: "peer group size" + (f" (saved as {inp['save_as']})" if inp.get("save_as") else ""))

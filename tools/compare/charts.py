@@ -19,15 +19,17 @@ def comparison_charts(output) -> list[Chart]:
     if not output.metrics:
         return []
     out = [(f"{output.customer}: percentile within peer group", percentile_bars(output))]
-    if output.peers:
+    if output.peers and not output.focus:
         out.append((f"{output.customer}: composite score vs peers", peer_bars(output)))
     if output.distributions:
-        out.append((f"{output.customer}: peer-group distribution of the largest gaps", distributions(output)))
+        what = ", ".join(output.metric(d.metric).label for d in output.distributions) if output.focus \
+            else "the largest gaps"
+        out.append((f"{output.customer}: peer-group distribution of {what}", distributions(output)))
     return out
 
 
 def percentile_bars(output) -> bytes:
-    rows = [m for m in output.metrics if m.percentile is not None]
+    rows = [m for m in output.shown() if m.percentile is not None]
     return charts.percentile_bars([m.label for m in rows], [m.percentile for m in rows], [m.status for m in rows])
 
 

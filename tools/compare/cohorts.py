@@ -158,18 +158,26 @@ def describe(criteria: CohortCriteria, cohort_type: str | None = None, account: 
     return " ".join(parts)
 
 
-def guard_differencing(ws: Workspace, members) -> None:
+def guard_differencing(ws: Workspace, members, subject: int | None = None) -> None:
     """Refuse aggregates over a cohort within 10 accounts of one already shown to this caller
-    (this chat, the CLI or this API token; the log lives in the workspace for a day)."""
+    (this chat, the CLI or this API token; the log lives in the workspace for a day).
+
+    ``subject`` is the account the aggregate is shown next to: its own values are on screen,
+    so a difference made only of such accounts reveals nothing (see
+    :func:`analytics.privacy.differencing_conflict`); it joins the caller's known accounts.
+    """
     current = frozenset(int(i) for i in members)
+    known = frozenset(ws.scope.known_accounts) | ({int(subject)} if subject is not None else frozenset())
     with ws.shown_groups() as (shown, record):
-        if differencing_conflict(current, shown) is not None:
+        if differencing_conflict(current, shown, known=known) is not None:
             raise ToolError(
                 f"This peer group differs from one already shown to you (in this conversation, or in the "
                 f"last day from the command line or API) by fewer than {MIN_COHORT} accounts; comparing the "
                 "two could reveal individual accounts. Use the earlier peer group, or change the criteria "
                 "so the groups differ more.")
         record(current)
+    if subject is not None:
+        ws.scope.known_accounts.add(int(subject))
 
 
 def saved_cohort(ws: Workspace, name: str) -> CohortCriteria:
@@ -208,9 +216,9 @@ def cohort_members(ws: Workspace, customers: pd.DataFrame, account: pd.Series, c
         raise ToolError(
             f"The peer group ({describe(criteria or CohortCriteria(), cohort_type, account)}) has "
             f"only {size} accounts including {account['name']}; at least {MIN_COHORT} are needed so no "
-            "peer can be singled out. Try a wider group: cohort_type 'segment' or 'all', or fewer criteria.",
-            suggestions=["cohort_type=segment", "cohort_type=all"])
+            "peer can be singled out. Try a wider group: the account's whole segment, all accounts, or fewer "
+            "filters.", suggestions=["its whole segment", "all accounts", "fewer filters"])
     members = customers.index[mask.to_numpy()]
-    if guard:
-        guard_differencing(ws, members)
+    if guard:  # the account itself is on screen with all its values: a difference of it alone reveals nothing
+        guard_differencing(ws, members, subject=int(account.name))
     return members

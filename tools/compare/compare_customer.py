@@ -7,13 +7,14 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from analytics import percentiles as pc
-from analytics.catalog import BY_KEY, KEYS
+from analytics.catalog import BY_KEY, KEYS, metric_for
 from analytics.trends import WINDOW, classify_trends, window_slopes
 from reports.format import bound_label, md_bold, md_text, metric_table_markdown, ordinal
 from tools.base import (
     CatalogMetric,
     FollowUp,
     Tool,
+    ToolError,
     ToolInput,
     ToolOutput,
     catalog_fields,
@@ -45,6 +46,8 @@ class CompareCustomerInput(ToolInput):
     criteria: CohortCriteria | None = Field(None, description="extra filters narrowing the peer group")
     benchmark: str | None = Field(None, description="benchmark set name; the active set when omitted")
     anonymise: bool = Field(True, description="label peers Peer A, Peer B... (keep True for anything customer-facing)")
+    metrics: list[str] | None = Field(None, description="show only these metrics (catalog keys or names) when the "
+                                      "question is about them; figures and the overall percentile are unchanged")
 
 
 class CohortInfo(BaseModel):
@@ -106,13 +109,18 @@ class CompareCustomerOutput(ToolOutput):
     peers: list[PeerPoint] = Field(default_factory=list, description="composite score of a few peers, anonymised")
     distributions: list[Distribution] = Field(default_factory=list,
                                               description="peer-group spread of the largest gaps (for charts)")
+    focus: list[str] | None = Field(None, description="the metrics asked about (only their rows are shown)")
 
     def metric(self, key: str) -> MetricComparison:
         return next(m for m in self.metrics if m.metric == key)
 
+    def shown(self) -> list[MetricComparison]:
+        """The rows to show: the metrics asked about, else all."""
+        return [self.metric(k) for k in self.focus] if self.focus else list(self.metrics)
+
     def summary_for_model(self) -> dict:
         rows = [[m.metric, m.value, rounded(m.percentile, 1), m.cohort_median, m.benchmark_median,
-                 m.benchmark_label, m.status, m.trend] for m in self.metrics if m.value is not None]
+                 m.benchmark_label, m.status, m.trend] for m in self.shown() if m.value is not None]
         return {
             "customer": self.customer, "segment": self.segment, "industry": self.industry,
             "cohort": {"type": self.cohort.type, "size": self.cohort.size, "description": self.cohort.description},
@@ -125,6 +133,8 @@ class CompareCustomerOutput(ToolOutput):
             "benchmark_rows_used": basis_groups(self.metrics),
             "reference_points": {m.metric: [reference_text(m.metric, r) for r in m.benchmark_references]
                                  for m in self.metrics if m.value is not None and m.benchmark_references},
+            **({"focus": self.focus, "note": f"only the {len(self.focus)} metric(s) asked about are listed; "
+                "the full table has all metrics"} if self.focus else {}),
         }
 
     def to_markdown(self) -> str:
@@ -132,25 +142,44 @@ class CompareCustomerOutput(ToolOutput):
                 + (f" and {md_text(self.benchmark.label())}" if self.benchmark else ""))
         overall = (f"Overall: **{ordinal(self.overall_percentile)} percentile** among peers"
                    if self.overall_percentile is not None else "")
-        return "\n\n".join(x for x in (head, overall, metric_table_markdown(self.metrics),
-                                        benchmark_basis_markdown(self.metrics)) if x)
+        note = (f"_Showing {', '.join(m.label for m in self.shown())} only; the full table has "
+                f"{len(self.metrics)} metrics._" if self.focus else "")
+        return "\n\n".join(x for x in (head, overall, metric_table_markdown(self.shown()), note,
+                                        benchmark_basis_markdown(self.shown())) if x)
 
 
 def _f(x) -> float | None:
     return None if x is None or x != x else float(x)
 
 
+def focus_metrics(names: list[str] | None) -> list[str] | None:
+    """Metric names as the user wrote them -> catalog keys (in order, once each); ToolError if unknown."""
+    if not names:
+        return None
+    keys = []
+    for name in names:
+        m = BY_KEY.get(name) or metric_for(name)
+        if m is None:
+            raise ToolError(f"'{name}' is not a metric in the catalog.", suggestions=[x.label for x in BY_KEY.values()])
+        if m.key not in keys:
+            keys.append(m.key)
+    return keys
+
+
 def compare_customer(ws: Workspace, inp: CompareCustomerInput) -> CompareCustomerOutput:
     """Compare one account with its peer group and the benchmark set, metric by metric.
 
     Use for "How does Acme compare to peers?" and follow-ups that change the
-    peer group ("only Enterprise SaaS peers over $100K ARR" -> criteria). Returns
+    peer group ("only Enterprise SaaS peers over $100K ARR" -> criteria). For a
+    question about one or a few metrics ("Acme's NPS vs industry") pass ``metrics``:
+    only those rows are shown, every figure stays the same. Returns
     per metric the account's value, its percentile and rank in the cohort, the
     cohort P25/median/P75/P90, the benchmark median and percentile, a status
     (top_performer >= 90, above_median >= 50, below_median >= 25, lagging) and
     a trend; plus the overall percentile, strengths and gaps. Peers are never
     named. Fails when the peer group has fewer than 10 accounts.
     """
+    focus = focus_metrics(inp.metrics)
     row = resolve_customer(ws, inp.customer)
     customers = customers_frame(ws)
     account = customers.loc[row["id"]]
@@ -166,6 +195,7 @@ def compare_customer(ws: Workspace, inp: CompareCustomerInput) -> CompareCustome
     bench_pcts = [m.benchmark_percentile for m in metrics if m.benchmark_percentile is not None]
     mine = [m for m in metrics if m.percentile is not None]
     gaps = [m.metric for m in sorted(mine, key=lambda m: m.percentile) if m.percentile < GAP_BELOW][:MAX_LISTED]
+    charted = [k for k in (focus or gaps) if latest.at[row["id"], k] == latest.at[row["id"], k]]
     return CompareCustomerOutput(
         customer=row["name"], segment=row["segment"], industry=row["industry"], arr=_f(row["arr"]),
         cohort=CohortInfo(type=inp.cohort_type, size=len(members), criteria=inp.criteria,
@@ -175,7 +205,7 @@ def compare_customer(ws: Workspace, inp: CompareCustomerInput) -> CompareCustome
         benchmark_composite=rounded(float(np.mean(bench_pcts)), 2) if bench_pcts else None,
         strengths=[m.metric for m in sorted(mine, key=lambda m: -m.percentile) if m.percentile >= STRENGTH_AT][:MAX_LISTED],
         gaps=gaps, peers=_peer_points(customers, composites, row["id"], inp.anonymise),
-        distributions=[_distribution(k, latest, row["id"]) for k in gaps[:DISTRIBUTIONS_SHOWN]],
+        distributions=[_distribution(k, latest, row["id"]) for k in charted[:DISTRIBUTIONS_SHOWN]], focus=focus,
     )
 
 
@@ -261,9 +291,12 @@ def analysis_of(out: CompareCustomerOutput) -> dict:
 
 
 def follow_ups(out: CompareCustomerOutput) -> list[FollowUp]:
-    """Export the comparison, make the QBR slide, or see what to improve: same peers, same benchmark."""
+    """Export the comparison, make the QBR slide, or see what to improve: same peers, same benchmark
+    (and, for an answer about a few metrics, the full table first)."""
     same = {"customer": out.customer, **analysis_of(out)}
-    return [FollowUp.call("Export report (DOCX)", "draft_report", kind="benchmark", format="docx", **same),
+    full = [FollowUp.call(f"Show all {len(out.metrics)} metrics", "compare_customer", **same)] if out.focus else []
+    return [*full,
+            FollowUp.call("Export report (DOCX)", "draft_report", kind="benchmark", format="docx", **same),
             FollowUp.call("Export PDF", "draft_report", kind="benchmark", format="pdf", **same),
             FollowUp.call("Generate QBR slide", "draft_report", kind="qbr", format="pptx", **same),
             FollowUp.call("Show recommendations", "recommend_improvements", **same)]
@@ -275,6 +308,10 @@ def remember(inp: dict, out: CompareCustomerOutput) -> dict:
             "benchmark_label": out.benchmark.name if out.benchmark else "none loaded"}
 
 
+def step_title(inp: dict) -> str:
+    return f"peer comparison: {inp.get('customer', '')}"
+
+
 TOOL = Tool("compare_customer", CompareCustomerInput, CompareCustomerOutput, compare_customer,
             charts=comparison_charts, follow_ups=follow_ups, narrative="narrative/compare_customer.md.j2",
-            clickable=True, context=remember)
+            clickable=True, context=remember, step_title=step_title)

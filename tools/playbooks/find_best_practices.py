@@ -105,7 +105,7 @@ class FindBestPracticesOutput(ToolOutput):
     notes: list[str]
 
     def summary_for_model(self) -> dict:
-        out = {"basis": self.basis, "segment": self.segment, "untrusted_text": UNTRUSTED_NOTE, "notes": self.notes[1:]}
+        out = {"basis": self.basis, "segment": self.segment, "untrusted_text": UNTRUSTED_NOTE, "notes": self.notes}
         shown = [m for m in self.metrics if m.top_performers]
         if self.metric is not None:
             return {**out, "metrics": [_metric_summary(m, True) for m in shown]}
@@ -178,7 +178,7 @@ def find_best_practices(ws: Workspace, inp: FindBestPracticesInput) -> FindBestP
     shown = SHOWN_ONE if metric else SHOWN_ALL
     labels: dict[int, str] = {}
     out = [_metric_practices(ws, pos, rows, k, profile, shown, labels, inp.anonymise) for k in keys]
-    notes = [UNTRUSTED_NOTE]
+    notes = []  # the caution about practice notes is for the model only (summary_for_model), not the CSM
     small = [g for g in pos.groups_in(rows) if not pos.sufficient(g)]
     if small:
         notes.append("No top performers from " + ", ".join(small) + f": peer groups under {MIN_COHORT} accounts "
@@ -186,8 +186,9 @@ def find_best_practices(ws: Workspace, inp: FindBestPracticesInput) -> FindBestP
     if any(0 < m.top_performers < MIN_COHORT for m in out):
         notes.append(f"Where fewer than {MIN_COHORT} accounts are top performers, their profile medians are not "
                      "shown (anonymity); the portfolio medians are.")
-    notes.append("Accounts are anonymised; for an internal view with names set anonymise to False."
-                 if inp.anonymise else "Internal view: account names are shown; anonymise for customer-facing use.")
+    notes.append("Accounts are anonymised (Top performer A, B, ...); for an internal view with names, turn off "
+                 "'Anonymise peers' in the chat settings." if inp.anonymise else
+                 "Internal view: account names are shown; keep peers anonymous in anything customer-facing.")
     return FindBestPracticesOutput(metric=metric, segment=seg, metrics=out, notes=notes)
 
 
@@ -261,5 +262,11 @@ def _letters(n: int) -> str:
     return s
 
 
+def step_title(inp: dict) -> str:
+    metric = BY_KEY[inp["metric"]].label if inp.get("metric") in BY_KEY else inp.get("metric")
+    return "top-performer practices" + (f": {metric}" if metric else "") + (
+        f" ({inp['segment']})" if inp.get("segment") else "")
+
+
 TOOL = Tool("find_best_practices", FindBestPracticesInput, FindBestPracticesOutput, find_best_practices,
-            clickable=True)
+            clickable=True, step_title=step_title)

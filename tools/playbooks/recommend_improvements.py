@@ -17,34 +17,12 @@ from pydantic import BaseModel, Field
 from analytics import practices as pr
 from analytics import recommend as rc
 from analytics.catalog import BY_KEY, KEYS
-from reports.format import (
-    bound_label,
-    fmt_gap,
-    fmt_value,
-    fmt_versus,
-    markdown_table,
-    md_quote,
-    md_text,
-)
-from tools.base import (
-    CatalogMetric,
-    Tool,
-    ToolInput,
-    ToolOutput,
-    catalog_fields,
-    rounded,
-)
+from reports.format import bound_label, fmt_gap, fmt_value, fmt_versus, markdown_table, md_quote, md_text, ordinal
+from tools.base import CatalogMetric, FollowUp, Tool, ToolInput, ToolOutput, catalog_fields, rounded
 from tools.benchmarks.lookup import BenchmarkInfo
 from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members, describe
 from tools.playbooks.find_best_practices import PracticeNote, _letters, _notes
-from tools.portfolio.positions import (
-    DIRECTIONS,
-    KIDX,
-    Positions,
-    load_positions,
-    resolve_metric,
-    with_peer_group,
-)
+from tools.portfolio.positions import DIRECTIONS, KIDX, Positions, load_positions, resolve_metric, with_peer_group
 from tools.store.frames import customers_frame
 from tools.store.resolve import resolve_customer
 from tools.store.workspace import Workspace
@@ -122,7 +100,8 @@ RULES = ("Gap: below the median of the peer group or of the benchmark. Target: t
          "account is below (the benchmark first); stretch: its P75, or P90 when the target is already met. "
          "Timeline by gap in percentile points to the median: < 10 small (30 days, week 4), < 25 medium (60 days, "
          "week 8), else large (90 days, week 12).")
-STRETCH_ITEMS = 3  # when an account has no gap: stretch goals for its weakest metrics
+STRETCH_ITEMS = 3
+LEARN_FROM_SHOWN = 5  # gaps listed when the question is who to learn from (the largest first)  # when an account has no gap: stretch goals for its weakest metrics
 
 
 class RecommendImprovementsInput(ToolInput):
@@ -136,6 +115,9 @@ class RecommendImprovementsInput(ToolInput):
     max_gaps: int = Field(5, ge=1, le=22, description="gaps taken into the 12-week plan (worst first)")
     anonymise: bool = Field(True, description="label the peers to copy 'Top performer A', ... (keep True for "
                             "anything customer-facing)")
+    view: Literal["plan", "learn_from"] = Field(
+        "plan", description="plan: targets, actions and the 12-week plan; learn_from: for \"who should X learn "
+        "from?\", the top performers to copy for each gap (same figures, shown first)")
 
 
 class Action(BaseModel):
@@ -198,6 +180,7 @@ class RecommendImprovementsOutput(ToolOutput):
     plan: list[PlanPhase] = Field(description="the 12-week benchmark achievement plan")
     rules: str = RULES
     notes: list[str] = Field(default_factory=list)
+    view: str = "plan"
 
     def summary_for_model(self) -> dict:
         planned = {c.metric for p in self.plan for c in p.checkpoints}
@@ -216,7 +199,7 @@ class RecommendImprovementsOutput(ToolOutput):
         }
 
     def to_markdown(self) -> str:
-        return recommend_markdown(self)
+        return learn_from_markdown(self) if self.view == "learn_from" else recommend_markdown(self)
 
 
 def _item_summary(i: Improvement) -> dict:
@@ -270,7 +253,7 @@ def recommend_improvements(ws: Workspace, inp: RecommendImprovementsInput) -> Re
     return RecommendImprovementsOutput(
         customer=row["name"], segment=row["segment"], cohort_size=pos.sizes[group],
         benchmark=ref.info if ref else None, improvements=items, actions=actions,
-        plan=_plan(phases, planned, actions, row["name"]), notes=notes)
+        plan=_plan(phases, planned, actions, row["name"]), notes=notes, view=inp.view)
 
 
 def _priority(i: Improvement) -> tuple:
@@ -397,7 +380,8 @@ def _notes_for(pos: Positions, group: str, stretch_only: bool, beyond: int, anon
     if stretch_only:
         notes.append("No metric is below the peer or benchmark median: these are stretch goals for the weakest metrics.")
     if beyond > 0:
-        notes.append(f"{beyond} more gap{'s' * (beyond != 1)} listed but left out of the 12-week plan (max_gaps).")
+        notes.append(f"{beyond} more gap{'s' * (beyond != 1)} listed but left out of the 12-week plan "
+                     "(it takes the largest gaps first).")
     if not pos.sufficient(group):
         notes.append(f"{group} has fewer than 10 accounts: no peer targets or peer examples (anonymity); "
                      "targets come from the benchmark only.")
@@ -446,5 +430,39 @@ def recommend_markdown(out: RecommendImprovementsOutput) -> str:
     return "\n\n".join(parts)
 
 
+def learn_from_markdown(out: RecommendImprovementsOutput) -> str:
+    """Who the account can learn from: per gap, the top performer ahead of it and what it does."""
+    head = (f"**Who {out.customer} can learn from**: top performers (at or above the 90th percentile of "
+            f"{out.segment or 'its'} peers) ahead of {out.customer} on its gaps")
+    ahead = [i for i in out.improvements if i.copy_from is not None]
+    rows = [[i.label, f"{fmt_value(i.metric, i.value)} ({i.percentile_label})", i.copy_from.label,
+             f"{fmt_value(i.metric, i.copy_from.value)} ({ordinal(i.copy_from.percentile)})",
+             "; ".join(md_quote(p.text.replace("|", "/")) for p in i.copy_from.practices[:2])
+             or "no practice recorded"]
+            for i in ahead[:LEARN_FROM_SHOWN]]
+    if not rows:
+        body = (f"No top performer among {out.customer}'s peers is ahead of it on these metrics"
+                + (" (its peer group has fewer than 10 accounts)." if out.cohort_size < 10 else "."))
+    else:
+        body = markdown_table(["Gap", out.customer, "Learn from", "Their value", "What they do"], rows, "lrlrl")
+        if len(ahead) > LEARN_FROM_SHOWN:
+            body += (f"\n\n_The {LEARN_FROM_SHOWN} largest gaps; {len(ahead) - LEARN_FROM_SHOWN} more are in the full "
+                     "improvement plan._")
+    notes = [f"_{n}_" for n in out.notes if "anonymised" in n or "Internal view" in n]
+    return "\n\n".join([head, body, *notes])
+
+
+def follow_ups(out: RecommendImprovementsOutput) -> list[FollowUp]:
+    if out.view == "learn_from":
+        return [FollowUp.call("Show the full improvement plan", "recommend_improvements", customer=out.customer)]
+    return [FollowUp.call("Who to learn from", "recommend_improvements", customer=out.customer, view="learn_from")]
+
+
+def step_title(inp: dict) -> str:
+    what = "peers to learn from" if inp.get("view") == "learn_from" else "improvement plan"
+    return f"{what}: {inp.get('customer', '')}"
+
+
 TOOL = Tool("recommend_improvements", RecommendImprovementsInput, RecommendImprovementsOutput, recommend_improvements,
-            clickable=True)
+            follow_ups=follow_ups, narrative="narrative/recommend_improvements.md.j2", clickable=True,
+            context=lambda inp, out: {"customer": out.customer, "report_kind": "benchmark"}, step_title=step_title)

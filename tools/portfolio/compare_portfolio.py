@@ -14,7 +14,7 @@ import uuid
 import numpy as np
 
 from analytics import practices as pr
-from analytics.catalog import KEYS
+from analytics.catalog import BY_KEY, KEYS
 from reports.format import category_sentence
 from tools.base import FollowUp, Tool
 from tools.benchmarks.lookup import BenchmarkInfo
@@ -141,5 +141,11 @@ def remember(inp: dict, out: ComparePortfolioOutput) -> dict:
     return found
 
 
+def step_title(inp: dict) -> str:
+    bits = [b for b in (inp.get("segment"), BY_KEY[inp["metric"]].label if inp.get("metric") in BY_KEY else None) if b]
+    return "portfolio vs benchmarks" + (f": {', '.join(bits)}" if bits else "")
+
+
 TOOL = Tool("compare_portfolio", ComparePortfolioInput, ComparePortfolioOutput, compare_portfolio,
-            follow_ups=follow_ups, narrative="narrative/compare_portfolio.md.j2", clickable=True, context=remember)
+            follow_ups=follow_ups, narrative="narrative/compare_portfolio.md.j2", clickable=True, context=remember,
+            step_title=step_title)

@@ -167,8 +167,17 @@ def _group_summary(g: PeerGroup) -> dict:
         "best": pick(rows[:LISTED]), "weakest": pick(rows[-LISTED:][::-1])}}
 
 
+METRIC_LISTED = 15  # accounts listed per table when one metric is asked about
+
+
 def portfolio_markdown(out: ComparePortfolioOutput) -> str:
-    """The CLI / chat view: metric table, first accounts per metric, each peer group's best and weakest."""
+    """The CLI / chat view: metric table, first accounts per metric, each peer group's best and weakest.
+
+    Asked about one metric, the view stays on it: its row, then the accounts below benchmark and
+    the top performers on it as tables (no overall ranking, which is about every metric).
+    """
+    if out.metric is not None:
+        return _metric_markdown(out)
     head = f"**Portfolio vs Benchmarks**: {out.accounts} accounts" + (f" ({md_text(out.segment)})" if out.segment else "")
     if out.benchmark:
         head += (f" vs {md_text(out.benchmark.label())}"
@@ -186,6 +195,33 @@ def portfolio_markdown(out: ComparePortfolioOutput) -> str:
         parts.append("**Below benchmark (< P25)**, with the gap to the benchmark median\n" + "\n".join(below))
     parts.extend(_group_markdown(g) for g in out.peer_groups)
     parts.extend(f"_{md_text(n)}_" for n in out.notes)
+    return "\n\n".join(parts)
+
+
+def _metric_markdown(out: ComparePortfolioOutput) -> str:
+    m, key = out.metrics[0], out.metric
+    head = (f"**{m.label} across {out.accounts} accounts**" + (f" ({out.segment})" if out.segment else "")
+            + (f" vs {out.benchmark.label()}" if out.benchmark else "") + (f"; data as of {out.period}" if out.period else ""))
+    parts = [head, markdown_table(["Metric", "Accounts", "Portfolio avg", "Benchmark median", "Avg percentile", "Status"],
+                                  [[m.label, m.accounts, fmt_value(key, m.portfolio_average),
+                                    fmt_value(key, m.benchmark_median), m.percentile_label or "n/a",
+                                    status_label(m.status)]], "lrrrrl")]
+    below, top = out.below_benchmark[0], out.top_performers[0]
+    if below.count:
+        rows = [[r["customer"], r["segment"], fmt_value(key, r["value"]), r["percentile_label"],
+                 fmt_gap(key, g) if g is not None and g > 0 else ""]
+                for r, g in zip(below.rows()[:METRIC_LISTED], below.gap_to_median)]
+        parts.append(f"**Below the benchmark's 25th percentile: {below.count}**" + (
+            f" (the {METRIC_LISTED} furthest behind)" if below.count > METRIC_LISTED else "") + "\n\n" + markdown_table(
+            ["Account", "Segment", m.label, "Percentile", "Gap to median"], rows, "llrrr"))
+    else:
+        parts.append(f"No account is below the benchmark's 25th percentile on {m.label}.")
+    if top.count:
+        rows = [[r["customer"], r["segment"], fmt_value(key, r["value"]), r["percentile_label"]]
+                for r in top.rows()[:METRIC_LISTED]]
+        parts.append(f"**Top performers (at or above P90): {top.count}**\n\n" + markdown_table(
+            ["Account", "Segment", m.label, "Percentile"], rows, "llrr"))
+    parts.extend(f"_{n}_" for n in out.notes)
     return "\n\n".join(parts)
 
 

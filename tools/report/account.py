@@ -129,7 +129,7 @@ def _recommendations(data: ReportData) -> Table | Paragraph:
         rows.append([Cell(str(i), i, "0"), text(it["label"]), mcell(k, it["current"]), mcell(k, it["target"]),
                      mcell(k, it["stretch"]), text(it.get("reference", "peer").capitalize()),
                      text(it.get("timeline") or "n/a"), text(it["action"])])
-    source = ("recommend_improvements: target the median of the reference the account is below (the industry "
+    source = ("Recommendations: target the median of the reference the account is below (the industry "
               "benchmark first), stretch its P75 (P25 where lower is better); timeline by the size of the gap."
               if data.recommend is not None and getattr(data.recommend, "improvements", None) else
               "Target: the peer median; stretch: the peer top quartile (P75, or P25 where lower is better).")

@@ -286,5 +286,15 @@ def remember(inp: dict, out: DraftReportOutput) -> dict:
     return {"customer": out.customer, "report_kind": out.kind}
 
 
+_KINDS = {"benchmark": "benchmark report", "account": "account summary", "success": "success report",
+          "qbr": "QBR slides", "portfolio": "portfolio analysis"}
+
+
+def step_title(inp: dict) -> str:
+    what = _KINDS.get(inp.get("kind") or "benchmark", "report")
+    fmt = str(inp.get("format") or "md").upper()
+    return f"{what}{': ' + inp['customer'] if inp.get('customer') else ''} ({'chat' if fmt == 'MD' else fmt})"
+
+
 TOOL = Tool("draft_report", DraftReportInput, DraftReportOutput, draft_report, follow_ups=follow_ups,
-            narrative="narrative/draft_report.md.j2", clickable=True, context=remember)
+            narrative="narrative/draft_report.md.j2", clickable=True, context=remember, step_title=step_title)

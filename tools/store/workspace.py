@@ -24,7 +24,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -51,6 +51,7 @@ class Scope:
     reveal those accounts). "cli", "token:<id>" (API), "conversation:<id>" (chat)."""
 
     key: str = "cli"
+    known_accounts: set[int] = field(default_factory=set)  # shown by name with their own values (in memory)
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:

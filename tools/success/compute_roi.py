@@ -267,7 +267,8 @@ def compute_roi(ws: Workspace, inp: ComputeRoiInput) -> ComputeRoiOutput:
     notes: list[str] = []
     if frame.empty:
         notes.append(f"No success goals defined for {cust['name']}"
-                     + (f" in {period.label}." if inp.period else ".") + " Add one with manage_goals.")
+                     + (f" in {period.label}." if inp.period else ".")
+                     + f" Add one, e.g. 'Add a goal for {cust['name']}: improve NPS from 30 to 50 by 2026-12-31'.")
         frame = pd.DataFrame(columns=["status", "achievement_pct", "weight", "annual_value", "start_date"])
     elif frame["achievement_pct"].isna().any() or frame["value_note"].notna().any():
         notes.append(MISSING_NOTE)
@@ -313,4 +314,6 @@ def remember(inp: dict, out: ComputeRoiOutput) -> dict:
 
 
 TOOL = Tool("compute_roi", ComputeRoiInput, ComputeRoiOutput, compute_roi, charts=goal_progress_charts,
-            follow_ups=follow_ups, narrative="narrative/compute_roi.md.j2", clickable=True, context=remember)
+            follow_ups=follow_ups, narrative="narrative/compute_roi.md.j2", clickable=True, context=remember,
+            step_title=lambda inp: f"goals, value and ROI: {inp.get('customer', '')}"
+            + (f" ({str(inp['period']).replace('_', ' ')})" if inp.get("period") else ""))

@@ -310,4 +310,14 @@ def manage_goals(ws: Workspace, inp: ManageGoalsInput) -> ManageGoalsOutput:
     return _ACTIONS[inp.action](ws, inp, cust, as_of)
 
 
-TOOL = Tool("manage_goals", ManageGoalsInput, ManageGoalsOutput, manage_goals, narrative="narrative/manage_goals.md.j2")
+_STEP = {"create": "new goal", "update": "goal change", "measure": "goal measurement", "milestone": "milestone",
+         "delete": "goal removal", "list": "goals"}
+
+
+def step_title(inp: dict) -> str:
+    return f"{_STEP.get(inp.get('action', ''), 'goals')}: {inp.get('customer') or inp.get('goal') or ''}".rstrip(": ")
+
+
+TOOL = Tool("manage_goals", ManageGoalsInput, ManageGoalsOutput, manage_goals, narrative="narrative/manage_goals.md.j2",
+            context=lambda inp, out: {"customer": inp.get("customer"), "report_kind": "success"}
+            if inp.get("customer") else {"report_kind": "success"}, step_title=step_title)

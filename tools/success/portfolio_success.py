@@ -14,6 +14,7 @@ from tools.base import Tool, ToolError, ToolInput, ToolOutput, rounded
 from tools.store.frames import customers_frame
 from tools.store.workspace import Workspace
 from tools.success.goals import account_table
+from tools.success.periods import PeriodInfo, parse_period, period_values
 from tools.success.rules import STATUS_RULE
 from tools.success.views import portfolio_success_markdown
 
@@ -22,6 +23,8 @@ class PortfolioSuccessInput(ToolInput):
     segment: str | None = Field(None, description="Enterprise, Mid-Market or SMB; omit for the whole book")
     limit: int = Field(10, ge=1, le=100, description="how many top performers and at-risk goals to list")
     as_of: dt.date | None = Field(None, description="evaluation date, default today")
+    period: str | None = Field(None, description="'this_quarter', 'last_quarter', '2026-Q3' or '2026': goals "
+                               "evaluated at the period's end, plus the value realised within it; omit for to date")
 
 
 class AccountSuccess(BaseModel):
@@ -81,6 +84,9 @@ class PortfolioSuccessOutput(ToolOutput):
     at_risk_goals: list[RiskGoal] = Field(description="at-risk goals, largest ARR at stake first")
     status_rule: str = STATUS_RULE
     notes: list[str]
+    period: PeriodInfo | None = None
+    period_value: float | None = Field(None, description="value realised within the period across the accounts "
+                                       "(annual value x days active in the period / 365), dollars")
 
     def to_markdown(self) -> str:
 
@@ -128,13 +134,15 @@ def portfolio_success(ws: Workspace, inp: PortfolioSuccessInput) -> PortfolioSuc
     """Goal success across the book of business (optionally one segment).
 
     Use for "which goals are at risk?", "compare success rates across enterprise accounts",
-    "who delivers the most value?". Returns goals achieved / on track / at risk / missed /
+    "who delivers the most value?", "what value have we delivered this quarter?" (period). Returns goals achieved / on track / at risk / missed /
     not started per account and per segment, average success score and ROI, the top
     performers by value delivered, and the at-risk goals across the book sorted by ARR at
     stake (the account's ARR). This is the CSM's own portfolio, so accounts are named.
     For one account's detail use compute_roi.
     """
-    as_of = inp.as_of or ws.today()
+    today = inp.as_of or ws.today()
+    period = parse_period(inp.period, today, None) if inp.period else None
+    as_of = dt.date.fromisoformat(period.end) if period else today
     customers = customers_frame(ws)
     segment = None
     if inp.segment:
@@ -142,7 +150,7 @@ def portfolio_success(ws: Workspace, inp: PortfolioSuccessInput) -> PortfolioSuc
         if segment is None or segment == "All":
             raise ToolError(f"Unknown segment '{inp.segment}'.", suggestions=["Enterprise", "Mid-Market", "SMB"])
         customers = customers[customers["segment"] == segment]
-    frame, summary = account_table(ws, as_of, customers)
+    frame, summary = account_table(ws, as_of, customers, started_by=as_of if period else None)
     notes = [] if len(summary) else ["No success goals defined for any account" + (f" in {segment}." if segment else ".")]
     counts = {s: int((frame["status"] == s).sum()) if len(frame) else 0 for s in ag.STATUSES}
     risk: list[RiskGoal] = []
@@ -167,8 +175,13 @@ def portfolio_success(ws: Workspace, inp: PortfolioSuccessInput) -> PortfolioSuc
         total_value_delivered=round(float(summary["value"].sum()), 2) if enough else (0.0 if not len(summary) else None),
         by_segment=segments, accounts=accounts,
         top_performers=[a for a in accounts if a.value_delivered > 0][:inp.limit], at_risk_goals=risk,
-        notes=notes + _small_groups_note(summary, segments))
+        notes=notes + _small_groups_note(summary, segments),
+        period=period, period_value=round(float(period_values(frame, period).sum()), 2) if period and len(frame)
+        else (0.0 if period else None))
 
 
 TOOL = Tool("portfolio_success", PortfolioSuccessInput, PortfolioSuccessOutput, portfolio_success,
-            narrative="narrative/portfolio_success.md.j2", context=lambda inp, out: {"report_kind": "success"})
+            narrative="narrative/portfolio_success.md.j2", context=lambda inp, out: {"report_kind": "success"},
+            step_title=lambda inp: "goal success across the portfolio"
+            + (f": {inp['segment']}" if inp.get("segment") else "")
+            + (f", {inp['period'].replace('_', ' ')}" if inp.get("period") else ""))

@@ -105,6 +105,9 @@ def goals_markdown(out, with_message: bool = True) -> str:
 def portfolio_success_markdown(out) -> str:
     """portfolio_success as Markdown: status counts by segment, top performers, goals at risk."""
     lines = [f"### Goal success: {md_text(out.segment or 'all segments', True)} (as of {out.as_of})"]
+    if out.period is not None:
+        lines.append(f"Value realised in {out.period.label} ({out.period.start} to {out.period.end}): "
+                     f"{fmt_money(out.period_value or 0.0)}.")
     lines += [f"_{md_text(n)}_" for n in out.notes]
     if not out.goals:
         return "\n".join(lines)

@@ -203,7 +203,7 @@ def test_uploaded_benchmarks_are_loaded_and_the_portfolio_compared(page, server,
     assert "Time to First Value (days) -> Time to Value (alias)" in text  # every mapping listed, in words
     assert "'Gross Dolar Retention' looks like Renewal Rate" in text  # a near miss asks
     steps = [t.lower() for t in page.locator('[data-step-type="tool"]').all_inner_texts()]
-    assert any("import files" in t for t in steps) and "compare portfolio" in steps[-1]
+    assert any("file import" in t for t in steps) and "portfolio vs benchmarks" in steps[-1]
     assert last_answer(page).locator("table").count() >= 1
 
     page.get_by_role("button", name="Make 'KBCM-style SaaS survey 2023\u2026' the active set").click()
@@ -321,3 +321,21 @@ def test_stored_names_and_notes_never_fetch_or_link(page, server, tmp_path):
     assert "Evilpixel" in text and "evil.example" in text  # shown, as text
     assert [u for u in seen if "evil.example" in u] == []
     assert page.locator('img[src*="evil"]').count() == 0 and page.locator('a[href*="evil"]').count() == 0
+
+
+def test_offline_footer_and_a_question_back_with_buttons(page, server, tmp_path):
+    """Issue 14: the footer names the offline mode (no "LLMs can make mistakes"), and a bare
+    account name is answered with a question and buttons that answer it."""
+    send(page, "acme corp")
+    shot(page, tmp_path, "05-ask-back")
+    assert "What would you like to know about Acme Corp?" in last_answer(page).inner_text()
+    assert page.get_by_text("Offline mode: no AI model is used").count() == 1
+    assert page.get_by_text("LLMs can make mistakes").count() == 0
+    before = answers(page).count()
+    page.get_by_role("button", name="Show Acme Corp's goals").click()
+    page.wait_for_function("n => document.querySelectorAll('[data-step-type=\"assistant_message\"]').length > n",
+                           arg=before)
+    page.wait_for_selector("#stop-button", state="detached")
+    assert "success goals for Acme Corp" in last_answer(page).inner_text()
+    steps = [t.lower() for t in page.locator('[data-step-type="tool"]').all_inner_texts()]
+    assert any("goals: acme corp" in t for t in steps) and not any("manage" in t for t in steps)

@@ -196,8 +196,8 @@ async def test_settings_from_the_browser_are_validated(ws):
     rec.sent.clear()
     await ask("How does Acme Corp compare to peers?")
     (step,) = rec.tool_steps()
-    assert '"anonymise": false' in step["input"] and '"cohort_type": "industry"' in step["input"]
-    assert '"benchmark": "SaaS Industry 2026"' in step["input"]
+    assert "Peers anonymised: no" in step["output"] and "Peer group: same industry" in step["output"]
+    assert "Benchmark set: SaaS Industry 2026" in step["output"]
 
 
 async def test_message_shows_tool_step_table_chart_and_buttons(ws):
@@ -207,8 +207,9 @@ async def test_message_shows_tool_step_table_chart_and_buttons(ws):
     await ask("How does Acme Corp compare to peers?")
 
     steps = rec.tool_steps()
-    assert [s["name"] for s in steps] == ["compare customer"]
-    assert '"customer": "Acme Corp"' in steps[0]["input"] and steps[0]["output"] and not steps[0]["isError"]
+    assert [s["name"] for s in steps] == ["peer comparison: Acme Corp"]  # plain words, read after "Using"/"Used"
+    assert "Account: Acme Corp" in steps[0]["output"] and not steps[0]["isError"]
+    assert "{" not in steps[0]["output"] and "compare_customer" not in steps[0]["output"]
 
     (msg,) = rec.messages()
     text = msg["output"]
@@ -283,7 +284,7 @@ async def test_upload_is_copied_then_imported_and_compared(ws, tmp_path):
     assert "- statistic 'top decile' -> top 10% (a performance percentile)" in text
     assert "- Gross Revenue Retention -> Renewal Rate (alias)" in text
     steps = rec.tool_steps()
-    assert [s["name"] for s in steps] == ["import files", "compare portfolio"]
+    assert [s["name"] for s in steps] == ["file import", "portfolio vs benchmarks"]
     assert '"benchmark": "Cs compilation multi source"' in steps[1]["input"]  # the question uses the file it came with
     assert "| Metric |" in text
     labels = [a["label"] for a in rec.actions()]
@@ -392,7 +393,7 @@ async def test_a_bad_benchmark_file_shows_the_import_error_and_changes_nothing(w
     (msg,) = rec.messages()
     assert "bad_benchmarks.csv" in msg["output"] and "row 2" in msg["output"]
     (step,) = rec.tool_steps()
-    assert step["name"] == "import files" and step["isError"] and "row 2" in step["output"]
+    assert step["name"] == "file import" and step["isError"] and "row 2" in step["output"]
     assert "Traceback" not in msg["output"]
     assert counts(ws) == before
 
@@ -446,7 +447,8 @@ async def test_a_batch_button_shows_progress_and_offers_one_zip(ws):
     ref = cl.user_session.get("chat").buttons.add(spec)
     await app.on_action(cl.Action(name="peerbench_action", payload={"ref": ref}, label=spec.label))
 
-    (progress,) = [s for s in rec.tool_steps() if s["name"].startswith("Running")]
+    (progress,) = [s for s in rec.tool_steps() if s["name"].startswith("batch of 5")]
+    assert progress["name"] == "batch of 5: benchmark report (chat)"
     assert "5 of 5: CloudMax" in progress["output"] and "No Such Customer" in progress["output"]
     (msg,) = rec.messages()
     assert "Created 4 files" in msg["output"] and "1 could not be made" in msg["output"]
@@ -570,3 +572,55 @@ def test_hash_command_reads_a_piped_password(monkeypatch, capsys):
     assert auth.main(["hash"]) == 0
     hashed = capsys.readouterr().out.strip()
     assert auth.verify_password("s3cret!", hashed) and not auth.verify_password("other", hashed)
+
+
+async def test_a_question_back_offers_its_answers_as_buttons_and_a_click_answers(ws):
+    rec, _ = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    await ask("acme corp")
+    (msg,) = rec.messages()
+    assert "What would you like to know about **Acme Corp**?" in msg["output"] and rec.tool_steps() == []
+    labels = [a["label"] for a in rec.actions()]
+    assert labels[:2] == ["Compare Acme Corp with peers", "Show Acme Corp's goals"] and len(labels) <= 4
+    (button,) = [a for a in rec.actions() if a["label"] == "Show Acme Corp's goals"]
+    import chainlit as cl
+
+    rec.sent.clear()
+    await app.on_action(cl.Action(name=button["name"], payload=button["payload"], label=button["label"]))
+    assert [s["name"] for s in rec.tool_steps()] == ["goals: Acme Corp"]
+    (answer,) = rec.messages()
+    assert "success goals for Acme Corp" in answer["output"]
+
+
+def test_the_footer_names_the_offline_mode_instead_of_llms(tmp_path, monkeypatch):
+    import json
+
+    from agent.ui import branding
+
+    folder = tmp_path / "translations"
+    folder.mkdir()
+    for lang in ("en-US", "de-DE"):
+        (folder / f"{lang}.json").write_text(json.dumps({"chat": {"watermark": "LLMs can make mistakes."}}))
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    assert branding.label_footer(folder) == 2
+    for lang in ("en-US", "de-DE"):
+        text = json.loads((folder / f"{lang}.json").read_text())["chat"]["watermark"]
+        assert text == branding.OFFLINE_FOOTER and "LLM" not in text and "no AI model" in text
+    assert branding.label_footer(folder) == 0  # already labelled: nothing rewritten
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
+    assert branding.label_footer(folder) == 2
+    assert "Claude" in json.loads((folder / "en-US.json").read_text())["chat"]["watermark"]
+
+
+def test_the_app_labels_the_footer_of_chainlits_own_translations(monkeypatch):
+    import json
+
+    from chainlit.config import config_translation_dir
+
+    from agent.ui import chat
+
+    monkeypatch.setattr(chat, "warm_up_in_background", lambda: None)
+    chat.startup()
+    files = list(Path(config_translation_dir).glob("*.json"))
+    assert files and all("Offline mode" in json.loads(f.read_text())["chat"]["watermark"] for f in files)

@@ -157,3 +157,37 @@ def test_gap_distributions_are_binned_without_min_or_max(small):
         assert col.min() not in d.edges and col.max() not in d.edges
         assert d.value == latest.at[ent[0], d.metric]
     assert "distributions" not in out.summary_for_model()
+
+
+def test_another_account_against_the_same_group_is_not_differencing(small):
+    """Issue 14: "only Enterprise peers" after a Mid-Market account. The groups differ only by the
+    account being compared, whose own values are on screen anyway: nothing is revealed."""
+    ws, ent = small
+    compare_customer(ws, CompareCustomerInput(customer="Acme Corp"))  # the 14 Enterprise accounts
+    other = compare_customer(ws, CompareCustomerInput(customer="SMB Retail 00", cohort_type="custom",
+                                                      criteria=CohortCriteria(segment="Enterprise")))
+    assert other.cohort.size == 15  # the 14 + the SMB account itself
+
+
+def test_the_guard_still_refuses_a_difference_of_another_account(small):
+    """The compared accounts do not count, every other account still does: one unknown account is refused."""
+    ws, ent = small
+    compare_customer(ws, CompareCustomerInput(customer="Acme Corp"))
+    with pytest.raises(ToolError) as err:  # 13 Enterprise + the SMB account: differs by Ent 11, a peer
+        compare_customer(ws, CompareCustomerInput(customer="SMB Retail 01", cohort_type="custom",
+                                                  criteria=CohortCriteria(segment="Enterprise", arr_max=163_000)))
+    assert "differs from one already shown" in err.value.message
+
+
+def test_a_focused_comparison_shows_only_the_metrics_asked_about(small):
+    ws, ent = small
+    full = compare_customer(ws, CompareCustomerInput(customer="Acme Corp"))
+    focused = compare_customer(ws, CompareCustomerInput(customer="Acme Corp", metrics=["NPS Score", "csat", "nps"]))
+    assert focused.focus == ["nps", "csat"]
+    assert focused.metrics == full.metrics and focused.overall_percentile == full.overall_percentile
+    table = [line for line in focused.to_markdown().splitlines() if line.startswith("| ") and "---" not in line]
+    assert [line.split(" | ")[0] for line in table] == ["| Metric", "| NPS", "| CSAT"]
+    assert "the full table has 22 metrics" in focused.to_markdown()
+    assert [m[0] for m in focused.summary_for_model()["metrics"]] == ["nps", "csat"]
+    with pytest.raises(ToolError):
+        compare_customer(ws, CompareCustomerInput(customer="Acme Corp", metrics=["favourite colour"]))

@@ -11,7 +11,14 @@ from agent.cli import main
 from analytics import recommend as rc
 from analytics.catalog import KEYS
 from tests.factories import add_customers, add_quantile_benchmark, set_metric
-from tools.playbooks.recommend_improvements import ACTIONS, PLAYBOOK, RecommendImprovementsInput, recommend_improvements
+from tools.playbooks.recommend_improvements import (
+    ACTIONS,
+    LEARN_FROM_SHOWN,
+    PLAYBOOK,
+    RecommendImprovementsInput,
+    follow_ups,
+    recommend_improvements,
+)
 from tools.store.frames import latest_metrics
 from tools.store.workspace import now_iso
 
@@ -186,3 +193,16 @@ def test_cli_recommend_json_and_text(book, capsys):
     assert main(["--db", str(ws.path), "recommend", "acme corp"]) == 0
     text = capsys.readouterr().out
     assert "12-week benchmark achievement plan" in text and "Weeks 1-2" in text
+
+
+def test_learn_from_view_shows_the_peers_to_copy_for_the_gaps(demo_ws):
+    plan = recommend_improvements(demo_ws, RecommendImprovementsInput(customer="OldCorp"))
+    learn = recommend_improvements(demo_ws, RecommendImprovementsInput(customer="OldCorp", view="learn_from"))
+    assert learn.improvements == plan.improvements and learn.view == "learn_from"  # same figures, other view
+    text = learn.to_markdown()
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert text.startswith("**Who OldCorp can learn from**") and len(rows) == LEARN_FROM_SHOWN
+    first = next(i for i in learn.improvements if i.copy_from)
+    assert rows[0].startswith(f"| {first.label} |") and first.copy_from.label in rows[0]
+    assert "12-week" not in text and "never follow" not in text.lower()
+    assert [f.label for f in follow_ups(learn)] == ["Show the full improvement plan"]

@@ -99,3 +99,14 @@ def test_cli_history_json_and_text(book, capsys):
     text = capsys.readouterr().out
     assert "benchmark position over time" in text and "| 2026-10 |" in text and "Stored portfolio runs" in text
     assert main(["--db", str(ws.path), "history", "Nobody Inc"]) == 2
+
+
+def test_history_of_one_metric_follows_its_value_and_percentile(demo_ws):
+    out = benchmark_history(demo_ws, BenchmarkHistoryInput(customer="Acme Corp", metric="health score", periods=6))
+    assert out.metric == "health_score" and len(out.monthly) == 6
+    rows = demo_ws.query("SELECT period, value FROM metric_values mv JOIN customers c ON c.id = mv.customer_id "
+                         "WHERE c.name = 'Acme Corp' AND metric = 'health_score' ORDER BY period")
+    recorded = {r["period"]: r["value"] for r in rows}
+    for h in out.monthly:
+        assert h.value == recorded[h.period] and 0 <= h.metric_percentile <= 100
+    assert out.change.startswith("Health Score:") and "| Month | Health Score |" in out.to_markdown()

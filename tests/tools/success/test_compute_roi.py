@@ -295,3 +295,14 @@ def test_large_books_are_filtered_in_pandas_with_the_same_result(book, monkeypat
     monkeypatch.setattr(tools.success.goals, "_MAX_SQL_IDS", 1)
     assert portfolio_success(book, PortfolioSuccessInput(as_of=AS_OF)).model_dump() == before
     assert roi(book).model_dump() == one
+
+
+def test_portfolio_value_in_a_period_is_the_sum_of_the_accounts(demo_ws):
+    out = portfolio_success(demo_ws, PortfolioSuccessInput(segment="Enterprise", period="last_quarter"))
+    assert out.period.label == "2026-Q3" and out.period.end == "2026-09-30"
+    total = sum(compute_roi(demo_ws, ComputeRoiInput(customer=a.customer, period="last_quarter")).value_delivered
+                .period_value for a in out.accounts)
+    assert out.period_value == pytest.approx(total, abs=0.05 * len(out.accounts))
+    assert "Value realised in 2026-Q3" in out.to_markdown()
+    everything = portfolio_success(demo_ws, PortfolioSuccessInput(segment="Enterprise"))
+    assert everything.period is None and everything.period_value is None

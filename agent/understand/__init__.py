@@ -1,0 +1,1 @@
+"""The offline planner's reading of a message: lexicon, names, slots, dates, intent scores."""
