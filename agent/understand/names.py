@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process, utils
 
 from agent.understand.lexicon import correct, lexicon
+from reports.format import clean_text
 from tools.base import ToolError
 from tools.store.resolve import resolve_name
 
@@ -101,7 +102,8 @@ def _named_in_slot(word: str, prev: str, name_words: set[str]) -> bool:
 def _full_names(text: str, tokens: list[Token], names: list[str]) -> None:
     taken = [False] * len(text)
     for name in sorted(names, key=len, reverse=True):
-        for m in re.finditer(rf"(?<![\w]){re.escape(name)}(?![\w])", text, re.IGNORECASE):
+        typed = clean_text(name)  # a stored name may hold invisible characters no one types
+        for m in re.finditer(rf"(?<![\w]){re.escape(typed)}(?![\w])", text, re.IGNORECASE):
             if any(taken[m.start():m.end()]):
                 continue
             taken[m.start():m.end()] = [True] * (m.end() - m.start())

@@ -48,7 +48,7 @@ def test_control_characters_are_refused_in_every_tool_input_field(surface, paylo
     tool, field = surface
     annotation = REGISTRY[tool].input_model.model_fields[field].annotation
     value = ({"unit_name": payload} if "dict" in str(annotation)  # value_inputs: text values too
-             else [payload] if "list" in str(annotation) else payload)
+             else [payload, "Other"] if "list" in str(annotation) else payload)
     with pytest.raises(ValidationError) as info:
         REGISTRY[tool].input_model.model_validate({field: value})
     errors = [e for e in info.value.errors() if e["loc"][:1] == (field,)]

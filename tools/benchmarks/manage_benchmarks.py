@@ -55,4 +55,5 @@ def manage_benchmarks(ws, inp: ManageBenchmarksInput) -> ManageBenchmarksOutput:
 
 
 TOOL = Tool("manage_benchmarks", ManageBenchmarksInput, ManageBenchmarksOutput, manage_benchmarks,
-            clickable=True, context=lambda inp, out: {"benchmark": out.set.name})
+            clickable=True, context=lambda inp, out: {"benchmark": out.set.name},
+            step_title=lambda inp: f"benchmark set: {inp.get('name', '')}")

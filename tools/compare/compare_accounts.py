@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from reports.format import fmt_value, markdown_table, ordinal
+from reports.format import Markdown, fmt_value, markdown_table, md_bold, md_text, ordinal
 from tools.base import CatalogMetric, FollowUp, Tool, ToolError, ToolInput, ToolOutput, catalog_fields
 from tools.compare.cohorts import CohortCriteria, CohortType
 from tools.compare.compare_customer import CompareCustomerInput, CompareCustomerOutput, compare_customer
@@ -101,8 +101,10 @@ def _row(key: str, outs: list[CompareCustomerOutput]) -> SideBySideRow:
 def side_by_side_markdown(out: CompareAccountsOutput) -> str:
     names = [a.customer for a in out.accounts]
     groups = "; ".join(f"{a.customer} vs {a.peer_group} ({a.peer_group_size})" for a in out.accounts)
-    head = f"**{' vs '.join(names)}**, side by side, each against its own peer group: {groups}" + (
-        f"; benchmark '{out.benchmark}'" if out.benchmark else "") + "."
+    groups = "; ".join(f"{md_text(a.customer, True)} vs {md_text(a.peer_group, True)} ({a.peer_group_size})"
+                       for a in out.accounts)
+    head = f"{md_bold(' vs '.join(names))}, side by side, each against its own peer group: {groups}" + (
+        f"; benchmark '{md_text(out.benchmark, True)}'" if out.benchmark else "") + "."
     with_bench = any(r.benchmark_median is not None for r in out.metrics)
     overall = ["Overall (peers)"] + [ordinal(a.overall_percentile) if a.overall_percentile is not None else "n/a"
                                      for a in out.accounts] + ([""] if with_bench else [])
@@ -119,7 +121,7 @@ def _cell(row: SideBySideRow, i: int, name: str) -> str:
     if value is None:
         return "n/a"
     text = fmt_value(row.metric, value) + (f" ({ordinal(pct)})" if pct is not None else "")
-    return f"**{text}**" if row.leader == name else text
+    return Markdown(f"**{text}**") if row.leader == name else text  # program-made: no data text inside
 
 
 def follow_ups(out: CompareAccountsOutput) -> list[FollowUp]:
