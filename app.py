@@ -1,8 +1,9 @@
 """peerbench's chat front end (Chainlit): thin handlers, the work is in agent.ui.
 
 Run with ``make run`` (``chainlit run app.py -h --host 127.0.0.1 --port 8000``).
-Sign-in is optional: set ``PEERBENCH_USERS`` or ``PEERBENCH_USERS_FILE`` and
-``CHAINLIT_AUTH_SECRET`` (see agent/ui/auth.py and the README).
+Sign-in is optional: set ``PEERBENCH_USERS`` or ``PEERBENCH_USERS_FILE`` (see
+agent/ui/auth.py and the README). Conversations are kept either way (agent/ui/history.py):
+signed-in users each see their own; with sign-in off everyone is the one local user.
 """
 
 from __future__ import annotations
@@ -10,9 +11,18 @@ from __future__ import annotations
 import asyncio
 
 import chainlit as cl
+from chainlit.types import ThreadDict
 
-from agent.ui import auth, chat
+from agent.ui import auth, chat, history
 from agent.ui.actions import CHAINLIT_NAME
+
+history.ensure_auth_secret()  # before Chainlit checks for it (after loading this module)
+history.register_file_route()
+
+
+@cl.data_layer
+def data_layer():
+    return history.data_layer()
 
 
 @cl.on_app_startup
@@ -30,6 +40,11 @@ async def on_chat_start():
     await chat.start()
 
 
+@cl.on_chat_resume
+async def on_chat_resume(thread: ThreadDict):
+    await chat.resume(thread)
+
+
 @cl.on_settings_update
 async def on_settings_update(values: dict):
     await chat.update_settings(values)
@@ -45,7 +60,16 @@ async def on_action(action: cl.Action):
     await chat.action(action)
 
 
+@cl.on_stop
+async def on_stop():
+    await chat.stopped()
+
+
 if auth.auth_enabled():
     @cl.password_auth_callback
     async def on_login(username: str, password: str):
         return await asyncio.to_thread(chat.check_login, username, password)
+else:
+    @cl.header_auth_callback
+    async def as_local_user(headers):
+        return history.local_user()

@@ -83,6 +83,8 @@ class Session:
     context: Context = field(default_factory=Context)
     analysis: AnalysisContext = field(default_factory=AnalysisContext)
     scope: Scope | None = None
+    pending: dict[str, Any] | None = None      # a write waiting for the user's yes (agent.writes)
+    last_change: dict[str, Any] | None = None  # the last write made, which "undo" reverts (agent.writes)
 
     def __post_init__(self) -> None:
         if self.scope is None:

@@ -74,17 +74,46 @@ class ActionExpired(Exception):
 
 
 class Remembered:
-    """The chat's buttons, by reference (newest kept)."""
+    """The chat's buttons, by reference (newest kept). The last answer's buttons are also kept
+    as plain data (:meth:`last_shown`) so a resumed conversation offers them again (:meth:`restore`)."""
 
     def __init__(self) -> None:
         self._specs: OrderedDict[str, Any] = OrderedDict()
+        self._last: dict[str, Any] = {}
 
-    def add(self, spec: Any) -> str:
-        ref = secrets.token_hex(8)
+    def add(self, spec: Any, ref: str | None = None) -> str:
+        ref = ref or secrets.token_hex(8)
         self._specs[ref] = spec
         while len(self._specs) > MAX_REMEMBERED:
             self._specs.popitem(last=False)
         return ref
+
+    def shown(self, for_id: str, actions: list[cl.Action]) -> None:
+        """The buttons now under message ``for_id`` (the newest answer)."""
+        self._last = {"for": for_id, "buttons": [
+            {"ref": a.payload["ref"], "label": a.label, "payload": self._specs[a.payload["ref"]].payload}
+            for a in actions]}
+
+    def last_shown(self) -> dict[str, Any]:
+        return self._last
+
+    def restore(self, saved: dict[str, Any]) -> list[cl.Action]:
+        """Take back the buttons :meth:`last_shown` described; the actions to show again."""
+        from tools.base import FollowUp
+
+        actions = []
+        for b in saved.get("buttons") or [] if isinstance(saved, dict) else []:
+            try:
+                ref = ButtonPayload.model_validate({"ref": b["ref"]}).ref
+                spec = FollowUp(label=_label(b["label"]), payload=dict(b["payload"]))
+            except (KeyError, TypeError, ValueError):
+                continue
+            self.add(spec, ref)
+            actions.append(cl.Action(name=CHAINLIT_NAME, label=spec.label, tooltip=spec.label,
+                                     payload={"ref": ref}))
+        if actions:
+            self.shown(str(saved.get("for")), actions)
+        return actions
 
     def get(self, payload: Any) -> Any:
         try:
@@ -97,9 +126,12 @@ class Remembered:
         return spec
 
 
-def to_buttons(specs: list, remembered: Remembered) -> list[cl.Action]:
-    return [cl.Action(name=CHAINLIT_NAME, label=_label(s.label), tooltip=_label(s.label),
-                      payload={"ref": remembered.add(s)}) for s in specs]
+def to_buttons(specs: list, remembered: Remembered, for_id: str | None = None) -> list[cl.Action]:
+    actions = [cl.Action(name=CHAINLIT_NAME, label=_label(s.label), tooltip=_label(s.label),
+                         payload={"ref": remembered.add(s)}) for s in specs]
+    if for_id is not None:
+        remembered.shown(for_id, actions)
+    return actions
 
 
 def _label(text: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import importlib
+import json
 import logging
 import secrets
 import shutil
@@ -21,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import chainlit as cl
+from chainlit.data import get_data_layer
 
+from agent import session_state
 from agent.session import Session
-from agent.ui import auth
+from agent.ui import auth, history
 from agent.ui.actions import ActionExpired, Remembered, SpecPayload, to_buttons
 from agent.ui.events import ChainlitEvents, Progress
 from agent.ui.render import compose_text, elements_for, explain
@@ -42,6 +45,7 @@ STARTERS = (
     "Create a benchmark report for Acme Corp to share with them",
 )
 
+STATE_KEY = "peerbench"   # thread metadata key holding the conversation state
 ANSWER_DEADLINE_S = 300  # a backstop: the agent keeps its own, shorter deadline for Claude
 MAX_LISTED = 12          # file names listed after a batch
 MAX_SEPARATE_FILES = 3   # more files than this from one batch are offered as one zip
@@ -56,12 +60,13 @@ class Chat:
     prefs: Prefs = field(default_factory=Prefs)
     buttons: Remembered = field(default_factory=Remembered)
     user: str | None = None
+    job: asyncio.Task | None = None   # a long job running in the background (a batch of reports)
 
 
 def workspace_for(identifier: str | None) -> Workspace:
     """The main workspace, or the signed-in user's own copy of it."""
     main = default_db_path().resolve()
-    path = auth.ensure_user_db(main, identifier) if identifier else main
+    path = auth.ensure_user_db(main, identifier) if identifier and identifier != history.LOCAL_USER else main
     if path not in _workspaces:
         _workspaces[path] = Workspace(path)
     return _workspaces[path]
@@ -93,7 +98,7 @@ def current() -> Chat:
 
 def new_chat() -> Chat:
     user = cl.user_session.get("user")
-    identifier = getattr(user, "identifier", None)
+    identifier = None if history.is_local(user) else getattr(user, "identifier", None)
     chat = Chat(ws=workspace_for(identifier), prefs=initial_prefs(), user=identifier)
     cl.user_session.set("chat", chat)
     return chat
@@ -102,6 +107,50 @@ def new_chat() -> Chat:
 async def start() -> None:
     chat = new_chat()
     await panel(chat.ws, chat.prefs).send()
+
+
+async def resume(thread: dict) -> None:
+    """A conversation reopened (reload, or picked in the thread list): its agent state and its
+    last answer's buttons come back (see agent.session_state for what is kept and why)."""
+    chat = new_chat()
+    state = _metadata(thread).get(STATE_KEY) or {}
+    chat.session = session_state.load(state.get("session")) or session_state.from_messages(_messages(thread))
+    chat.prefs = parse(state.get("prefs") or {}, chat.ws, chat.prefs)
+    restored = chat.buttons.restore(state.get("buttons") or {})
+    cl.user_session.set(STATE_KEY, state)
+    await panel(chat.ws, chat.prefs).send()
+    for action in restored:
+        await action.send(for_id=chat.buttons.last_shown()["for"])
+
+
+def _metadata(thread: dict) -> dict:
+    meta = thread.get("metadata") or {}
+    if isinstance(meta, str):
+        try:
+            meta = json.loads(meta)
+        except ValueError:
+            return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _messages(thread: dict) -> list[tuple[str, str]]:
+    roles = {"user_message": "user", "assistant_message": "assistant"}
+    return [(roles[s["type"]], s.get("output") or "") for s in thread.get("steps") or [] if s.get("type") in roles]
+
+
+async def save_state(chat: Chat) -> None:
+    """The conversation's state into its thread's metadata (what a resume needs)."""
+    state = {"session": session_state.dump(chat.session), "prefs": chat.prefs.model_dump(),
+             "buttons": chat.buttons.last_shown()}
+    cl.user_session.set(STATE_KEY, state)  # Chainlit writes the user session back on disconnect: keep it current
+    layer = get_data_layer()
+    thread_id = getattr(cl.context.session, "thread_id", None)
+    if layer is None or not thread_id:
+        return
+    try:
+        await layer.update_thread(thread_id, metadata={STATE_KEY: state})
+    except Exception:
+        log.warning("could not save the conversation state", exc_info=True)
 
 
 async def update_settings(values: dict) -> None:
@@ -229,7 +278,7 @@ async def show(events: ChainlitEvents, answer: Any, chat: Chat) -> None:
     try:
         msg.content = compose_text(answer)
         elements = elements_for(answer, chat.ws.reports_dir)
-        msg.actions = to_buttons(list(answer.actions or []), chat.buttons)
+        msg.actions = to_buttons(list(answer.actions or []), chat.buttons, for_id=msg.id)
     except Exception as exc:  # rendering must not lose the answer's text
         log.exception("rendering the answer failed")
         elements, msg.actions = [], []
@@ -239,6 +288,7 @@ async def show(events: ChainlitEvents, answer: Any, chat: Chat) -> None:
     for element in elements:  # one by one, so they appear in a stable order
         await element.send(for_id=msg.id)
     msg.elements = elements
+    await save_state(chat)
 
 
 async def fail(events: ChainlitEvents, exc: BaseException) -> None:
@@ -246,6 +296,14 @@ async def fail(events: ChainlitEvents, exc: BaseException) -> None:
     msg.content = explain(exc)
     msg.elements, msg.actions = [], []
     await msg.send()
+
+
+async def stopped() -> None:
+    """The stop button: Chainlit cancels the running task; a batch in the background is told too."""
+    chat = cl.user_session.get("chat")
+    job = getattr(chat, "job", None)
+    if job is not None and not job.done():
+        job.cancel()
 
 
 def check_login(username: str, password: str) -> cl.User | None:

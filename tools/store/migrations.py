@@ -8,6 +8,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from tools.chat.schema import DDL as CHAT_DDL
+
 migrations = Migrations("peerbench")
 
 
@@ -124,3 +126,11 @@ def m005_goal_value_confidence(db: Database) -> None:
     # How sure a goal's value is: measured | estimated | customer-stated (NULL: derived, see
     # tools.success.goals.value_confidence).
     db["goals"].add_column("value_confidence", str)
+
+
+@migrations()
+def m006_chat_history(db: Database) -> None:
+    # Chainlit's data layer keeps chat threads, steps, elements and feedback here (the tables
+    # are its, see tools.chat.schema); one file holds the workspace and its conversations.
+    for statement in CHAT_DDL:
+        db.execute(statement)
