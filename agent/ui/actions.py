@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 CHAINLIT_NAME = "peerbench_action"
 MAX_REMEMBERED = 100
-MAX_CALLS = 50
+MAX_CALLS = 10_000  # a batch button's calls (a report per account of a whole book); kept server-side
 
 
 class ButtonPayload(BaseModel):

@@ -31,6 +31,8 @@ import sys
 import threading
 from pathlib import Path
 
+from tools.chat.schema import CHAT_TABLES
+
 PBKDF2_ITERATIONS = 600_000
 _seed_lock = threading.Lock()
 _DUMMY = f"pbkdf2_sha256${PBKDF2_ITERATIONS}$0${'0' * 64}"
@@ -105,7 +107,7 @@ def user_db_path(main_db: Path, identifier: str) -> Path:
 def ensure_user_db(main_db: Path, identifier: str) -> Path:
     """The user's workspace file, created on first use as a copy of the main workspace.
 
-    The copy drops the main workspace's report registry and audit rows: those
+    The copy drops the main workspace's report registry, audit rows and conversations: those
     belong to whoever made them, and report paths point outside the user's folder.
     """
     target = user_db_path(main_db, identifier)
@@ -120,7 +122,7 @@ def ensure_user_db(main_db: Path, identifier: str) -> Path:
         try:
             src.backup(dst)
             tables = {r[0] for r in dst.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            for table in ("reports", "tool_calls"):
+            for table in ("reports", "tool_calls", *reversed(CHAT_TABLES)):  # others' chats stay out too
                 if table in tables:
                     dst.execute(f"DELETE FROM {table}")
             dst.commit()

@@ -9,14 +9,12 @@ keeps the traceback.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import importlib
 import json
+import re
 import logging
-import secrets
 import shutil
 import threading
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,9 +24,9 @@ from chainlit.data import get_data_layer
 
 from agent import session_state
 from agent.session import Session
-from agent.ui import auth, history
+from agent.ui import auth, history, jobs
 from agent.ui.actions import ActionExpired, Remembered, SpecPayload, to_buttons
-from agent.ui.events import ChainlitEvents, Progress
+from agent.ui.events import ChainlitEvents
 from agent.ui.render import compose_text, elements_for, explain
 from agent.ui.settings import Prefs, agent_settings, initial_prefs, panel, parse
 from agent.ui.uploads import UploadRejected, stage_files
@@ -47,8 +45,6 @@ STARTERS = (
 
 STATE_KEY = "peerbench"   # thread metadata key holding the conversation state
 ANSWER_DEADLINE_S = 300  # a backstop: the agent keeps its own, shorter deadline for Claude
-MAX_LISTED = 12          # file names listed after a batch
-MAX_SEPARATE_FILES = 3   # more files than this from one batch are offered as one zip
 
 _workspaces: dict[Path, Workspace] = {}
 
@@ -186,10 +182,10 @@ async def message(msg: cl.Message) -> None:
         for s in staged:
             shutil.rmtree(s.path.parent, ignore_errors=True)
         await events.end_import([], ["Could not import the attached file(s)."])
-        await fail(events, exc)
+        await fail(events, exc, asked=msg.content or "")
         return
     await events.end_import(list(answer.imports), list(answer.notices))
-    await show(events, answer, chat)
+    await show(events, answer, chat, asked=msg.content or "")
     if answer.imports:
         await panel(chat.ws, chat.prefs).send()  # a new benchmark set appears in the settings list
 
@@ -202,12 +198,29 @@ async def action(act: cl.Action) -> None:
     except ActionExpired as exc:
         await cl.Message(content=exc.message).send()
         return
+    asked = f"[button] {spec.label}"
     try:
+        payload = SpecPayload.model_validate(spec.payload or {})
+        if len(payload.tool_calls()) > 1:
+            await start_batch(chat, spec, payload, asked)
+            return
         answer = await run_action(spec, chat, events)
     except Exception as exc:
-        await fail(events, exc)
+        await fail(events, exc, asked=asked)
         return
-    await show(events, answer, chat)
+    await show(events, answer, chat, asked=asked)
+
+
+async def start_batch(chat: Chat, spec: Any, payload: SpecPayload, asked: str) -> None:
+    """Several calls from one button: a background job with progress and a stop (agent.ui.jobs)."""
+    if chat.job is not None and not chat.job.done():
+        await cl.Message(content="A batch is already running: wait for it, or stop it with the stop button.").send()
+        return
+
+    async def finish(answer: Any) -> None:
+        await show(ChainlitEvents(None), answer, chat, asked=asked)
+
+    jobs.start(chat, re.sub(r"\s*\([^)]*\)$", "", spec.label), [c.model_dump() for c in payload.tool_calls()], finish)
 
 
 async def run_action(spec: Any, chat: Chat, events: ChainlitEvents) -> Any:
@@ -223,58 +236,12 @@ async def run_action(spec: Any, chat: Chat, events: ChainlitEvents) -> Any:
         return await core.run_action(calls[0].model_dump(), **kwargs)
     if not calls:
         raise ToolError("That action is not available.")
-    answers, failed = [], []
-    async with Progress(f"Running {len(calls)} steps", _parent_id()) as progress:
-        for i, call in enumerate(calls, 1):
-            who = call.input.get("customer") or call.tool.replace("_", " ")
-            try:  # no per-call tool steps: the progress step tells the story
-                answer = await core.run_action(call.model_dump(), **{**kwargs, "events": None})
-                made = ", ".join(p.name for p in answer.files)
-                problem = None if made else _first_line(answer.text) or "nothing was produced"
-            except ToolError as exc:
-                answer, made, problem = None, "", exc.message
-            if answer is not None and made:
-                answers.append(answer)
-            else:
-                failed.append(f"{who}: {problem}")
-            await progress.note(f"{i} of {len(calls)}: {who}: {made or problem}")
-    return merge(answers, failed, chat.ws.reports_dir)
+    raise ToolError("That action runs as a batch.")  # multi-call buttons go through start_batch
 
 
-def _first_line(text: str) -> str:
-    return next((line.strip(" _*>") for line in (text or "").splitlines() if line.strip()), "")
-
-
-def merge(answers: list, failed: list[str], reports_dir: Path) -> Any:
-    """A batch as one answer: what was made, one zip of the files, no follow-up buttons."""
-    core = _core()
-    files = [f for a in answers for f in a.files]
-    lines = [f"Created {len(files)} file{'s' if len(files) != 1 else ''}:"] if files else ["Nothing was produced."]
-    lines += [f"- {f.name}" for f in files[:MAX_LISTED]]
-    if len(files) > MAX_LISTED:
-        lines.append(f"- ... and {len(files) - MAX_LISTED} more")
-    if failed:
-        lines += ["", f"{len(failed)} could not be made:"] + [f"- {f}" for f in failed[:MAX_LISTED]]
-    if len(files) > MAX_SEPARATE_FILES:
-        files = [bundle(files, reports_dir)]
-        lines += ["", f"They are in one zip file: **{files[0].name}**."]
-    notices = list(dict.fromkeys(n for a in answers for n in a.notices))
-    return core.Answer(text="\n".join(lines), mode=answers[0].mode if answers else "offline", notices=notices,
-                       results=[], files=files)
-
-
-def bundle(files: list[Path], reports_dir: Path) -> Path:
-    """One zip (in the report folder, under a program-made name) holding ``files``."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = reports_dir / f"reports_{stamp}_{secrets.token_hex(3)}.zip"
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
-        for f in files:
-            zf.write(f, arcname=f.name)
-    return target
-
-
-async def show(events: ChainlitEvents, answer: Any, chat: Chat) -> None:
+async def show(events: ChainlitEvents, answer: Any, chat: Chat, asked: str = "") -> None:
     msg = events.reply()
+    msg.metadata = {"asked": asked[:2000], "tools": [name for name, _ in answer.results or []]}  # for `peerbench feedback`
     try:
         msg.content = compose_text(answer)
         elements = elements_for(answer, chat.ws.reports_dir)
@@ -291,18 +258,20 @@ async def show(events: ChainlitEvents, answer: Any, chat: Chat) -> None:
     await save_state(chat)
 
 
-async def fail(events: ChainlitEvents, exc: BaseException) -> None:
+async def fail(events: ChainlitEvents, exc: BaseException, asked: str = "") -> None:
     msg = events.reply()
+    msg.metadata = {"asked": asked[:2000], "tools": []}
     msg.content = explain(exc)
     msg.elements, msg.actions = [], []
     await msg.send()
 
 
 async def stopped() -> None:
-    """The stop button: Chainlit cancels the running task; a batch in the background is told too."""
+    """The stop button: Chainlit cancels the session's running task (a batch runs as that task,
+    see agent.ui.jobs); a job that is somehow not that task is cancelled here."""
     chat = cl.user_session.get("chat")
     job = getattr(chat, "job", None)
-    if job is not None and not job.done():
+    if job is not None and not job.done() and job is not cl.context.session.current_task:
         job.cancel()
 
 

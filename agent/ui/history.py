@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from tools.chat.schema import history_url as chat_history_url
 from tools.store.workspace import Workspace, default_db_path
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def main_db() -> Path:
 
 def history_url() -> str:
     """The database of the chat history (an SQLAlchemy async URL)."""
-    return os.environ.get("PEERBENCH_HISTORY_URL") or f"sqlite+aiosqlite:///{main_db()}"
+    return chat_history_url(main_db())
 
 
 def files_root() -> Path:

@@ -11,6 +11,15 @@ and ``TEXT[]`` are real types; SQLite reads them as type names of no consequence
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+def history_url(db_path: str | Path) -> str:
+    """Where the chat history lives: ``PEERBENCH_HISTORY_URL`` (an SQLAlchemy async URL such as
+    ``postgresql+asyncpg://user:pw@host/db``), else the workspace file ``db_path`` itself."""
+    return os.environ.get("PEERBENCH_HISTORY_URL") or f"sqlite+aiosqlite:///{Path(db_path).resolve()}"
+
+
 CHAT_TABLES = ("users", "threads", "steps", "elements", "feedbacks")
 
 DDL = (

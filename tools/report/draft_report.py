@@ -21,11 +21,11 @@ import secrets
 import time
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from reports import export
 from reports.figures import check
-from reports.markdown import to_markdown
+from reports.markdown import preview, to_markdown
 from tools.base import FollowUp, Tool, ToolError, ToolInput, ToolOutput
 from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
@@ -95,10 +95,15 @@ class DraftReportOutput(ToolOutput):
     narrative_rejected: dict[str, list[str]] = Field(default_factory=dict,
                                                      description="slot -> figures not found in tool outputs")
     seconds: float
-    markdown: str = Field(description="the report as Markdown, for the chat")
+    markdown: str = Field(description="the whole report as Markdown (peerbench report --show)")
+    preview: str = Field("", description="the report's first sections, for the chat")
+    _figures: list = PrivateAttr(default_factory=list)  # the report's Figures (drawn on demand), this process only
+
+    def to_markdown(self) -> str:
+        return self.preview or self.markdown
 
     def summary_for_model(self) -> dict:
-        data = self.model_dump(mode="json", exclude={"markdown", "path"})
+        data = self.model_dump(mode="json", exclude={"markdown", "preview", "path"})
         data["note"] = "The file is offered to the user as a download; do not repeat the whole report."
         return data
 
@@ -218,12 +223,19 @@ def draft_report(ws: Workspace, inp: DraftReportInput) -> DraftReportOutput:
         rid = db["reports"].insert({"customer_id": cust["id"] if cust else None, "kind": inp.kind,
                                     "format": inp.format, "path": str(path), "created_at": now_iso(),
                                     "benchmark_set": bench, "owner": ""}).last_pk
-    return DraftReportOutput(
+    out = DraftReportOutput(
         report_id=rid, path=str(path), file_name=path.name, kind=inp.kind, format=inp.format,
         customer=cust["name"] if cust else None, customer_facing=report.customer_facing, title=report.title,
         sections=[s.heading for s in report.sections], charts=[f.title for f in report.figures()],
         figures_source=report.sources, narrative_used=sorted(data.narrative), narrative_rejected=rejected,
-        seconds=round(time.perf_counter() - t0, 3), markdown=to_markdown(report))
+        seconds=round(time.perf_counter() - t0, 3), markdown=to_markdown(report), preview=preview(report))
+    out._figures = report.figures()
+    return out
+
+
+def charts(out: DraftReportOutput) -> list[tuple[str, bytes]]:
+    """The report's own charts, shown in chat under its preview (drawn once: the export drew them)."""
+    return [(f.title, f.png()) for f in out._figures]
 
 
 def list_reports(ws: Workspace, limit: int = 50) -> list[dict]:
@@ -253,5 +265,5 @@ def remember(inp: dict, out: DraftReportOutput) -> dict:
     return {"customer": out.customer, "report_kind": out.kind}
 
 
-TOOL = Tool("draft_report", DraftReportInput, DraftReportOutput, draft_report, follow_ups=follow_ups,
+TOOL = Tool("draft_report", DraftReportInput, DraftReportOutput, draft_report, follow_ups=follow_ups, charts=charts,
             narrative="narrative/draft_report.md.j2", clickable=True, context=remember)

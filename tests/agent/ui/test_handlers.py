@@ -349,31 +349,86 @@ async def test_docx_button_offers_a_download_without_other_customers(ws):
     assert [n for n in others if n in text] == []
 
 
-async def test_a_batch_button_shows_progress_and_offers_one_zip(ws):
+def batch_spec(names: list[str], fmt: str = "md"):
+    from agent.core import ActionSpec
+
+    return ActionSpec(label=f"Create benchmark reports per customer ({len(names)})", payload={
+        "calls": [{"tool": "draft_report", "input": {"customer": n, "kind": "benchmark", "format": fmt}}
+                  for n in names]})
+
+
+async def click_batch(app, spec):
+    """Click a batch button: the handler returns at once, the job runs as the session's task."""
+    import chainlit as cl
+
+    chat = cl.user_session.get("chat")
+    ref = chat.buttons.add(spec)
+    await app.on_action(cl.Action(name="peerbench_action", payload={"ref": ref}, label=spec.label))
+    assert chat.job is not None and cl.context.session.current_task is chat.job  # what the stop button cancels
+    return chat
+
+
+def zip_names(session, element) -> list[str]:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(element_bytes(session, element))) as zf:
+        return zf.namelist()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])  # 2: worker processes
+async def test_a_batch_button_runs_in_the_background_with_progress_and_one_zip(ws, monkeypatch, workers):
+    monkeypatch.setenv("PEERBENCH_BATCH_WORKERS", workers)
+    rec, session = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    names = ["Acme Corp", "TechCorp", "DataPro", "No Such Customer", "CloudMax"]
+    chat = await click_batch(app, batch_spec(names))
+    await chat.job
+
+    tasklists = [e for e in rec.of("element") if e["type"] == "tasklist"]
+    assert tasklists, "progress is shown in the task panel"
+    progress, summary = rec.messages()
+    assert "finished after 5 of 5" in progress["output"]
+    assert "**4 reports in" in summary["output"] and "1 could not be made" in summary["output"]
+    assert "No Such Customer" in summary["output"] and "partial" not in summary["output"]
+    (archive,) = [e for e in rec.of("element") if e["type"] == "file"]
+    assert archive["name"].startswith("reports_") and archive["name"].endswith(".zip")
+    names_in_zip = zip_names(session, archive)
+    assert len(names_in_zip) == 4 and all(n.endswith(".md") for n in names_in_zip)
+    assert summary["metadata"]["asked"].startswith("[button] Create benchmark reports per customer")
+    audited = ws.query("SELECT count(*) AS n FROM tool_calls WHERE name = 'draft_report'")[0]["n"]
+    assert audited == 5
+
+
+async def test_stopping_a_batch_keeps_what_was_made_and_labels_it_partial(ws, monkeypatch):
+    monkeypatch.setenv("PEERBENCH_BATCH_WORKERS", "1")
+    from agent.ui import jobs
+
+    monkeypatch.setattr(jobs, "UPDATE_EVERY_S", 0)
     rec, session = use_chainlit()
     app = app_module()
     await app.on_chat_start()
     import chainlit as cl
 
-    from agent.core import ActionSpec
+    customers = [r["name"] for r in ws.query("SELECT name FROM customers ORDER BY name LIMIT 12")]
+    shown = jobs.Display.update
 
-    names = ["Acme Corp", "TechCorp", "DataPro", "No Such Customer", "CloudMax"]
-    spec = ActionSpec(label="Create benchmark reports per customer (5)", payload={
-        "calls": [{"tool": "draft_report", "input": {"customer": n, "kind": "benchmark", "format": "md"}}
-                  for n in names]})
-    ref = cl.user_session.get("chat").buttons.add(spec)
-    await app.on_action(cl.Action(name="peerbench_action", payload={"ref": ref}, label=spec.label))
+    async def update_then_stop(self, result, line):
+        await shown(self, result, line)
+        if result.done == 3:
+            cl.context.session.current_task.cancel()  # what Chainlit's stop button does
 
-    (progress,) = [s for s in rec.tool_steps() if s["name"].startswith("Running")]
-    assert "5 of 5: CloudMax" in progress["output"] and "No Such Customer" in progress["output"]
-    (msg,) = rec.messages()
-    assert "Created 4 files" in msg["output"] and "1 could not be made" in msg["output"]
+    monkeypatch.setattr(jobs.Display, "update", update_then_stop)
+    chat = await click_batch(app, batch_spec(customers))
+    await chat.job
+
+    summary = rec.messages()[-1]["output"]
+    assert "Stopped: 3 of 12 reports made" in summary and "(partial)" in summary
+    assert "The other 9 were not made" in summary
     (archive,) = [e for e in rec.of("element") if e["type"] == "file"]
-    assert archive["name"].endswith(".zip")
-    import zipfile
-
-    with zipfile.ZipFile(io.BytesIO(element_bytes(session, archive))) as zf:
-        assert len(zf.namelist()) == 4 and all(n.endswith(".md") for n in zf.namelist())
+    assert archive["name"].startswith("reports_partial_3-of-12_")
+    assert len(zip_names(session, archive)) == 3
+    assert chat.job is None  # a new batch may start
 
 
 @pytest.mark.parametrize("payload", [
