@@ -134,3 +134,12 @@ def m006_chat_history(db: Database) -> None:
     # are its, see tools.chat.schema); one file holds the workspace and its conversations.
     for statement in CHAT_DDL:
         db.execute(statement)
+
+
+@migrations()
+def m007_undo_log(db: Database) -> None:
+    # The last write a conversation made (goals, milestones, imports), row by row, so "undo"
+    # can revert it (tools.store.changes); one row per conversation.
+    db["undo_log"].create({"id": str, "conversation": str, "created_at": str, "summary": str, "change_json": str},
+                          pk="id")
+    db["undo_log"].create_index(["conversation"])
