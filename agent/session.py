@@ -42,6 +42,7 @@ class Settings:
     default_cohort_type: str = "segment"
     max_result_bytes: int = 8000  # cap on one tool result sent to the model (its summary_for_model)
     history_messages: int = 12    # earlier messages (user + assistant) kept for Claude
+    confirm_writes: bool = True   # writes from a message are previewed and wait for "yes" (agent.writes)
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -98,7 +98,9 @@ class Tool:
     - ``narrative``: the Jinja template (under prompts/) writing the offline sentences;
     - ``clickable``: may run from a button (its input re-validated by its model);
     - ``context(input, output)``: what the result tells the conversation (the account
-      talked about, what "export that" means, the benchmark set in use).
+      talked about, what "export that" means, the benchmark set in use);
+    - ``writes``: may change the workspace: from a chat, a call that would change rows is
+      previewed and saved only when the user confirms, and can be undone (agent.writes).
     """
 
     name: str
@@ -110,6 +112,7 @@ class Tool:
     narrative: str | None = None
     clickable: bool = False
     context: Callable[[dict[str, Any], Any], dict[str, Any]] | None = field(default=None)
+    writes: bool = False
 
     @property
     def description(self) -> str:

@@ -12,7 +12,9 @@ What a spec's ``payload`` may ask for (validated by :class:`SpecPayload`):
 - ``{"tool": NAME, "input": {...}}``: run one tool (input validated by the
   tool's own model) and show its result and file;
 - ``{"calls": [{"tool": ..., "input": {...}}, ...]}``: run several (e.g. one report
-  per customer), with progress shown in a step.
+  per customer) as a background job with progress and a stop (agent.ui.jobs);
+- ``{"confirm" | "cancel" | "undo": "<16 hex>"}``: save or discard the write waiting for
+  confirmation, or revert the last change (agent.writes).
 
 Tool calls run through ``agent.core.run_action``, which decides which tools a
 button may run and validates their input with the tool's own model.
@@ -54,12 +56,22 @@ class SpecPayload(BaseModel):
     tool: str | None = Field(None, pattern=r"^[a-z_]{1,64}$")
     input: dict[str, Any] | None = None
     calls: list[ToolCallSpec] | None = Field(None, max_length=MAX_CALLS)
+    confirm: str | None = Field(None, pattern=r"^[0-9a-f]{16}$")   # save the held write (agent.writes)
+    cancel: str | None = Field(None, pattern=r"^[0-9a-f]{16}$")    # discard it
+    undo: str | None = Field(None, pattern=r"^[0-9a-f]{16}$")      # revert the last change
 
     @model_validator(mode="after")
     def _one_meaning(self) -> SpecPayload:
-        if sum(x is not None for x in (self.message, self.tool, self.calls)) > 1:
-            raise ValueError("an action is a message, a tool call or a list of calls, not several")
+        if sum(x is not None for x in (self.message, self.tool, self.calls, self.confirm, self.cancel, self.undo)) > 1:
+            raise ValueError("an action is a message, a tool call, a list of calls or a decision, not several")
         return self
+
+    def decision(self) -> tuple[str, str] | None:
+        """("confirm" | "cancel" | "undo", id) for a write's buttons."""
+        for kind in ("confirm", "cancel", "undo"):
+            if getattr(self, kind) is not None:
+                return kind, getattr(self, kind)
+        return None
 
     def tool_calls(self) -> list[ToolCallSpec]:
         if self.calls is not None:

@@ -230,6 +230,9 @@ async def run_action(spec: Any, chat: Chat, events: ChainlitEvents) -> Any:
     kwargs = dict(ws=chat.ws, session=chat.session, events=events, settings=agent_settings(chat.prefs))
     payload = SpecPayload.model_validate(spec.payload or {})
     calls = payload.tool_calls()
+    if payload.decision():
+        kind, ref = payload.decision()
+        return await core.decide(kind, ref, **kwargs)
     if payload.message:
         return await core.answer(payload.message, **kwargs)
     if len(calls) == 1:

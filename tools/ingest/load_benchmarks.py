@@ -114,7 +114,7 @@ def load_benchmarks(ws, inp: LoadBenchmarksInput) -> LoadBenchmarksOutput:
 
 
 TOOL = Tool("load_benchmarks", LoadBenchmarksInput, LoadBenchmarksOutput, load_benchmarks,
-            context=lambda inp, out: {"benchmark": out.name})
+            context=lambda inp, out: {"benchmark": out.name}, writes=True)
 
 
 def upload_roots(ws) -> list[Path]:

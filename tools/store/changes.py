@@ -200,7 +200,7 @@ def _install(conn, tables: dict[str, list[str]]) -> None:
             body = f"INSERT INTO _chg_log (tbl, op) VALUES ('{t}', '{op.lower()}'); "
             for side in sides:
                 values = ", ".join(f"{side}.{_q(c)}" for c in cols)
-                body += f"INSERT INTO {shadow} VALUES (last_insert_rowid(), '{side.lower()}', {values}); "
+                body += f"INSERT INTO {shadow} VALUES ((SELECT max(seq) FROM _chg_log), '{side.lower()}', {values}); "
             conn.execute(f"CREATE TEMP TRIGGER {_q(f'_chg_{t}_{op.lower()}')} AFTER {op} ON main.{_q(t)} "
                          f"BEGIN {body} END")
 

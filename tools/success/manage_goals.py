@@ -297,4 +297,5 @@ def manage_goals(ws: Workspace, inp: ManageGoalsInput) -> ManageGoalsOutput:
     return _ACTIONS[inp.action](ws, inp, cust, as_of)
 
 
-TOOL = Tool("manage_goals", ManageGoalsInput, ManageGoalsOutput, manage_goals, narrative="narrative/manage_goals.md.j2")
+TOOL = Tool("manage_goals", ManageGoalsInput, ManageGoalsOutput, manage_goals, narrative="narrative/manage_goals.md.j2",
+            writes=True)

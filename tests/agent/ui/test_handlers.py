@@ -543,3 +543,22 @@ def test_hash_command_reads_a_piped_password(monkeypatch, capsys):
     assert auth.main(["hash"]) == 0
     hashed = capsys.readouterr().out.strip()
     assert auth.verify_password("s3cret!", hashed) and not auth.verify_password("other", hashed)
+
+
+async def test_a_goal_waits_for_the_save_button_and_has_an_undo_button(ws):
+    rec, _ = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    import chainlit as cl
+
+    await ask("add an NPS goal for Acme to reach 50 by June 30")
+    assert "Not saved yet" in rec.messages()[-1]["output"]
+    assert ws.query("SELECT count(*) AS n FROM goals WHERE name = 'Improve NPS'")[0]["n"] == 0
+    save = next(a for a in rec.actions() if a["label"] == "Save this change")
+    await app.on_action(cl.Action(name="peerbench_action", payload=save["payload"], label=save["label"]))
+    assert "Created goal 'Improve NPS'" in rec.messages()[-1]["output"]
+    assert ws.query("SELECT count(*) AS n FROM goals WHERE name = 'Improve NPS'")[0]["n"] == 1
+    undo = next(a for a in rec.actions() if a["label"] == "Undo this change")
+    await app.on_action(cl.Action(name="peerbench_action", payload=undo["payload"], label=undo["label"]))
+    assert "Undone" in rec.messages()[-1]["output"]
+    assert ws.query("SELECT count(*) AS n FROM goals WHERE name = 'Improve NPS'")[0]["n"] == 0
