@@ -13,11 +13,12 @@ import asyncio
 import chainlit as cl
 from chainlit.types import ThreadDict
 
-from agent.ui import auth, chat, history
+from agent.ui import auth, chat, history, uploads
 from agent.ui.actions import CHAINLIT_NAME
 
 history.ensure_auth_secret()  # before Chainlit checks for it (after loading this module)
 history.register_file_route()
+uploads.register_empty_upload_route()
 
 
 @cl.data_layer

@@ -43,17 +43,18 @@ PREVIEW_ROWS = 10
 
 
 def preview(report: Report, max_chars: int = PREVIEW_CHARS, max_rows: int = PREVIEW_ROWS) -> str:
-    """The report as a chat preview: a modest heading, the first sections, short tables.
+    """The report as a chat preview: the title in bold (not a page-sized heading), the first
+    sections, short tables.
 
     The chat shows the preview and offers the file: a whole portfolio workbook as Markdown
     (hundreds of KB) takes the browser many seconds to lay out. Tables keep their first
     ``max_rows`` rows; sections stop once ``max_chars`` are used; charts are named where they
     stand ("chart below"), since the chat shows them under the preview.
     """
-    out = [f"### {report.title}", "  \n".join(f"**{k}:** {v}" for k, v in report.meta)]
+    out = [f"**{report.title}**", "  \n".join(f"**{k}:** {v}" for k, v in report.meta)]
     used, shown = sum(len(x) for x in out), 0
     for s in report.sections:
-        blocks = [f"#### {s.heading}", *(_preview_block(b, max_rows) for b in s.blocks)]
+        blocks = [f"**{s.heading}**", *(_preview_block(b, max_rows) for b in s.blocks)]
         size = sum(len(b) for b in blocks)
         if shown and used + size > max_chars:
             break

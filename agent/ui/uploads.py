@@ -95,3 +95,51 @@ def _check(element) -> tuple[Path, str, str]:
         raise UploadRejected(f"'{display}' is not a CSV or Excel (.xlsx) file: it looks like {fmt}. "
                              "Save it as .csv or .xlsx and attach it again. Nothing was imported.")
     return source, display, fmt
+
+
+def register_empty_upload_route() -> None:
+    """Let an empty attachment reach the chat, where it is refused in words (see :func:`stage_files`).
+
+    Chainlit 2.12 answers an empty upload with a server error (it cannot store zero bytes), which the
+    browser shows only as a toast "Upload failed". This route, ahead of Chainlit's own, stores an
+    empty file the same way (same session and user checks, same type check) and hands every other
+    upload to Chainlit unchanged.
+    """
+    import tempfile
+    from typing import Optional
+
+    from chainlit.server import UserParam, app, upload_file, validate_file_upload
+    from chainlit.session import WebsocketSession
+    from fastapi import HTTPException, UploadFile
+    from fastapi.responses import JSONResponse
+    from fastapi.routing import APIRoute
+
+    if any(getattr(r, "endpoint", None) is not None and getattr(r.endpoint, "__name__", "") == "upload_or_empty"
+           for r in app.router.routes):
+        return
+
+    async def upload_or_empty(current_user: UserParam, session_id: str, file: UploadFile,
+                              ask_parent_id: str | None = None):
+        head = await file.read(1)
+        await file.seek(0)
+        if head or ask_parent_id:
+            return await upload_file(current_user, session_id, file, ask_parent_id)
+        session = WebsocketSession.get_by_id(session_id)
+        if not session:
+            raise HTTPException(status_code=404, detail="Session not found")
+        if current_user and (not session.user or session.user.identifier != current_user.identifier):
+            raise HTTPException(status_code=401, detail="You are not authorized to upload files for this session")
+        try:
+            validate_file_upload(file, spec=None)
+        except ValueError as exc:
+            raise HTTPException(status_code=400, detail=str(exc)) from exc
+        with tempfile.NamedTemporaryFile() as empty:
+            session.files_dir.mkdir(exist_ok=True)
+            ref = await session.persist_file(name=file.filename or "file", mime=file.content_type or "text/csv",
+                                             path=empty.name)
+        return JSONResponse(content=ref)
+
+    # This module uses postponed annotations; FastAPI needs the real types of a function made in here.
+    upload_or_empty.__annotations__ = {"current_user": UserParam, "session_id": str, "file": UploadFile,
+                                       "ask_parent_id": Optional[str]}
+    app.router.routes.insert(0, APIRoute("/project/file", upload_or_empty, methods=["POST"]))
