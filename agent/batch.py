@@ -8,9 +8,9 @@ anything starts (a bad input fails the click, not call 137). Report generation i
 workspace file; with 1 they run one after another in a thread. The pool is kept for the
 next batch, so only the first pays for starting it.
 
-Stopping: cancelling the task that awaits :func:`run_batch` cancels every call not yet
-started; calls already running (at most ``workers``) finish in their process but are not
-counted. What finished is returned with ``stopped=True``: the caller keeps and labels it.
+Stopping: cancelling the task that awaits :func:`run_batch` stops handing out calls (a
+worker gets its next call only when it is free); the calls already running (at most
+``workers``) finish in their process but are not counted. What finished is returned with ``stopped=True``: the caller keeps and labels it.
 Each call is audited in ``tool_calls`` like any other, by the process that ran it.
 """
 
@@ -101,8 +101,11 @@ async def run_batch(calls: list[Call], *, db_path: Path, session: Session, on_pr
                 await _record(result, call, outcome, session, on_progress)
         else:
             executor = _pool(workers)
-            pending = {asyncio.wrap_future(executor.submit(run_one, *job)): call for job, call in zip(jobs, calls)}
-            while pending:
+            queue = list(zip(jobs, calls))
+            while queue or pending:
+                while queue and len(pending) < workers:  # hand out one call per free worker: a stop waits for few
+                    job, call = queue.pop(0)
+                    pending[asyncio.wrap_future(executor.submit(run_one, *job))] = call
                 done, _ = await asyncio.wait(list(pending), return_when=asyncio.FIRST_COMPLETED)
                 for fut in done:
                     await _record(result, pending.pop(fut), await _outcome(fut), session, on_progress)

@@ -40,7 +40,8 @@ LIMIT :limit
 """
 
 THREAD_STEPS = """
-SELECT "id", "type", "name", "output", "createdAt" FROM steps WHERE "threadId" = :thread ORDER BY "createdAt"
+SELECT "id", "type", "name", "output", "parentId", "metadata", "createdAt" FROM steps
+WHERE "threadId" = :thread ORDER BY "createdAt"
 """
 
 
@@ -67,15 +68,30 @@ async def list_ratings(url: str, limit: int = 50, only: str | None = None) -> li
 
 
 def _rating(row: dict, rating: str, steps: list[dict]) -> Rating:
-    meta = _json(row.get("metadata"))
+    rated = str(row["step_id"])
+    reply = _reply(rated, steps) or {"id": rated, "output": row.get("answer"), "metadata": row.get("metadata")}
+    meta = _json(reply.get("metadata"))
     asked, tools = meta.get("asked"), meta.get("tools")
     if not isinstance(asked, str) or not isinstance(tools, list):
-        asked, tools = _from_thread(str(row["step_id"]), steps)
-    answer = " ".join((row.get("answer") or "").split())
+        asked, tools = _from_thread(str(reply["id"]), steps)
+    answer = " ".join((reply.get("output") or "").split())
     return Rating(at=row.get("at"), user=row.get("user_identifier"), thread=row.get("thread_name"), rating=rating,
                   comment=row.get("comment") or None, asked=asked,
                   answer=answer[:ANSWER_CHARS] + ("…" if len(answer) > ANSWER_CHARS else ""),
                   tools=[str(t) for t in tools])
+
+
+def _reply(rated: str, steps: list[dict]) -> dict | None:
+    """The answer a rating is about. Chainlit's thumbs rate the run of a message (the step
+    ``on_message``, or an action's), whose answer is the assistant message inside it."""
+    step = next((s for s in steps if str(s["id"]) == rated), None)
+    if step is None or step["type"] == "assistant_message":
+        return step
+    inside = [s for s in steps if str(s.get("parentId")) == rated and s["type"] == "assistant_message"]
+    if inside:
+        return inside[-1]
+    after = steps[steps.index(step) + 1:]
+    return next((s for s in after if s["type"] == "assistant_message"), None)
 
 
 def _from_thread(step_id: str, steps: list[dict]) -> tuple[str, list[str]]:
