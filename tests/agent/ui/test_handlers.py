@@ -562,3 +562,51 @@ async def test_a_goal_waits_for_the_save_button_and_has_an_undo_button(ws):
     await app.on_action(cl.Action(name="peerbench_action", payload=undo["payload"], label=undo["label"]))
     assert "Undone" in rec.messages()[-1]["output"]
     assert ws.query("SELECT count(*) AS n FROM goals WHERE name = 'Improve NPS'")[0]["n"] == 0
+
+
+async def test_resume_restores_the_agent_state_settings_and_last_buttons(ws):
+    rec, _ = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    await app.on_settings_update({"cohort_type": "industry", "csm_name": "Jordan Lee"})
+    await ask("How does Acme Corp compare to peers?")
+    import chainlit as cl
+
+    state = cl.user_session.get("peerbench")  # what the thread's metadata holds
+    buttons = [a["label"] for a in rec.actions()]
+    answer_id = rec.messages()[-1]["id"]
+
+    rec, _ = use_chainlit()  # a new connection: a reload, or the thread picked in the list
+    thread = {"id": "t", "metadata": {"peerbench": state}, "steps": [], "elements": []}
+    await app.on_chat_resume(thread)
+    chat = cl.user_session.get("chat")
+    assert chat.session.context.customer == "Acme Corp" and chat.prefs.csm_name == "Jordan Lee"
+    assert chat.session.analysis.cohort_type == "industry"
+    assert [a["label"] for a in rec.actions()] == buttons and {a["forId"] for a in rec.actions()} == {answer_id}
+
+    await ask("and TechCorp?")  # depends on the earlier turn
+    (step,) = rec.tool_steps()
+    assert '"customer": "TechCorp"' in step["input"] and '"cohort_type": "industry"' in step["input"]
+
+
+async def test_a_thread_without_state_resumes_from_its_messages(ws):
+    rec, _ = use_chainlit()
+    app = app_module()
+    thread = {"id": "t", "metadata": {}, "steps": [
+        {"type": "user_message", "output": "How does Acme Corp compare to peers?"},
+        {"type": "assistant_message", "output": "Acme Corp is at the 48th percentile."}]}
+    await app.on_chat_resume(thread)
+    import chainlit as cl
+
+    assert [m["role"] for m in cl.user_session.get("chat").session.history] == ["user", "assistant"]
+
+
+async def test_stored_chat_files_stay_inside_their_folder(tmp_path):
+    use_chainlit()
+    from agent.ui.history import LocalFileStorage
+
+    store = LocalFileStorage(tmp_path / "files")
+    assert store.path_of("user/el/chart.png") == (tmp_path / "files" / "user" / "el" / "chart.png").resolve()
+    for bad in ("../secret", "user/../../x", ""):
+        with pytest.raises(ValueError):
+            store.path_of(bad)
