@@ -235,7 +235,7 @@ def draft_report(ws: Workspace, inp: DraftReportInput) -> DraftReportOutput:
 
 def charts(out: DraftReportOutput) -> list[tuple[str, bytes]]:
     """The report's own charts, shown in chat under its preview (drawn once: the export drew them)."""
-    return [(f.title, f.png()) for f in out._figures]
+    return [(f.title, f.png) for f in out._figures]
 
 
 def list_reports(ws: Workspace, limit: int = 50) -> list[dict]:

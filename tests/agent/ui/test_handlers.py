@@ -610,3 +610,32 @@ async def test_stored_chat_files_stay_inside_their_folder(tmp_path):
     for bad in ("../secret", "user/../../x", ""):
         with pytest.raises(ValueError):
             store.path_of(bad)
+
+
+async def test_a_report_in_chat_is_a_short_preview_with_its_real_charts(ws):
+    rec, _ = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    await ask("Create a benchmark report for Acme Corp to share with them")
+    (msg,) = rec.messages()
+    assert "(chart)" not in msg["output"] and "Chart: " in msg["output"]
+    images = [e for e in rec.of("element") if e["type"] == "image"]
+    assert len(images) >= 2  # the report's own charts, not placeholders
+
+
+async def test_the_portfolio_workbook_answer_stays_small(ws):
+    rec, _ = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    import chainlit as cl
+
+    from agent.core import ActionSpec
+
+    spec = ActionSpec(label="Export full analysis", payload={
+        "tool": "draft_report", "input": {"customer": None, "kind": "portfolio", "format": "xlsx"}})
+    ref = cl.user_session.get("chat").buttons.add(spec)
+    await app.on_action(cl.Action(name="peerbench_action", payload={"ref": ref}, label=spec.label))
+    (msg,) = rec.messages()
+    # the whole workbook as Markdown was ~400 KB and took the browser 12-28 s to lay out
+    assert len(msg["output"]) < 12_000 and "more rows in the file" in msg["output"]
+    assert [e["name"] for e in rec.of("element") if e["type"] == "file"][0].endswith(".xlsx")
