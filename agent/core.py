@@ -19,20 +19,19 @@ from typing import Any, Protocol
 
 import anthropic
 
-from agent import narrative, numbers
+from agent import narrative, numbers, writes
 from agent.loop import LoopFault, Toolbox, ToolRun, run_loop, tool_data, tool_schemas
 from agent.planner import Plan, note_plan, plan
 from agent.session import Session, Settings, ToolCall
 from reports.format import md_prose, md_text
 from tools.base import FollowUp, Tool, ToolError, ToolOutput
 from tools.benchmarks.sets import active_benchmark_set
-from tools.ingest.load import load_file
 from tools.registry import all_tools
 from tools.store.workspace import Workspace
 
 log = logging.getLogger("peerbench.agent")
 
-__all__ = ["ActionSpec", "Answer", "Events", "NullEvents", "Session", "Settings", "answer", "run_action"]
+__all__ = ["ActionSpec", "Answer", "Events", "NullEvents", "Session", "Settings", "answer", "decide", "run_action"]
 
 ActionSpec = FollowUp  # the agent's name for a follow-up button (defined by the features, tools.base)
 
@@ -100,6 +99,11 @@ def _registry(registry: dict[str, Tool] | None) -> dict[str, Tool]:
     return registry if registry is not None else all_tools()
 
 
+def _own(tool: Tool | None, output: Any) -> bool:
+    """Whether ``output`` is ``tool``'s own result (not a stand-in such as a write awaiting confirmation)."""
+    return tool is not None and isinstance(output, tool.output_model)
+
+
 def tool_for_output(registry: dict[str, Tool], output: ToolOutput) -> Tool | None:
     """The registered tool whose output ``output`` is (imports of customer data have none)."""
     return next((t for t in registry.values() if isinstance(output, t.output_model)), None)
@@ -110,71 +114,77 @@ IMPORTED = "import"  # the result name of an attached file that no registered to
 
 async def answer(message: str, *, ws: Workspace, session: Session, attachments: list[Path] | tuple = (),
                  events: Events | None = None, client: anthropic.AsyncAnthropic | None = None,
-                 settings: Settings | None = None, registry: dict[str, Tool] | None = None) -> Answer:
-    """Answer one chat message (see the module docstring)."""
+                 settings: Settings | None = None, registry: dict[str, Tool] | None = None,
+                 confirmed: bool = False) -> Answer:
+    """Answer one chat message (see the module docstring). ``confirmed``: the attachments' import
+    was confirmed already (agent.writes)."""
     settings = settings or Settings.from_env()
     events = events or NullEvents()
     registry = _registry(registry)
+    reply = writes.reply_kind(message, session) if not attachments else None
+    if reply is not None:  # "yes", "no" or "undo" to a write of this conversation
+        return await decide(reply, None, ws=ws, session=session, events=events, settings=settings,
+                            registry=registry, client=client)
+    dropped, session.pending = session.pending is not None, None  # another message: a held write is dropped
+    before = (session.last_change or {}).get("id")
     if client is None and os.environ.get("ANTHROPIC_API_KEY"):
         client = anthropic.AsyncAnthropic()
     ws = session.workspace(ws)
     session.analysis.sync(settings)
-    loads, notices, load_text = await _import(ws, attachments, session, registry)
+    try:
+        loads, notices, load_text = await _import(ws, attachments, session, registry, message,
+                                                  confirmed or not settings.confirm_writes)
+    except writes.Held as held:
+        names = ", ".join(Path(p).name for p in attachments)
+        text = f"Importing **{names}** would change data already in the workspace.\n\n" + writes.preview_text(held.changes)
+        ans = _finish(Answer(text=text, mode="offline" if client is None else "claude", narrative=text),
+                      [], [], "", message, session, registry, ws)
+        ans.actions = writes.buttons(session)
+        return ans
+    if dropped:
+        notices.append("The change waiting for your confirmation was not saved.")
     if len(loads) < len(attachments or ()):
         # A file the question is about did not load: answering from older data would mislead.
         return _finish(Answer(text=_not_imported(attachments, notices), mode="offline" if client is None else "claude"),
                        loads, notices, load_text, message, session, registry, ws)
-    toolbox = Toolbox(ws, registry, session.id, events, settings.max_result_bytes, prepare=session.analysis.fill)
+    hold = writes.holder(session, message) if settings.confirm_writes else None
+    toolbox = Toolbox(ws, registry, session.id, events, settings.max_result_bytes, prepare=session.analysis.fill,
+                      hold=hold)
     if client is None:
         ans = await _offline(message, ws, session, settings, toolbox, loaded=_loaded_set(loads, session))
         ans.notices.insert(0, OFFLINE_NOTICE)
     else:
-        ans = await _claude(message, load_text, ws, session, settings, client, registry, events, loads)
-    return _finish(ans, loads, notices, load_text, message, session, registry, ws)
+        ans = await _claude(message, load_text, ws, session, settings, client, registry, events, loads, hold)
+    ans = _finish(ans, loads, notices, load_text, message, session, registry, ws)
+    return _with_write_buttons(ans, session, before)
+
+
+def _with_write_buttons(ans: Answer, session: Session, before: str | None) -> Answer:
+    """Save / Cancel under a held write; Undo under the answer that made a change."""
+    if session.pending or (session.last_change or {}).get("id") not in (None, before):
+        ans.actions = [*writes.buttons(session), *ans.actions]
+    return ans
 
 
 # ---------------------------------------------------------------------------
 # attachments
 
 
-class _RollBack(Exception):
-    """Raised inside the import transaction to undo every file of the message."""
-
-
-def _load_together(ws: Workspace, paths: list[Path]) -> tuple[list[ToolOutput], list[tuple[str, str]]]:
-    """Import every attached file inside one transaction: all of them, or none.
-
-    Each importer's own write joins this transaction (a savepoint), so a bad file is undone
-    at once and the next file is still checked; when any file failed, everything is rolled
-    back, the files that were valid included. Returns (outputs, [(file, problem)]). The
-    write lock is held while the files are validated, so other writers wait (busy timeout)
-    for that long.
-    """
-    outputs, failures = [], []
-    try:
-        with ws.write():
-            for path in paths:
-                try:
-                    outputs.append(load_file(ws, path))
-                except ToolError as exc:
-                    failures.append((path.name, exc.message))
-            if failures:
-                raise _RollBack
-    except _RollBack:
-        return [], failures
-    return outputs, failures
-
-
-async def _import(ws: Workspace, attachments, session: Session,
-                  registry: dict[str, Tool]) -> tuple[list[tuple[str, ToolOutput]], list[str], str]:
+async def _import(ws: Workspace, attachments, session: Session, registry: dict[str, Tool], message: str = "",
+                  confirmed: bool = False) -> tuple[list[tuple[str, ToolOutput]], list[str], str]:
+    """Import the attachments in one tracked transaction (agent.writes), all of them or none: when a
+    file fails, nothing is kept and every failure is returned as a notice. Raises writes.Held when
+    the import would change existing data and is not confirmed yet."""
     paths = [Path(p) for p in attachments or ()]
     if not paths:
         return [], [], ""
-    outputs, failures = await asyncio.to_thread(_load_together, ws, paths)
+    results = await asyncio.to_thread(writes.import_files, ws, session, paths, [p.name for p in paths], message,
+                                      confirmed)
+    failures = [(path.name, out.message) for path, out in results if isinstance(out, ToolError)]
     if failures:
-        return [], [f"Could not import {md_text(name)}: {md_text(message)}" for name, message in failures], ""
+        return [], [f"Could not import {md_text(name)}: {md_text(text)}" for name, text in failures], ""
     loads, summaries = [], []
-    for path, out in zip(paths, outputs):
+    for path, out in results:
         tool = tool_for_output(registry, out)
         loads.append((tool.name if tool else IMPORTED, out))
         # A registered tool's own view says everything the load did (mappings, readings, whether a
@@ -249,7 +259,9 @@ def _remember_calls(session: Session, runs: list[ToolRun], registry: dict[str, T
         if r.output is None:
             continue
         tool = registry.get(r.name)
-        learned = tool.context(r.input, r.output) if tool is not None and tool.context else {}
+        if not _own(tool, r.output):
+            continue
+        learned = tool.context(r.input, r.output) if tool.context else {}
         customer = learned.get("customer") or getattr(r.output, "customer", None)
         session.note_call(ToolCall(r.name, r.input), customer if isinstance(customer, str) else None)
         session.context.intent = p.intent if p else r.name
@@ -267,10 +279,11 @@ def _remember_calls(session: Session, runs: list[ToolRun], registry: dict[str, T
 
 async def _claude(message: str, load_text: str, ws: Workspace, session: Session, settings: Settings,
                   client: anthropic.AsyncAnthropic, registry: dict[str, Tool], events: Events,
-                  loads: list[tuple[str, ToolOutput]]) -> Answer:
+                  loads: list[tuple[str, ToolOutput]], hold=None) -> Answer:
     sources: list[Any] = [message, *(o for _, o in loads)]
     gated = _Gated(events, sources)
-    toolbox = Toolbox(ws, registry, session.id, gated, settings.max_result_bytes, prepare=session.analysis.fill)
+    toolbox = Toolbox(ws, registry, session.id, gated, settings.max_result_bytes, prepare=session.analysis.fill,
+                      hold=hold)
     content = message if not load_text else [
         {"type": "text", "text": "Files imported before this message:\n" + tool_data(load_text)},
         {"type": "text", "text": message}]
@@ -362,7 +375,7 @@ def actions_for(results: list[tuple[str, ToolOutput]], registry: dict[str, Tool]
     seen, unique = set(), []
     for name, output in results:
         tool = registry.get(name)
-        for offer in (tool.follow_ups(output) if tool is not None and tool.follow_ups else []):
+        for offer in (tool.follow_ups(output) if _own(tool, output) and tool.follow_ups else []):
             key = repr(offer.payload)
             runs = offer.tools()
             if key not in seen and all(n in registry and registry[n].clickable for n in runs):
@@ -385,9 +398,46 @@ async def run_action(payload: dict, *, ws: Workspace, session: Session, events: 
         inp["anonymise"] = True  # buttons produce customer-facing output
     session.analysis.sync(settings)
     toolbox = Toolbox(session.workspace(ws), registry, session.id, events or NullEvents(), settings.max_result_bytes,
-                      prepare=session.analysis.fill)
+                      prepare=session.analysis.fill,
+                      hold=writes.holder(session, f"[action] {tool}") if settings.confirm_writes else None)
     runs = await toolbox.run([("action-0", tool, inp)])
     _remember_calls(session, runs, registry)
     prose, text = narrative.compose(_composed(runs), registry, intent=tool)
     ans = Answer(text=text, mode="offline", narrative=prose, results=_ok(runs))
     return _finish(ans, [], [], "", f"[action] {tool}", session, registry, ws)
+
+
+async def decide(kind: str, ref: str | None, *, ws: Workspace, session: Session, events: Events | None = None,
+                 settings: Settings | None = None, registry: dict[str, Tool] | None = None,
+                 client: anthropic.AsyncAnthropic | None = None) -> Answer:
+    """The user's answer to a held write ("confirm" / "cancel") or to the last change ("undo");
+    ``ref`` is the id the button carried (None: typed, meaning the current one)."""
+    settings = settings or Settings.from_env()
+    registry = _registry(registry)
+    view = session.workspace(ws)
+    label = {"confirm": "[confirmed]", "cancel": "[cancelled]", "undo": "[undo]"}[kind]
+    if kind in ("cancel", "undo"):
+        if kind == "cancel":
+            writes.check_pending(session, ref)
+            session.pending, text = None, "Cancelled: nothing was saved."
+        else:
+            text = await asyncio.to_thread(writes.undo, view, session, ref)
+        return _finish(Answer(text=text, mode="offline", narrative=text), [], [], "", label, session, registry,
+                       view)
+    pending = writes.check_pending(session, ref)
+    session.pending = None
+    if pending["kind"] == "import":
+        return await answer(pending["message"], ws=ws, session=session, events=events, client=client,
+                            settings=settings, registry=registry, confirmed=True,
+                            attachments=[Path(f) for f in pending["files"]])
+    if pending["tool"] not in registry:
+        raise ToolError("That change is no longer available.")
+    before = (session.last_change or {}).get("id")
+    toolbox = Toolbox(view, registry, session.id, events or NullEvents(), settings.max_result_bytes,
+                      hold=writes.committer(session))
+    runs = await toolbox.run([("confirm-0", pending["tool"], pending["input"])])
+    _remember_calls(session, runs, registry)
+    prose, text = narrative.compose([(r.name, r.output, r.error) for r in runs], registry, intent=pending["tool"])
+    ans = _finish(Answer(text=text, mode="offline", narrative=prose, results=_ok(runs)), [], [], "", label,
+                  session, registry, view)
+    return _with_write_buttons(ans, session, before)

@@ -158,11 +158,13 @@ class Toolbox:
     """Runs tools by name for one chat: validation, expected errors, audit row per call."""
 
     def __init__(self, ws: Workspace, registry: dict[str, Tool], session_id: str, events, cap: int = 4000,
-                 prepare: Callable[[Tool, dict[str, Any]], dict[str, Any]] | None = None):
+                 prepare: Callable[[Tool, dict[str, Any]], dict[str, Any]] | None = None,
+                 hold: Callable[[Tool, Workspace, dict[str, Any]], ToolOutput] | None = None):
         """``prepare(tool, input)`` completes a call's input before it runs (the conversation's
-        analysis context); the completed input is what runs, is audited and is remembered."""
+        analysis context); the completed input is what runs, is audited and is remembered.
+        ``hold(tool, ws, input)`` runs a writing tool's call instead (agent.writes: preview, confirm)."""
         self.ws, self.registry, self.session_id, self.events, self.cap = ws, registry, session_id, events, cap
-        self.prepare = prepare
+        self.prepare, self.hold = prepare, hold
         self._done: list[tuple[int, ToolRun]] = []
         self._started = 0
 
@@ -178,7 +180,10 @@ class Toolbox:
             tool = self.registry.get(name)
             if tool is None:
                 raise ToolError(f"Unknown tool '{name}'. Available tools: {', '.join(sorted(self.registry))}.")
-            run.output = tool.run(self.ws, run.input)
+            if tool.writes and self.hold is not None:
+                run.output = self.hold(tool, self.ws, run.input)
+            else:
+                run.output = tool.run(self.ws, run.input)
         except ToolError as exc:
             run.error = exc.message + (f" Options: {'; '.join(exc.suggestions).rstrip('.')}."
                                        if exc.suggestions and "Did you mean" not in exc.message else "")

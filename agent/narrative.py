@@ -149,8 +149,8 @@ def _title(tool: Tool | None, name: str, inp: dict) -> str:
 
 def narrate(tool: Tool | None, output: BaseModel, intent: str | None = None) -> str:
     """The template sentences for one tool result ('' when its tool registers no template)."""
-    if tool is None or tool.narrative is None:
-        return ""
+    if tool is None or tool.narrative is None or not isinstance(output, tool.output_model):
+        return ""  # no template, or a stand-in result (a write awaiting confirmation shows its own text)
     return render(tool.narrative, out=output, tool=tool.name, intent=intent or tool.name)
 
 

@@ -42,6 +42,7 @@ class Settings:
     default_cohort_type: str = "segment"
     max_result_bytes: int = 8000  # cap on one tool result sent to the model (its summary_for_model)
     history_messages: int = 12    # earlier messages (user + assistant) kept for Claude
+    confirm_writes: bool = True   # writes from a message are previewed and wait for "yes" (agent.writes)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -85,6 +86,8 @@ class Session:
     context: Context = field(default_factory=Context)
     analysis: AnalysisContext = field(default_factory=AnalysisContext)
     scope: Scope | None = None
+    pending: dict[str, Any] | None = None      # a write waiting for the user's yes (agent.writes)
+    last_change: dict[str, Any] | None = None  # the last write made, which "undo" reverts (agent.writes)
 
     def __post_init__(self) -> None:
         if self.scope is None:

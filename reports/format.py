@@ -384,3 +384,32 @@ def md_prose(text: str) -> str:
         else:
             out.append(_MD_PROSE.sub(lambda m: m.group(0) if m.group("esc") else _escape_md(m), part))
     return "".join(out)
+
+
+def fmt_duration(seconds: float) -> str:
+    """A duration as a person says it.
+
+    >>> fmt_duration(0.42), fmt_duration(41.3), fmt_duration(125), fmt_duration(3725)
+    ('0.4 s', '41 s', '2 min 5 s', '1 h 2 min')
+    """
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    s = round(seconds)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60} s"
+    return f"{s // 3600} h {s % 3600 // 60} min"
+
+
+def fmt_bytes(n: int) -> str:
+    """A file size in decimal units, as file managers show it.
+
+    >>> fmt_bytes(512), fmt_bytes(48_300), fmt_bytes(18_400_000)
+    ('512 bytes', '48 KB', '18.4 MB')
+    """
+    if n < 1000:
+        return f"{n} bytes"
+    if n < 1_000_000:
+        return f"{n / 1000:.0f} KB"
+    return f"{n / 1_000_000:.1f} MB"

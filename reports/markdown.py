@@ -44,3 +44,40 @@ def to_markdown(report: Report, images: dict[str, str] | None = None) -> str:
         out.extend(_block(b, images) for b in s.blocks)
     out.append(f"---\n*{md_text(report.footer, True)}*")
     return "\n\n".join(x for x in out if x) + "\n"
+
+
+PREVIEW_CHARS = 6000
+PREVIEW_ROWS = 10
+
+
+def preview(report: Report, max_chars: int = PREVIEW_CHARS, max_rows: int = PREVIEW_ROWS) -> str:
+    """The report as a chat preview: the title in bold (not a page-sized heading), the first
+    sections, short tables.
+
+    The chat shows the preview and offers the file: a whole portfolio workbook as Markdown
+    (hundreds of KB) takes the browser many seconds to lay out. Tables keep their first
+    ``max_rows`` rows; sections stop once ``max_chars`` are used; charts are named where they
+    stand ("chart below"), since the chat shows them under the preview.
+    """
+    out = [f"**{report.title}**", "  \n".join(f"**{k}:** {v}" for k, v in report.meta)]
+    used, shown = sum(len(x) for x in out), 0
+    for s in report.sections:
+        blocks = [f"**{s.heading}**", *(_preview_block(b, max_rows) for b in s.blocks)]
+        size = sum(len(b) for b in blocks)
+        if shown and used + size > max_chars:
+            break
+        out.extend(blocks)
+        used, shown = used + size, shown + 1
+    if shown < len(report.sections):
+        rest = [s.heading for s in report.sections[shown:]]
+        out.append(f"*The file also has: {', '.join(rest)}.*")
+    return "\n\n".join(x for x in out if x) + "\n"
+
+
+def _preview_block(b, max_rows: int) -> str:
+    if isinstance(b, Figure):
+        return f"*Chart: {b.title} (below).*"
+    if isinstance(b, Table) and len(b.rows) > max_rows:
+        short = Table(key=b.key, columns=b.columns, rows=b.rows[:max_rows], title=b.title, note=None)
+        return table_md(short) + f"\n\n*{len(b.rows) - max_rows} more rows in the file.*"
+    return _block(b, None)

@@ -146,6 +146,8 @@ class Tool:
       talked about, what "export that" means, the benchmark set in use);
     - ``step_title(input)``: the call in plain words for the progress steps a CSM sees
       ("peer comparison: Acme Corp"); read after "Using" / "Used".
+    - ``writes``: may change the workspace: from a chat, a call that would change rows is
+      previewed and saved only when the user confirms, and can be undone (agent.writes).
     """
 
     name: str
@@ -157,6 +159,7 @@ class Tool:
     narrative: str | None = None
     clickable: bool = False
     context: Callable[[dict[str, Any], Any], dict[str, Any]] | None = field(default=None)
+    writes: bool = False
     step_title: Callable[[dict[str, Any]], str] | None = field(default=None)
 
     def title(self, inp: dict[str, Any]) -> str:

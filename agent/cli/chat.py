@@ -22,6 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--attach", action="append", default=[], metavar="FILE",
                    help="a CSV/XLSX to import first (benchmarks or portfolio data); repeatable")
     p.add_argument("--json", action="store_true", help="print mode, notices, tools and text as JSON")
+    p.add_argument("--yes", action="store_true",
+                   help="save a change the question asks for (a goal, a milestone, an import that replaces data) "
+                        "without the preview and confirmation the chat asks for")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("chat", help="interactive chat in the terminal (same agent as the web UI)")
@@ -66,11 +69,17 @@ def print_answer(ans, as_json: bool = False) -> None:
 
 
 def cmd_ask(args, ws: Workspace) -> int:
-    from agent.core import Session, answer
+    import dataclasses
 
-    ans = asyncio.run(answer(args.message, ws=ws, session=Session(scope=ws.scope),
+    from agent.core import Session, Settings, answer
+
+    session = Session(scope=ws.scope)
+    settings = dataclasses.replace(Settings.from_env(), confirm_writes=not args.yes)
+    ans = asyncio.run(answer(args.message, ws=ws, session=session, settings=settings,
                              attachments=[Path(a) for a in args.attach], events=_steps()))
     print_answer(ans, args.json)
+    if session.pending:
+        print("Nothing was saved: run the same command with --yes to save it.", file=sys.stderr)
     return 0
 
 

@@ -34,6 +34,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
+from tools.chat.schema import CHAT_TABLES
 from tools.store.workspace import Workspace, default_db_path
 
 PBKDF2_ITERATIONS = 600_000
@@ -157,8 +158,8 @@ def user_db_path(main_db: Path, identifier: str) -> Path:
 def ensure_user_db(main_db: Path, identifier: str) -> Path:
     """The user's workspace file, created on first use as a copy of the main workspace.
 
-    The copy drops the main workspace's report registry, audit rows and API token hashes:
-    those belong to whoever made them, and report paths point outside the user's folder.
+    The copy drops the main workspace's report registry, audit rows, API token hashes and
+    conversations: those belong to whoever made them, and report paths point outside the user's folder.
     """
     target = user_db_path(main_db, identifier)
     with _seed_lock:
@@ -172,7 +173,7 @@ def ensure_user_db(main_db: Path, identifier: str) -> Path:
         try:
             src.backup(dst)
             tables = {r[0] for r in dst.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            for table in ("reports", "tool_calls", "api_tokens"):
+            for table in ("reports", "tool_calls", "api_tokens", *reversed(CHAT_TABLES)):  # others' chats stay out too
                 if table in tables:
                     dst.execute(f"DELETE FROM {table}")
             dst.commit()

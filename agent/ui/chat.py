@@ -9,27 +9,27 @@ keeps the traceback.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import importlib
+import json
 import logging
-import secrets
+import re
 import shutil
 import threading
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import chainlit as cl
+from chainlit.data import get_data_layer
 
+from agent import session_state
 from agent.session import Session
-from agent.ui import auth, branding
+from agent.ui import auth, branding, history, jobs
 from agent.ui.actions import ActionExpired, Remembered, SpecPayload, to_buttons
-from agent.ui.events import ChainlitEvents, Progress, tool_title
+from agent.ui.events import ChainlitEvents
 from agent.ui.render import compose_text, elements_for, explain
-from agent.ui.settings import Prefs, agent_settings, initial_prefs, panel, panel_state, parse_settings
+from agent.ui.settings import Prefs, agent_settings, initial_prefs, panel, panel_state, parse, parse_settings
 from agent.ui.uploads import UploadRejected, stage_files
-from reports.format import md_bold, md_text
+from reports.format import md_text
 from tools.base import ToolError
 from tools.store.workspace import Workspace
 
@@ -43,9 +43,8 @@ STARTERS = (
     "Create a benchmark report for Acme Corp to share with them",
 )
 
+STATE_KEY = "peerbench"   # thread metadata key holding the conversation state
 ANSWER_DEADLINE_S = 300  # a backstop: the agent keeps its own, shorter deadline for Claude
-MAX_LISTED = 12          # file names listed after a batch
-MAX_SEPARATE_FILES = 3   # more files than this from one batch are offered as one zip
 
 @dataclass
 class Chat:
@@ -55,11 +54,12 @@ class Chat:
     buttons: Remembered = field(default_factory=Remembered)
     user: str | None = None
     shown_panel: tuple = ()   # the workspace state the settings panel last showed (active set, set names)
+    job: asyncio.Task | None = None   # a long job running in the background (a batch of reports)
 
 
 def workspace_for(identifier: str | None) -> Workspace:
     """The main workspace, or the signed-in user's own copy of it."""
-    return auth.workspace_for(identifier)
+    return auth.workspace_for(None if identifier == history.LOCAL_USER else identifier)
 
 
 def startup() -> None:
@@ -97,7 +97,7 @@ def current() -> Chat:
 
 def new_chat() -> Chat:
     user = cl.user_session.get("user")
-    identifier = getattr(user, "identifier", None)
+    identifier = None if history.is_local(user) else getattr(user, "identifier", None)
     chat = Chat(ws=workspace_for(identifier), prefs=initial_prefs(), user=identifier)
     cl.user_session.set("chat", chat)
     return chat
@@ -115,6 +115,50 @@ async def send_panel(chat: Chat, only_if_changed: bool = False) -> None:
         return
     chat.shown_panel = state
     await panel(chat.ws, chat.prefs).send()
+
+
+async def resume(thread: dict) -> None:
+    """A conversation reopened (reload, or picked in the thread list): its agent state and its
+    last answer's buttons come back (see agent.session_state for what is kept and why)."""
+    chat = new_chat()
+    state = _metadata(thread).get(STATE_KEY) or {}
+    chat.session = session_state.load(state.get("session")) or session_state.from_messages(_messages(thread))
+    chat.prefs = parse(state.get("prefs") or {}, chat.ws, chat.prefs)
+    restored = chat.buttons.restore(state.get("buttons") or {})
+    cl.user_session.set(STATE_KEY, state)
+    await panel(chat.ws, chat.prefs).send()
+    for action in restored:
+        await action.send(for_id=chat.buttons.last_shown()["for"])
+
+
+def _metadata(thread: dict) -> dict:
+    meta = thread.get("metadata") or {}
+    if isinstance(meta, str):
+        try:
+            meta = json.loads(meta)
+        except ValueError:
+            return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _messages(thread: dict) -> list[tuple[str, str]]:
+    roles = {"user_message": "user", "assistant_message": "assistant"}
+    return [(roles[s["type"]], s.get("output") or "") for s in thread.get("steps") or [] if s.get("type") in roles]
+
+
+async def save_state(chat: Chat) -> None:
+    """The conversation's state into its thread's metadata (what a resume needs)."""
+    state = {"session": session_state.dump(chat.session), "prefs": chat.prefs.model_dump(),
+             "buttons": chat.buttons.last_shown()}
+    cl.user_session.set(STATE_KEY, state)  # Chainlit writes the user session back on disconnect: keep it current
+    layer = get_data_layer()
+    thread_id = getattr(cl.context.session, "thread_id", None)
+    if layer is None or not thread_id:
+        return
+    try:
+        await layer.update_thread(thread_id, metadata={STATE_KEY: state})
+    except Exception:
+        log.warning("could not save the conversation state", exc_info=True)
 
 
 async def update_settings(values: dict) -> None:
@@ -152,10 +196,10 @@ async def message(msg: cl.Message) -> None:
         for s in staged:
             shutil.rmtree(s.path.parent, ignore_errors=True)
         await events.end_import([], ["Could not import the attached file(s)."])
-        await fail(events, exc)
+        await fail(events, exc, asked=msg.content or "")
         return
     await events.end_import(list(answer.imports), list(answer.notices))
-    await show(events, answer, chat)
+    await show(events, answer, chat, asked=msg.content or "")
     await send_panel(chat, only_if_changed=True)  # a new set, or a new active set, appears in the panel
 
 
@@ -167,13 +211,30 @@ async def action(act: cl.Action) -> None:
     except ActionExpired as exc:
         await cl.Message(content=exc.message).send()
         return
+    asked = f"[button] {spec.label}"
     try:
+        payload = SpecPayload.model_validate(spec.payload or {})
+        if len(payload.tool_calls()) > 1:
+            await start_batch(chat, spec, payload, asked)
+            return
         answer = await run_action(spec, chat, events)
     except Exception as exc:
-        await fail(events, exc)
+        await fail(events, exc, asked=asked)
         return
-    await show(events, answer, chat)
+    await show(events, answer, chat, asked=asked)
     await send_panel(chat, only_if_changed=True)  # "Make it the active set" shows in the panel at once
+
+
+async def start_batch(chat: Chat, spec: Any, payload: SpecPayload, asked: str) -> None:
+    """Several calls from one button: a background job with progress and a stop (agent.ui.jobs)."""
+    if chat.job is not None and not chat.job.done():
+        await cl.Message(content="A batch is already running: wait for it, or stop it with the stop button.").send()
+        return
+
+    async def finish(answer: Any) -> None:
+        await show(ChainlitEvents(None), answer, chat, asked=asked)
+
+    jobs.start(chat, re.sub(r"\s*\([^)]*\)$", "", spec.label), [c.model_dump() for c in payload.tool_calls()], finish)
 
 
 async def run_action(spec: Any, chat: Chat, events: ChainlitEvents) -> Any:
@@ -183,74 +244,25 @@ async def run_action(spec: Any, chat: Chat, events: ChainlitEvents) -> Any:
     kwargs = dict(ws=chat.ws, session=chat.session, events=events, settings=agent_settings(chat.prefs))
     payload = SpecPayload.model_validate(spec.payload or {})
     calls = payload.tool_calls()
+    if payload.decision():
+        kind, ref = payload.decision()
+        return await core.decide(kind, ref, **kwargs)
     if payload.message:
         return await core.answer(payload.message, **kwargs)
     if len(calls) == 1:
         return await core.run_action(calls[0].model_dump(), **kwargs)
     if not calls:
         raise ToolError("That action is not available.")
-    answers, failed = [], []
-    async with Progress(batch_title(calls), _parent_id()) as progress:
-        for i, call in enumerate(calls, 1):
-            who = call.input.get("customer") or tool_title(call.tool, call.input)
-            try:  # no per-call tool steps: the progress step tells the story
-                answer = await core.run_action(call.model_dump(), **{**kwargs, "events": None})
-                made = ", ".join(p.name for p in answer.files)
-                problem = None if made else _first_line(answer.text) or "nothing was produced"
-            except ToolError as exc:
-                answer, made, problem = None, "", exc.message
-            if answer is not None and made:
-                answers.append(answer)
-            else:
-                failed.append(f"{who}: {problem}")
-            await progress.note(f"{i} of {len(calls)}: {who}: {made or problem}")
-    return merge(answers, failed, chat.ws.reports_dir)
+    raise ToolError("That action runs as a batch.")  # multi-call buttons go through start_batch
 
 
-def batch_title(calls: list) -> str:
-    """'batch of 50: benchmark report (DOCX)' (read after "Using" / "Used")."""
-    kinds = {tool_title(c.tool, {**c.input, "customer": None}) for c in calls}
-    return f"batch of {len(calls)}" + (f": {kinds.pop()}" if len(kinds) == 1 else "")
-
-
-def _first_line(text: str) -> str:
-    return next((line.strip(" _*>") for line in (text or "").splitlines() if line.strip()), "")
-
-
-def merge(answers: list, failed: list[str], reports_dir: Path) -> Any:
-    """A batch as one answer: what was made, one zip of the files, no follow-up buttons."""
-    core = _core()
-    files = [f for a in answers for f in a.files]
-    lines = [f"Created {len(files)} file{'s' if len(files) != 1 else ''}:"] if files else ["Nothing was produced."]
-    lines += [f"- {md_text(f.name, True)}" for f in files[:MAX_LISTED]]
-    if len(files) > MAX_LISTED:
-        lines.append(f"- ... and {len(files) - MAX_LISTED} more")
-    if failed:
-        lines += ["", f"{len(failed)} could not be made:"] + [f"- {md_text(f, True)}" for f in failed[:MAX_LISTED]]
-    if len(files) > MAX_SEPARATE_FILES:
-        files = [bundle(files, reports_dir)]
-        lines += ["", f"They are in one zip file: {md_bold(files[0].name)}."]
-    notices = list(dict.fromkeys(n for a in answers for n in a.notices))
-    return core.Answer(text="\n".join(lines), mode=answers[0].mode if answers else "offline", notices=notices,
-                       results=[], files=files)
-
-
-def bundle(files: list[Path], reports_dir: Path) -> Path:
-    """One zip (in the report folder, under a program-made name) holding ``files``."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = reports_dir / f"reports_{stamp}_{secrets.token_hex(3)}.zip"
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
-        for f in files:
-            zf.write(f, arcname=f.name)
-    return target
-
-
-async def show(events: ChainlitEvents, answer: Any, chat: Chat) -> None:
+async def show(events: ChainlitEvents, answer: Any, chat: Chat, asked: str = "") -> None:
     msg = events.reply()
+    msg.metadata = {"asked": asked[:2000], "tools": [name for name, _ in answer.results or []]}  # for `peerbench feedback`
     try:
         msg.content = compose_text(answer)
         elements = elements_for(answer, chat.ws.reports_dir)
-        msg.actions = to_buttons(list(answer.actions or []), chat.buttons)
+        msg.actions = to_buttons(list(answer.actions or []), chat.buttons, for_id=msg.id)
     except Exception as exc:  # rendering must not lose the answer's text
         log.exception("rendering the answer failed")
         elements, msg.actions = [], []
@@ -260,13 +272,24 @@ async def show(events: ChainlitEvents, answer: Any, chat: Chat) -> None:
     for element in elements:  # one by one, so they appear in a stable order
         await element.send(for_id=msg.id)
     msg.elements = elements
+    await save_state(chat)
 
 
-async def fail(events: ChainlitEvents, exc: BaseException) -> None:
+async def fail(events: ChainlitEvents, exc: BaseException, asked: str = "") -> None:
     msg = events.reply()
+    msg.metadata = {"asked": asked[:2000], "tools": []}
     msg.content = explain(exc)
     msg.elements, msg.actions = [], []
     await msg.send()
+
+
+async def stopped() -> None:
+    """The stop button: Chainlit cancels the session's running task (a batch runs as that task,
+    see agent.ui.jobs); a job that is somehow not that task is cancelled here."""
+    chat = cl.user_session.get("chat")
+    job = getattr(chat, "job", None)
+    if job is not None and not job.done() and job is not cl.context.session.current_task:
+        job.cancel()
 
 
 def check_login(username: str, password: str) -> cl.User | None:

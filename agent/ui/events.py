@@ -148,30 +148,3 @@ class ChainlitEvents:
         if self.message is None:
             self.message = cl.Message(content="")
         return self.message
-
-
-class Progress:
-    """A step showing progress of long work ("Report 3 of 10: DataPro")."""
-
-    def __init__(self, title: str, parent_id: str | None = None):
-        self.step = cl.Step(name=title, type="tool", show_input=False, parent_id=parent_id)
-        self.lines: list[str] = []
-
-    async def __aenter__(self) -> Progress:
-        self.step.start = utc_now()
-        await self.step.send()
-        return self
-
-    async def note(self, line: str) -> None:
-        """One line of progress (plain text: account names and problems are data)."""
-        self.lines.append(md_text(line, inline=True))
-        self.step.output = "\n".join(self.lines[-12:])
-        await self.step.update()
-
-    async def __aexit__(self, exc_type, exc, tb) -> None:
-        self.step.end = utc_now()
-        if exc is not None:
-            self.step.is_error = True
-            await self.note("Stopped: " + (getattr(exc, "message", None) or "an unexpected error"))
-        else:
-            await self.step.update()

@@ -30,7 +30,12 @@ def test_add_nps_goal_in_plain_words(demo_ws):
 async def test_goal_created_with_baseline_from_current_nps(demo_ws):
     from agent.core import answer
 
-    ans = await answer("add an NPS goal for Acme to reach 50 by June 30", ws=demo_ws, session=Session())
+    session = Session()
+    held = await answer("add an NPS goal for Acme to reach 50 by June 30", ws=demo_ws, session=session)
+    assert "Not saved yet" in held.text and "target 50" in held.text
+    assert [a.label for a in held.actions][:2] == ["Save this change", "Cancel"]
+    assert demo_ws.query("SELECT count(*) AS n FROM goals WHERE name = 'Improve NPS'")[0]["n"] == 0
+    ans = await answer("yes", ws=demo_ws, session=session)  # the confirmation the chat asks for
     out = ans.results[0][1]
     assert out.goal.target == 50 and out.goal.target_date == "2027-06-30"
     latest = demo_ws.query("SELECT value FROM metric_values mv JOIN customers c ON c.id = mv.customer_id "

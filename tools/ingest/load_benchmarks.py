@@ -118,7 +118,7 @@ def follow_ups(out: LoadBenchmarksOutput) -> list[FollowUp]:
 TOOL = Tool("load_benchmarks", LoadBenchmarksInput, LoadBenchmarksOutput, load_benchmarks,
             follow_ups=follow_ups, clickable=True,
             context=lambda inp, out: {"benchmark": out.name, "upload": out.upload},
-            step_title=lambda inp: f"benchmark import: {inp.get('name') or inp.get('path', '')}")
+            step_title=lambda inp: f"benchmark import: {inp.get('name') or inp.get('path', '')}", writes=True)
 
 
 def upload_roots(ws) -> list[Path]:

@@ -9,6 +9,7 @@ time can be shown (:mod:`tools.portfolio.benchmark_history`).
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import numpy as np
@@ -119,18 +120,27 @@ def _notes(pos: Positions, rows: np.ndarray, present: list[str]) -> list[str]:
     return notes
 
 
-BATCH_LIMIT = 50  # customer reports per click of "Create benchmark reports per customer"
+def batch_limit() -> int:
+    """Customer reports per click of "Create benchmark reports per customer": every account of the
+    comparison (the whole book, or the segment asked for) unless PEERBENCH_BATCH_LIMIT caps it
+    (0 or unset = no cap). The chat runs the batch in the background with progress and a stop
+    button, so a big book needs no cap; a cap is for a shared server that must keep jobs short."""
+    raw = os.environ.get("PEERBENCH_BATCH_LIMIT", "").strip()
+    return int(raw) if raw.isdigit() else 0
 
 
 def follow_ups(out: ComparePortfolioOutput) -> list[FollowUp]:
     """A benchmark report per account, the best-practice playbooks, the full workbook."""
     offers = [FollowUp.call("Generate best practice playbooks", "find_best_practices", metric=None),
               FollowUp.call("Export full analysis", "draft_report", customer=None, kind="portfolio", format="xlsx")]
-    names = list(dict.fromkeys(n for g in out.peer_groups for n in g.accounts.customer))[:BATCH_LIMIT]
+    every = list(dict.fromkeys(n for g in out.peer_groups for n in g.accounts.customer))
+    cap = batch_limit()
+    names = every[:cap] if cap else every
     if names:
         calls = [{"tool": "draft_report", "input": {"customer": n, "kind": "benchmark", "format": "docx"}}
                  for n in names]
-        offers.insert(0, FollowUp(f"Create benchmark reports per customer ({len(names)})", {"calls": calls}))
+        count = f"first {len(names)} of {len(every)}" if len(names) < len(every) else str(len(names))
+        offers.insert(0, FollowUp(f"Create benchmark reports per customer ({count})", {"calls": calls}))
     return offers
 
 

@@ -22,12 +22,12 @@ import time
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from reports import export
 from reports.figures import check
 from reports.format import clean_text
-from reports.markdown import to_markdown
+from reports.markdown import preview, to_markdown
 from tools.base import FollowUp, NotFound, Tool, ToolError, ToolInput, ToolOutput
 from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
@@ -102,10 +102,15 @@ class DraftReportOutput(ToolOutput):
     narrative_rejected: dict[str, list[str]] = Field(default_factory=dict,
                                                      description="slot -> figures not found in tool outputs")
     seconds: float
-    markdown: str = Field(description="the report as Markdown, for the chat")
+    markdown: str = Field(description="the whole report as Markdown (peerbench report --show)")
+    preview: str = Field("", description="the report's first sections, for the chat")
+    _figures: list = PrivateAttr(default_factory=list)  # the report's Figures (drawn on demand), this process only
+
+    def to_markdown(self) -> str:
+        return self.preview or self.markdown
 
     def summary_for_model(self) -> dict:
-        data = self.model_dump(mode="json", exclude={"markdown", "path"})
+        data = self.model_dump(mode="json", exclude={"markdown", "preview", "path"})
         data["note"] = "The file is offered to the user as a download; do not repeat the whole report."
         return data
 
@@ -226,12 +231,19 @@ def draft_report(ws: Workspace, inp: DraftReportInput) -> DraftReportOutput:
         rid = db["reports"].insert({"customer_id": cust["id"] if cust else None, "kind": inp.kind,
                                     "format": inp.format, "path": str(path), "created_at": now_iso(),
                                     "benchmark_set": bench, "owner": ""}).last_pk
-    return DraftReportOutput(
+    out = DraftReportOutput(
         report_id=rid, path=str(path), file_name=path.name, kind=inp.kind, format=inp.format,
         customer=cust["name"] if cust else None, customer_facing=report.customer_facing, title=report.title,
         sections=[s.heading for s in report.sections], charts=[f.title for f in report.figures()],
         figures_source=report.sources, narrative_used=sorted(data.narrative), narrative_rejected=rejected,
-        seconds=round(time.perf_counter() - t0, 3), markdown=to_markdown(report))
+        seconds=round(time.perf_counter() - t0, 3), markdown=to_markdown(report), preview=preview(report))
+    out._figures = report.figures()
+    return out
+
+
+def charts(out: DraftReportOutput) -> list[tuple[str, bytes]]:
+    """The report's own charts, shown in chat under its preview (drawn once: the export drew them)."""
+    return [(f.title, f.png) for f in out._figures]
 
 
 def _only_sections(report, keys: list[str] | None):
@@ -296,5 +308,5 @@ def step_title(inp: dict) -> str:
     return f"{what}{': ' + inp['customer'] if inp.get('customer') else ''} ({'chat' if fmt == 'MD' else fmt})"
 
 
-TOOL = Tool("draft_report", DraftReportInput, DraftReportOutput, draft_report, follow_ups=follow_ups,
+TOOL = Tool("draft_report", DraftReportInput, DraftReportOutput, draft_report, follow_ups=follow_ups, charts=charts,
             narrative="narrative/draft_report.md.j2", clickable=True, context=remember, step_title=step_title)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from tools.chat.schema import DDL as CHAT_DDL
+
 migrations = Migrations("peerbench")
 
 
@@ -183,3 +185,20 @@ def m008_shown_groups(db: Database) -> None:
         pk="id", not_null={"scope", "members_json", "shown_at"},
     )
     db["shown_groups"].create_index(["scope", "shown_at"])
+
+
+@migrations()
+def m009_chat_history(db: Database) -> None:
+    # Chainlit's data layer keeps chat threads, steps, elements and feedback here (the tables
+    # are its, see tools.chat.schema); one file holds the workspace and its conversations.
+    for statement in CHAT_DDL:
+        db.execute(statement)
+
+
+@migrations()
+def m010_undo_log(db: Database) -> None:
+    # The last write a conversation made (goals, milestones, imports), row by row, so "undo"
+    # can revert it (tools.store.changes); one row per conversation.
+    db["undo_log"].create({"id": str, "conversation": str, "created_at": str, "summary": str, "change_json": str},
+                          pk="id")
+    db["undo_log"].create_index(["conversation"])

@@ -320,4 +320,4 @@ def step_title(inp: dict) -> str:
 
 TOOL = Tool("manage_goals", ManageGoalsInput, ManageGoalsOutput, manage_goals, narrative="narrative/manage_goals.md.j2",
             context=lambda inp, out: {"customer": inp.get("customer"), "report_kind": "success"}
-            if inp.get("customer") else {"report_kind": "success"}, step_title=step_title)
+            if inp.get("customer") else {"report_kind": "success"}, step_title=step_title, writes=True)

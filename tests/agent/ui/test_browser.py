@@ -65,6 +65,7 @@ def server(tmp_path_factory):
     app_root, db = base / "app", base / "ws" / "peerbench.db"
     (app_root / ".chainlit").mkdir(parents=True)
     shutil.copy(ROOT / ".chainlit" / "config.toml", app_root / ".chainlit" / "config.toml")
+    shutil.copytree(ROOT / ".chainlit" / "translations", app_root / ".chainlit" / "translations")
     shutil.copy(ROOT / "chainlit.md", app_root / "chainlit.md")
     shutil.copytree(ROOT / "public", app_root / "public")
     env = _env(db, app_root)
@@ -72,6 +73,7 @@ def server(tmp_path_factory):
     log = open(base / "server.log", "wb")
     # The server takes seconds to import; it opens the workspace only when a chat starts,
     # so the demo is built meanwhile (and no page is opened before it is done).
+    env["PEERBENCH_BATCH_WORKERS"] = "2"  # the batch runs in worker processes, as on a 2-core machine
     proc = subprocess.Popen([*CLI, "--db", str(db), "serve", "--host", "127.0.0.1", "--port", str(port)],
                             cwd=app_root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -342,3 +344,100 @@ def test_offline_footer_and_a_question_back_with_buttons(page, server, tmp_path)
     assert "success goals for Acme Corp" in last_answer(page).inner_text()
     steps = [t.lower() for t in page.locator('[data-step-type="tool"]').all_inner_texts()]
     assert any("goals: acme corp" in t for t in steps) and not any("manage" in t for t in steps)
+
+
+# ---------------------------------------------------------------------------
+# history, long jobs, feedback (issue 18)
+
+
+def ask_and_wait(page, text: str) -> None:
+    send(page, text)
+    page.wait_for_selector('[data-step-type="assistant_message"] table')
+
+
+def test_a_conversation_is_kept_found_in_the_list_resumed_and_continued(page, server, tmp_path):
+    ask_and_wait(page, "How does Acme Corp compare to peers?")
+    page.wait_for_url("**/thread/*")
+    thread_id = page.url.rsplit("/", 1)[-1]
+    page.reload()  # a reload keeps the conversation
+    page.wait_for_selector('[data-step-type="assistant_message"] table')
+    assert "Acme Corp" in last_answer(page).inner_text()
+    page.get_by_role("button", name="Export PDF").wait_for()  # the last answer's buttons come back
+    shot(page, tmp_path, "20-reloaded")
+
+    page.goto(server.url)  # a new chat, then the old one from the thread list
+    page.wait_for_selector("#starters")
+    item = page.locator(f"#thread-{thread_id}")
+    box = item.bounding_box() if item.count() else None
+    if box is None or box["x"] < 0:  # the sidebar starts closed
+        triggers = page.locator("#sidebar-trigger-button")  # one in the header, one in the (hidden) sidebar
+        next(t for t in triggers.all() if (t.bounding_box() or {"x": -1})["x"] >= 0).click()
+    item.wait_for()
+    page.wait_for_function(f"() => document.querySelector('#thread-{thread_id}').getBoundingClientRect().x >= 0")
+    item.locator("a").first.click()
+    page.wait_for_selector('[data-step-type="assistant_message"] table')
+    page.wait_for_selector("#chat-settings-open-modal")
+    shot(page, tmp_path, "21-resumed-from-list")
+
+    before = answers(page).count()
+    send(page, "and TechCorp?")  # only the earlier turn says what to compare
+    assert answers(page).count() > before
+    text = last_answer(page).inner_text()
+    assert "TechCorp" in text and "peer group" in text
+    assert {"Metric", "Peer percentile"} <= set(table_rows(last_answer(page))[0])
+    shot(page, tmp_path, "22-follow-up-after-resume")
+
+
+def test_a_running_batch_shows_progress_and_stops_keeping_a_partial_zip(page, server, tmp_path):
+    page.locator("#starters").get_by_text("Compare my customers against the sample benchmarks").click()
+    page.wait_for_selector('[data-step-type="assistant_message"] table')
+    page.wait_for_selector("#stop-button", state="detached")
+    button = page.get_by_role("button", name="Create benchmark reports per customer (150)")
+    assert button.count() == 1  # the whole book, not the first 50
+    reports = server.db.parent / "reports"
+    button.click()
+    page.wait_for_selector("#stop-button")  # the job runs as the session's task: Chainlit's stop button shows
+    page.locator("aside.tasklist").get_by_text("Running:").wait_for()  # the task panel, beside the chat
+    page.wait_for_function("() => /[1-9][0-9]* of 150/.test(document.body.innerText)")
+    shot(page, tmp_path, "23-batch-running")
+    page.locator("#stop-button").click()
+    page.get_by_text("(partial)").first.wait_for()
+    page.wait_for_selector("#stop-button", state="detached")
+    made = len(list(reports.glob("*_benchmark_*.docx")))
+    link = page.locator('a[download*="reports_partial_"]').last
+    link.wait_for()
+    shot(page, tmp_path, "24-batch-stopped")
+    summary = last_answer(page).inner_text()
+    assert "Stopped:" in summary and "of 150 reports made" in summary
+    time.sleep(3)
+    assert len(list(reports.glob("*_benchmark_*.docx"))) <= made + 2  # only the calls running (2 workers) finish
+    with page.expect_download() as download:
+        link.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    import zipfile
+
+    with zipfile.ZipFile(saved) as zf:
+        names = zf.namelist()
+    done = int(saved.name.split("_")[2].split("-of-")[0])
+    assert 0 < done < 150 and len(names) <= done and all(n.endswith(".docx") for n in names)
+
+
+def test_an_answer_is_rated_with_a_comment_and_listed_by_peerbench_feedback(page, server, tmp_path):
+    ask_and_wait(page, "How does DataPro compare to peers?")
+    page.wait_for_selector("#stop-button", state="detached")
+    last_answer(page).locator(".negative-feedback-off").click()
+    page.locator("textarea").last.fill("Wrong peer group for DataPro")
+    page.locator("#submit-feedback").click()
+    page.wait_for_selector(".negative-feedback-on")
+    shot(page, tmp_path, "25-rated")
+    deadline, found = time.monotonic() + 15, []
+    while time.monotonic() < deadline and not found:
+        out = subprocess.run([*CLI, "--db", str(server.db), "feedback", "--json"], env=server.env, cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+        found = [r for r in json.loads(out.stdout or "[]") if r["comment"] == "Wrong peer group for DataPro"]
+        time.sleep(0.5)
+    (rating,) = found
+    assert rating["rating"] == "down" and rating["asked"] == "How does DataPro compare to peers?"
+    assert rating["tools"] == ["compare_customer"] and "DataPro" in rating["answer"], json.dumps(rating)
+    assert rating["user"] == "local"

@@ -432,32 +432,86 @@ async def test_docx_button_offers_a_download_without_other_customers(ws):
     assert [n for n in others if n in text] == []
 
 
-async def test_a_batch_button_shows_progress_and_offers_one_zip(ws):
+def batch_spec(names: list[str], fmt: str = "md"):
+    from agent.core import ActionSpec
+
+    return ActionSpec(label=f"Create benchmark reports per customer ({len(names)})", payload={
+        "calls": [{"tool": "draft_report", "input": {"customer": n, "kind": "benchmark", "format": fmt}}
+                  for n in names]})
+
+
+async def click_batch(app, spec):
+    """Click a batch button: the handler returns at once, the job runs as the session's task."""
+    import chainlit as cl
+
+    chat = cl.user_session.get("chat")
+    ref = chat.buttons.add(spec)
+    await app.on_action(cl.Action(name="peerbench_action", payload={"ref": ref}, label=spec.label))
+    assert chat.job is not None and cl.context.session.current_task is chat.job  # what the stop button cancels
+    return chat
+
+
+def zip_names(session, element) -> list[str]:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(element_bytes(session, element))) as zf:
+        return zf.namelist()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])  # 2: worker processes
+async def test_a_batch_button_runs_in_the_background_with_progress_and_one_zip(ws, monkeypatch, workers):
+    monkeypatch.setenv("PEERBENCH_BATCH_WORKERS", workers)
+    rec, session = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    names = ["Acme Corp", "TechCorp", "DataPro", "No Such Customer", "CloudMax"]
+    chat = await click_batch(app, batch_spec(names))
+    await chat.job
+
+    tasklists = [e for e in rec.of("element") if e["type"] == "tasklist"]
+    assert tasklists, "progress is shown in the task panel"
+    progress, summary = rec.messages()
+    assert "finished after 5 of 5" in progress["output"]
+    assert "**4 reports in" in summary["output"] and "1 could not be made" in summary["output"]
+    assert "No Such Customer" in summary["output"] and "partial" not in summary["output"]
+    (archive,) = [e for e in rec.of("element") if e["type"] == "file"]
+    assert archive["name"].startswith("reports_") and archive["name"].endswith(".zip")
+    names_in_zip = zip_names(session, archive)
+    assert len(names_in_zip) == 4 and all(n.endswith(".md") for n in names_in_zip)
+    assert summary["metadata"]["asked"].startswith("[button] Create benchmark reports per customer")
+    audited = ws.query("SELECT count(*) AS n FROM tool_calls WHERE name = 'draft_report'")[0]["n"]
+    assert audited == 5
+
+
+async def test_stopping_a_batch_keeps_what_was_made_and_labels_it_partial(ws, monkeypatch):
+    monkeypatch.setenv("PEERBENCH_BATCH_WORKERS", "1")
+    from agent.ui import jobs
+
+    monkeypatch.setattr(jobs, "UPDATE_EVERY_S", 0)
     rec, session = use_chainlit()
     app = app_module()
     await app.on_chat_start()
     import chainlit as cl
 
-    from agent.core import ActionSpec
+    customers = [r["name"] for r in ws.query("SELECT name FROM customers ORDER BY name LIMIT 12")]
+    shown = jobs.Display.update
 
-    names = ["Acme Corp", "TechCorp", "DataPro", "No Such Customer", "CloudMax"]
-    spec = ActionSpec(label="Create benchmark reports per customer (5)", payload={
-        "calls": [{"tool": "draft_report", "input": {"customer": n, "kind": "benchmark", "format": "md"}}
-                  for n in names]})
-    ref = cl.user_session.get("chat").buttons.add(spec)
-    await app.on_action(cl.Action(name="peerbench_action", payload={"ref": ref}, label=spec.label))
+    async def update_then_stop(self, result, line):
+        await shown(self, result, line)
+        if result.done == 3:
+            cl.context.session.current_task.cancel()  # what Chainlit's stop button does
 
-    (progress,) = [s for s in rec.tool_steps() if s["name"].startswith("batch of 5")]
-    assert progress["name"] == "batch of 5: benchmark report (chat)"
-    assert "5 of 5: CloudMax" in progress["output"] and "No Such Customer" in progress["output"]
-    (msg,) = rec.messages()
-    assert "Created 4 files" in msg["output"] and "1 could not be made" in msg["output"]
+    monkeypatch.setattr(jobs.Display, "update", update_then_stop)
+    chat = await click_batch(app, batch_spec(customers))
+    await chat.job
+
+    summary = rec.messages()[-1]["output"]
+    assert "Stopped: 3 of 12 reports made" in summary and "(partial)" in summary
+    assert "The other 9 were not made" in summary
     (archive,) = [e for e in rec.of("element") if e["type"] == "file"]
-    assert archive["name"].endswith(".zip")
-    import zipfile
-
-    with zipfile.ZipFile(io.BytesIO(element_bytes(session, archive))) as zf:
-        assert len(zf.namelist()) == 4 and all(n.endswith(".md") for n in zf.namelist())
+    assert archive["name"].startswith("reports_partial_3-of-12_")
+    assert len(zip_names(session, archive)) == 3
+    assert chat.job is None  # a new batch may start
 
 
 @pytest.mark.parametrize("payload", [
@@ -624,3 +678,99 @@ def test_the_app_labels_the_footer_of_chainlits_own_translations(monkeypatch):
     chat.startup()
     files = list(Path(config_translation_dir).glob("*.json"))
     assert files and all("Offline mode" in json.loads(f.read_text())["chat"]["watermark"] for f in files)
+
+
+async def test_a_goal_waits_for_the_save_button_and_has_an_undo_button(ws):
+    rec, _ = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    import chainlit as cl
+
+    await ask("add an NPS goal for Acme to reach 50 by June 30")
+    assert "Not saved yet" in rec.messages()[-1]["output"]
+    assert ws.query("SELECT count(*) AS n FROM goals WHERE name = 'Improve NPS'")[0]["n"] == 0
+    save = next(a for a in rec.actions() if a["label"] == "Save this change")
+    await app.on_action(cl.Action(name="peerbench_action", payload=save["payload"], label=save["label"]))
+    assert "Created goal 'Improve NPS'" in rec.messages()[-1]["output"]
+    assert ws.query("SELECT count(*) AS n FROM goals WHERE name = 'Improve NPS'")[0]["n"] == 1
+    undo = next(a for a in rec.actions() if a["label"] == "Undo this change")
+    await app.on_action(cl.Action(name="peerbench_action", payload=undo["payload"], label=undo["label"]))
+    assert "Undone" in rec.messages()[-1]["output"]
+    assert ws.query("SELECT count(*) AS n FROM goals WHERE name = 'Improve NPS'")[0]["n"] == 0
+
+
+async def test_resume_restores_the_agent_state_settings_and_last_buttons(ws):
+    rec, _ = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    await app.on_settings_update({"cohort_type": "industry", "csm_name": "Jordan Lee"})
+    await ask("How does Acme Corp compare to peers?")
+    import chainlit as cl
+
+    state = cl.user_session.get("peerbench")  # what the thread's metadata holds
+    buttons = [a["label"] for a in rec.actions()]
+    answer_id = rec.messages()[-1]["id"]
+
+    rec, _ = use_chainlit()  # a new connection: a reload, or the thread picked in the list
+    thread = {"id": "t", "metadata": {"peerbench": state}, "steps": [], "elements": []}
+    await app.on_chat_resume(thread)
+    chat = cl.user_session.get("chat")
+    assert chat.session.context.customer == "Acme Corp" and chat.prefs.csm_name == "Jordan Lee"
+    assert chat.session.analysis.cohort_type == "industry"
+    assert [a["label"] for a in rec.actions()] == buttons and {a["forId"] for a in rec.actions()} == {answer_id}
+
+    await ask("and TechCorp?")  # depends on the earlier turn
+    (step,) = rec.tool_steps()
+    assert '"customer": "TechCorp"' in step["input"] and '"cohort_type": "industry"' in step["input"]
+
+
+async def test_a_thread_without_state_resumes_from_its_messages(ws):
+    rec, _ = use_chainlit()
+    app = app_module()
+    thread = {"id": "t", "metadata": {}, "steps": [
+        {"type": "user_message", "output": "How does Acme Corp compare to peers?"},
+        {"type": "assistant_message", "output": "Acme Corp is at the 48th percentile."}]}
+    await app.on_chat_resume(thread)
+    import chainlit as cl
+
+    assert [m["role"] for m in cl.user_session.get("chat").session.history] == ["user", "assistant"]
+
+
+async def test_stored_chat_files_stay_inside_their_folder(tmp_path):
+    use_chainlit()
+    from agent.ui.history import LocalFileStorage
+
+    store = LocalFileStorage(tmp_path / "files")
+    assert store.path_of("user/el/chart.png") == (tmp_path / "files" / "user" / "el" / "chart.png").resolve()
+    for bad in ("../secret", "user/../../x", ""):
+        with pytest.raises(ValueError):
+            store.path_of(bad)
+
+
+async def test_a_report_in_chat_is_a_short_preview_with_its_real_charts(ws):
+    rec, _ = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    await ask("Create a benchmark report for Acme Corp to share with them")
+    (msg,) = rec.messages()
+    assert "(chart)" not in msg["output"] and "Chart: " in msg["output"]
+    images = [e for e in rec.of("element") if e["type"] == "image"]
+    assert len(images) >= 2  # the report's own charts, not placeholders
+
+
+async def test_the_portfolio_workbook_answer_stays_small(ws):
+    rec, _ = use_chainlit()
+    app = app_module()
+    await app.on_chat_start()
+    import chainlit as cl
+
+    from agent.core import ActionSpec
+
+    spec = ActionSpec(label="Export full analysis", payload={
+        "tool": "draft_report", "input": {"customer": None, "kind": "portfolio", "format": "xlsx"}})
+    ref = cl.user_session.get("chat").buttons.add(spec)
+    await app.on_action(cl.Action(name="peerbench_action", payload={"ref": ref}, label=spec.label))
+    (msg,) = rec.messages()
+    # the whole workbook as Markdown was ~400 KB and took the browser 12-28 s to lay out
+    assert len(msg["output"]) < 12_000 and "more rows in the file" in msg["output"]
+    assert [e["name"] for e in rec.of("element") if e["type"] == "file"][0].endswith(".xlsx")
