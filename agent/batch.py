@@ -94,8 +94,8 @@ async def run_batch(calls: list[Call], *, db_path: Path, session: Session, on_pr
     """Run ``calls`` (see the module docstring); ``on_progress(result, line)`` after each one."""
     workers = workers or workers_setting()
     result, started = BatchResult(total=len(calls)), time.perf_counter()
-    groups = [sorted(g) for g in session.scope.shown_groups]
-    jobs = [(str(db_path), session.scope.key, session.id, groups, c.tool, c.input) for c in calls]
+    known = sorted(session.scope.known_accounts)  # the peer groups shown are logged in the workspace, by key
+    jobs = [(str(db_path), session.scope.key, session.id, known, c.tool, c.input) for c in calls]
     pending: dict[asyncio.Future, Call] = {}
     try:
         if workers == 1:
@@ -141,10 +141,6 @@ async def _record(result: BatchResult, call: Call, outcome: dict, session: Sessi
         reason = outcome.get("error") or "nothing was produced"
         result.failed.append(f"{call.label}: {reason}")
         line = f"{call.label}: {reason}"
-    for g in outcome.get("groups") or []:
-        group = frozenset(g)
-        if group not in session.scope.shown_groups:
-            session.scope.shown_groups.append(group)
     await on_progress(result, line)
 
 
@@ -184,9 +180,10 @@ def _warm() -> None:
 _workspaces: dict[tuple[str, int], Any] = {}
 
 
-def run_one(db_path: str, scope_key: str, session_id: str, groups: list[list[int]], tool: str,
+def run_one(db_path: str, scope_key: str, session_id: str, known: list[int], tool: str,
             inp: dict[str, Any]) -> dict[str, Any]:
-    """One call: {"path": the file made or None, "error": why not, "groups": peer groups shown}."""
+    """One call: {"path": the file made or None, "error": why not}. The peer groups it shows are
+    logged in the workspace under the conversation's scope key, as for any call of the chat."""
     from agent.loop import Toolbox
     from tools.registry import all_tools
     from tools.store.workspace import Scope, Workspace
@@ -195,9 +192,8 @@ def run_one(db_path: str, scope_key: str, session_id: str, groups: list[list[int
     ws = _workspaces.get(key)
     if ws is None:
         ws = _workspaces[key] = Workspace(db_path)
-    scope = Scope(key=scope_key, shown_groups=[frozenset(g) for g in groups])
+    scope = Scope(key=scope_key, known_accounts=set(known))
     toolbox = Toolbox(ws.with_scope(scope), all_tools(), session_id, events=None)
     run = toolbox.execute("batch", tool, inp)
     path = getattr(run.output, "path", None) if run.output is not None else None
-    return {"path": str(path) if path else None, "error": run.error,
-            "groups": [sorted(g) for g in scope.shown_groups[len(groups):]]}
+    return {"path": str(path) if path else None, "error": run.error}

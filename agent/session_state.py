@@ -4,8 +4,8 @@ The chat stores :func:`dump` in its thread's metadata after every answer; resumi
 thread (after a reload, or from the thread list) rebuilds the Session with :func:`load`:
 the history Claude sees, the follow-up context ("and TechCorp?"), the analysis context
 (account, peer group, benchmark set, anonymity, CSM name, period, as-of) and the
-privacy scope (the peer groups this conversation was shown, which the differencing guard
-must still remember), plus the write awaiting confirmation and the last undoable change.
+privacy scope (its key, under which the workspace logs the peer groups this conversation was
+shown, and the accounts it was shown by name), plus the write awaiting confirmation and the last undoable change.
 
 Why metadata rather than rebuilding from the shown steps: the steps hold what was shown,
 not the state behind it (the resolved account, the cohort criteria, the groups shown).
@@ -28,7 +28,6 @@ from tools.store.workspace import Scope
 log = logging.getLogger(__name__)
 
 VERSION = 1
-MAX_GROUPS = 200  # shown peer groups kept (the guard's memory); the oldest go first
 
 
 def dump(session: Session) -> dict[str, Any]:
@@ -43,8 +42,7 @@ def dump(session: Session) -> dict[str, Any]:
                     "benchmark": ctx.benchmark,
                     "call": {"name": ctx.call.name, "input": ctx.call.input} if ctx.call else None},
         "analysis": analysis,
-        "scope": {"key": session.scope.key,
-                  "shown_groups": [sorted(g) for g in session.scope.shown_groups[-MAX_GROUPS:]]},
+        "scope": {"key": session.scope.key, "known_accounts": sorted(session.scope.known_accounts)},
         "pending": session.pending,
         "last_change": session.last_change,
     }
@@ -60,8 +58,9 @@ def load(state: Any) -> Session | None:
         session.context = _context(state.get("context") or {})
         session.analysis = _analysis(state.get("analysis") or {})
         scope = state.get("scope") or {}
+        # the groups shown are logged in the workspace under the scope's key (tools.store.workspace)
         session.scope = Scope(key=str(scope.get("key") or f"conversation:{session.id}"),
-                              shown_groups=[frozenset(int(i) for i in g) for g in scope.get("shown_groups") or []])
+                              known_accounts={int(i) for i in scope.get("known_accounts") or []})
         session.pending = state.get("pending") if isinstance(state.get("pending"), dict) else None
         session.last_change = state.get("last_change") if isinstance(state.get("last_change"), dict) else None
         return session

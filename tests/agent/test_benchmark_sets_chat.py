@@ -16,8 +16,9 @@ COMPILATION = FIXTURES / "published" / "cs_compilation_multi_source.csv"
 
 
 async def _ask(ws, message, session, attachments=()):
+    # writes saved at once: these tests are about the sets (confirming a write: tests/agent/test_writes.py)
     return await answer(message, ws=ws, session=session, attachments=attachments, registry=all_tools(),
-                        settings=Settings())
+                        settings=Settings(confirm_writes=False))
 
 
 def _staged(ws, source):
@@ -84,3 +85,19 @@ async def test_a_failed_load_is_not_answered_from_older_data(ws, tmp_path):
     ans = await _ask(ws, "Compare my customers against these benchmarks", Session(), [_staged(ws, bad)])
     assert ans.results == [] and "the question was not answered" in ans.text
     assert "row 3, column 'value'" in " ".join(ans.notices)
+
+
+async def test_a_reload_that_replaces_a_set_waits_for_confirmation(ws):
+    """Issue 18 over issue 13: "map X to Y" reloads the file over the set it made, which replaces
+    data, so by default it is previewed and saved only when confirmed."""
+    add_customers(ws, 12, seed=3)
+    add_quantile_benchmark(ws, "Team Benchmarks", {"nps": {25: 10, 50: 30, 75: 45}})
+    s = Session()
+    await _ask(ws, "Compare my customers against these benchmarks", s, [_staged(ws, KBCM)])
+    before = ws.query("SELECT metric FROM benchmark_rows WHERE metric = 'renewal_rate'")
+    held = await answer("map Gross Dolar Retention to renewal_rate", ws=ws, session=s, registry=all_tools(),
+                        settings=Settings())
+    assert s.pending is not None and "Save this change" in [a.label for a in held.actions]
+    assert ws.query("SELECT metric FROM benchmark_rows WHERE metric = 'renewal_rate'") == before  # nothing saved
+    saved = await answer("yes", ws=ws, session=s, registry=all_tools(), settings=Settings())
+    assert saved.results[0][0] == "load_benchmarks" and "renewal_rate" in saved.results[0][1].metrics_matched

@@ -63,13 +63,16 @@ async def test_a_goal_without_date_asks_for_it_then_creates_it(demo_ws):
     assert demo_ws.query("SELECT COUNT(*) AS n FROM goals g JOIN customers c ON c.id = g.customer_id "
                          "WHERE c.name = 'TechCorp' AND g.metric = 'nps'")[0]["n"] == 0   # nothing written yet
     second = await ask(demo_ws, "by December 31", s)
-    out = second.results[0][1]
+    assert second.results[0][1].status == "awaiting_confirmation"  # a write waits for "yes" (issue 18)
+    out = (await ask(demo_ws, "yes", s)).results[0][1]
     assert out.goal.target == 50 and out.goal.target_date == "2026-12-31" and out.goal.metric == "nps"
 
 
 async def test_end_of_march_is_a_target_date(demo_ws):
-    ans = await ask(demo_ws, "set a goal for BetaInc to get NPS to 45 by end of March")
-    out = ans.results[0][1]
+    s = Session()
+    ans = await ask(demo_ws, "set a goal for BetaInc to get NPS to 45 by end of March", s)
+    assert ans.results[0][1].status == "awaiting_confirmation"
+    out = (await ask(demo_ws, "yes", s)).results[0][1]
     assert out.goal.target == 45 and out.goal.target_date == "2027-03-31" and out.goal.customer == "BetaInc"
 
 
