@@ -59,24 +59,25 @@ def preview(report: Report, max_chars: int = PREVIEW_CHARS, max_rows: int = PREV
     ``max_rows`` rows; sections stop once ``max_chars`` are used; charts are named where they
     stand ("chart below"), since the chat shows them under the preview.
     """
-    out = [f"**{report.title}**", "  \n".join(f"**{k}:** {v}" for k, v in report.meta)]
+    out = [f"**{md_text(report.title, True)}**",
+           "  \n".join(f"**{md_text(k, True)}:** {md_text(v, True)}" for k, v in report.meta)]
     used, shown = sum(len(x) for x in out), 0
     for s in report.sections:
-        blocks = [f"**{s.heading}**", *(_preview_block(b, max_rows) for b in s.blocks)]
+        blocks = [f"**{md_text(s.heading, True)}**", *(_preview_block(b, max_rows) for b in s.blocks)]
         size = sum(len(b) for b in blocks)
         if shown and used + size > max_chars:
             break
         out.extend(blocks)
         used, shown = used + size, shown + 1
     if shown < len(report.sections):
-        rest = [s.heading for s in report.sections[shown:]]
+        rest = [md_text(s.heading, True) for s in report.sections[shown:]]
         out.append(f"*The file also has: {', '.join(rest)}.*")
     return "\n\n".join(x for x in out if x) + "\n"
 
 
 def _preview_block(b, max_rows: int) -> str:
     if isinstance(b, Figure):
-        return f"*Chart: {b.title} (below).*"
+        return f"*Chart: {md_text(b.title, True)} (below).*"
     if isinstance(b, Table) and len(b.rows) > max_rows:
         short = Table(key=b.key, columns=b.columns, rows=b.rows[:max_rows], title=b.title, note=None)
         return table_md(short) + f"\n\n*{len(b.rows) - max_rows} more rows in the file.*"
