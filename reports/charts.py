@@ -214,9 +214,9 @@ def trend_line(periods: list[str], values: list[float], ylabel: str) -> bytes:
 
 
 def _month(d: str) -> str:
-    """'2026-03-31' -> 'Mar 26' (other text unchanged)."""
+    """'2026-03-31' or '2026-03' -> 'Mar 26' (other text unchanged)."""
     try:
-        return f"{dt.date.fromisoformat(d[:10]):%b %y}"
+        return f"{dt.date.fromisoformat(d[:7] + '-01'):%b %y}"
     except ValueError:
         return d
 
