@@ -61,9 +61,9 @@ def percentile_bands(labels: list[str], values: list[float], texts: list[str], b
             ax.barh(yi, v, color="white", edgecolor=colour, hatch="////", height=0.62, linewidth=0.8)
         elif b == "above":
             ax.barh(yi, 100 - v, left=v, color="white", edgecolor=colour, hatch="////", height=0.62, linewidth=0.8)
-            ax.barh(yi, v, color=colour, height=0.62, alpha=0.35)
+            ax.barh(yi, v, color=colour, height=0.62)
         if b == "above":
-            ax.text(v - 1.2, yi, t, va="center", ha="right", fontsize=7.5, color=TEXT, fontweight="bold")
+            ax.text(v - 1.2, yi, t, va="center", ha="right", fontsize=7.5, color="white", fontweight="bold")
         else:
             ax.text(v + 1.2, yi, t, va="center", fontsize=7.5, color=TEXT)
     for q in (25, 50, 75, 90):

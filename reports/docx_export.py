@@ -35,7 +35,8 @@ TONE_COLOURS = {"good": RGBColor(0x2E, 0x7D, 0x4F), "warn": RGBColor(0xC7, 0x7C,
                 "bad": RGBColor(0xB0, 0x3A, 0x2E)}
 CELL_PAD_PT = 5.4        # Word's default cell margins (0.075 in)
 LANDSCAPE_KINDS = frozenset({"portfolio"})
-KEEP_WHOLE_ROWS = 25     # a table up to this many rows is kept on one page
+DOCX_CHART_SCALE = 0.9   # charts a little narrower than in the PDF: Word lays text looser
+KEEP_WHOLE_ROWS = 12     # a table up to this many rows is kept on one page (a longer one flows, header repeated)
 
 
 class _Style:
@@ -255,7 +256,7 @@ def _figure(doc: Document, b: Figure, width_in: float) -> None:
     title.paragraph_format.keep_with_next = True  # a chart title never ends a page
     title.paragraph_format.space_before = Pt(4)
     title.add_run(b.title).bold = True
-    doc.add_picture(io.BytesIO(b.png), width=Inches(min(b.width_in, width_in)))
+    doc.add_picture(io.BytesIO(b.png), width=Inches(min(b.width_in * DOCX_CHART_SCALE, width_in)))
     pic = doc.paragraphs[-1]
     pic.alignment = WD_ALIGN_PARAGRAPH.CENTER
     pic.paragraph_format.keep_with_next = bool(b.caption)
@@ -315,7 +316,10 @@ def _field(run, code: str) -> None:
 
 def _footer(doc: Document, report: Report, width_in: float) -> None:
     p = doc.sections[0].footer.paragraphs[0]
-    p.paragraph_format.tab_stops.add_tab_stop(Inches(width_in), WD_TAB_ALIGNMENT.RIGHT)
+    stops = p.paragraph_format.tab_stops
+    for pos in (3.25, 6.5):  # the Footer style's centre and right stops would catch the tab first
+        stops.add_tab_stop(Inches(pos), WD_TAB_ALIGNMENT.CLEAR)
+    stops.add_tab_stop(Inches(width_in), WD_TAB_ALIGNMENT.RIGHT)
     for text, code in ((report.footer + "\tPage ", None), (None, "PAGE"), (" of ", None), (None, "NUMPAGES")):
         run = p.add_run(text or "")
         run.font.size, run.font.color.rgb = Pt(8), GREY

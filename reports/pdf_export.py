@@ -15,6 +15,7 @@ logo; the portfolio kind (wide tables, accounts named) is laid out on landscape 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -37,10 +38,10 @@ MM_PER_IN = 25.4
 PT_TO_MM = 25.4 / 72
 LANDSCAPE_KINDS = frozenset({"portfolio"})
 TONE_FILLS = {"good": (236, 245, 239), "bad": (250, 238, 236), "": (241, 244, 249)}
-MIN_SCALE = 0.72   # a chart is drawn down to this size to fit the room left on a page
+MIN_SCALE = 0.85   # a chart is drawn down to this size to fit the room left on a page
 KEEP_WHOLE_ROWS = 8  # tables up to this many rows are kept on one page
 MIN_FILL = 1 / 3   # no page ends less than a third full...
-SCALES = (1.0, 0.9, 1.1, 0.82, 1.2, 0.75)  # ...so the layout is tried again with the charts smaller or larger
+SCALES = (1.0, 0.92, 1.08, 0.85, 1.15)  # ...so the layout is tried again with the charts smaller or larger
 
 
 class _PDF(FPDF):
@@ -184,18 +185,19 @@ def _first_height(pdf: _PDF, b) -> float:
     if isinstance(b, Figure):
         return _figure_size(pdf, b)[1] + 14
     if isinstance(b, Table):
-        return 8 + 7 * min(3, len(b.rows)) + (6 if b.title else 0)
+        lay = _measure_table(pdf, b)
+        return lay.head_h + lay.first_h + (6 if b.title else 0)
     if isinstance(b, Callouts):
         return 28
     if isinstance(b, Panels):
-        return 40
+        return _panels_height(pdf, b)[0]
     return 22
 
 
 def _heading(pdf: _PDF, text: str, first=None) -> None:
     need = 14 + (_first_height(pdf, first) if first is not None else 0)
-    if isinstance(first, Figure):
-        need = 14 + _first_height(pdf, first) * MIN_SCALE
+    if isinstance(first, Figure):  # the chart may be drawn a little smaller to fit (see _figure)
+        need = 14 + _figure_need(pdf, first) - _figure_size(pdf, first)[1] * (1 - MIN_SCALE)
     if need > pdf.room():  # keep a heading with what follows
         pdf.add_page()
     pdf.ln(3)
@@ -239,12 +241,20 @@ def _row(pdf: _PDF, texts: list[str], widths: list[float], aligns: list[str], si
     pdf.line(x0, y + h, x0 + sum(widths), y + h)
 
 
-def _table(pdf: _PDF, t: Table) -> None:
-    if t.title:
-        if pdf.room() < 30:
-            pdf.add_page()
-        _text(pdf, t.title, 10, "B", keep=False)
-        pdf.ln(0.5)
+@dataclass
+class _TableLayout:
+    size: float
+    line_h: float
+    pad: float
+    widths: list[float]
+    head_lines: list[int]
+    head_h: float
+    body: list[tuple[list, list[int]]]
+    heights: list[float]
+    first_h: float      # the rows that must start on the same page as the header
+
+
+def _measure_table(pdf: _PDF, t: Table) -> _TableLayout:
     size = _table_font(t)
     line_h = size * PT_TO_MM * 1.25
     pad = 1.3
@@ -254,28 +264,38 @@ def _table(pdf: _PDF, t: Table) -> None:
         return pdf.get_string_width(text)
 
     widths = fit_widths(t, pdf.width, measure, pad)
-    aligns = ["R" if c.align == "r" else "L" for c in t.columns]
 
-    def heights(texts: list[str], style: str) -> list[int]:
+    def lines(texts: list[str], style: str) -> list[int]:
         pdf.set_font(FONT, style, size)
         return [_lines(pdf, s, w - 2 * pad) for s, w in zip(texts, widths)]
 
-    head = [c.header for c in t.columns]
-    head_lines = heights(head, "B")
+    head_lines = lines([c.header for c in t.columns], "B")
     head_h = max(head_lines) * line_h + 2 * pad
+    body = [(r, lines([c.text for c in r], "B" if t.total and i == len(t.rows) - 1 else ""))
+            for i, r in enumerate(t.rows)]
+    heights = [max(ls) * line_h + 2 * pad for _, ls in body]
+    # a short table stays on one page; a long one starts with at least three rows under its header
+    short = len(body) <= KEEP_WHOLE_ROWS and sum(heights) + head_h < (pdf.bottom - pdf.t_margin) * 0.6
+    first_h = sum(heights) if short else sum(heights[:3])
+    return _TableLayout(size, line_h, pad, widths, head_lines, head_h, body, heights, first_h)
+
+
+def _table(pdf: _PDF, t: Table) -> None:
+    if t.title:
+        if pdf.room() < 30:
+            pdf.add_page()
+        _text(pdf, t.title, 10, "B", keep=False)
+        pdf.ln(0.5)
+    lay = _measure_table(pdf, t)
+    size, line_h, pad, widths, body, heights_mm = lay.size, lay.line_h, lay.pad, lay.widths, lay.body, lay.heights
+    aligns = ["R" if c.align == "r" else "L" for c in t.columns]
+    head = [c.header for c in t.columns]
 
     def header() -> None:
         _row(pdf, head, widths, aligns, size, "B", [pdf.report.brand.on_accent] * len(head), pdf.accent, pad, line_h,
-             head_lines)
+             lay.head_lines)
 
-    body = [(r, heights([c.text for c in r], "B" if t.total and i == len(t.rows) - 1 else ""))
-            for i, r in enumerate(t.rows)]
-    heights_mm = [max(lines) * line_h + 2 * pad for _, lines in body]
-    whole = sum(heights_mm) + head_h
-    # a short table stays on one page; a long one starts with at least three rows under its header
-    first_h = whole - head_h if len(body) <= KEEP_WHOLE_ROWS and whole < (pdf.bottom - pdf.t_margin) * 0.6 \
-        else sum(heights_mm[:3])
-    if head_h + first_h > pdf.room():
+    if lay.head_h + lay.first_h > pdf.room():
         pdf.add_page()
     header()
     for i, (r, lines) in enumerate(body):
@@ -330,14 +350,21 @@ def _callouts(pdf: _PDF, b: Callouts) -> None:
     pdf.mark()
 
 
+def _panels_height(pdf: _PDF, b: Panels) -> tuple[float, list[list[list[str]]]]:
+    """(height in mm, each panel's items wrapped to its width)."""
+    n = len(b.items)
+    w = (pdf.width - 4 * (n - 1)) / n
+    _font(pdf, 8.5)
+    wrapped = [[wrap(pdf, item, w - 2 * 2.5 - 3) for item in p.items] for p in b.items]
+    return max(8 + sum(len(lines) * 4.0 + 1.5 for lines in items) for items in wrapped) + 2.5, wrapped
+
+
 def _panels(pdf: _PDF, b: Panels) -> None:
     """Side-by-side boxes (wins, risks, asks): a coloured title, then the items; one height for all."""
     n = len(b.items)
     gap, pad, size, line_h = 4, 2.5, 8.5, 4.0
     w = (pdf.width - gap * (n - 1)) / n
-    _font(pdf, size)
-    wrapped = [[wrap(pdf, item, w - 2 * pad - 3) for item in p.items] for p in b.items]
-    h = max(8 + sum(len(lines) * line_h + 1.5 for lines in items) for items in wrapped) + pad
+    h, wrapped = _panels_height(pdf, b)
     if h > pdf.room():
         pdf.add_page()
     y = pdf.get_y()
@@ -378,9 +405,16 @@ def _bullets(pdf: _PDF, b: Bullets) -> None:
     pdf.ln(1.5)
 
 
+def _figure_need(pdf: _PDF, f: Figure) -> float:
+    """Height (mm) of a chart with its title and caption at full size."""
+    _font(pdf, 7.5, "I")
+    caption = 4 * _lines(pdf, f.caption, pdf.width) + 2 if f.caption else 0
+    return _figure_size(pdf, f)[1] + 10 + caption
+
+
 def _figure(pdf: _PDF, f: Figure) -> None:
     w, h = _figure_size(pdf, f)
-    caption = 4 * _lines(pdf, f.caption, pdf.width) + 2 if f.caption else 0
+    caption = _figure_need(pdf, f) - h - 10
     if h + 10 + caption > pdf.room():
         scale = (pdf.room() - 10 - caption) / h
         if scale >= MIN_SCALE:  # a little smaller rather than a page left half empty
@@ -453,12 +487,15 @@ def _title_block(pdf: _PDF, report: Report) -> None:
     pdf.ln(1)
 
 
-def _layout(report: Report, scale: float, fonts: dict | None = None, dry: bool = False) -> _PDF:
+def _layout(report: Report, scale: float, fonts: dict | None = None, dry: bool = False,
+            break_before: int | None = None) -> _PDF:
     pdf = _PDF(report, scale, fonts, dry)
     pdf.alias_nb_pages()
     pdf.add_page()
     _title_block(pdf, report)
-    for s in report.sections:
+    for i, s in enumerate(report.sections):
+        if i == break_before and pdf.get_y() > pdf.t_margin + 1:
+            pdf.add_page()
         _heading(pdf, s.heading, s.blocks[0] if s.blocks else None)
         if s.headline and not any(isinstance(b, Paragraph) and b.style == "headline" for b in s.blocks):
             _text(pdf, s.headline, 12.5, "B", pdf.accent, 6)
@@ -467,24 +504,31 @@ def _layout(report: Report, scale: float, fonts: dict | None = None, dry: bool =
     return pdf
 
 
+def _trials(n: int) -> list[tuple[float, int | None]]:
+    """Layouts to try when a page ends under a third full: the last sections started on a fresh page,
+    then the charts a little smaller or larger."""
+    breaks = [(1.0, n - k) for k in (2, 3, 1) if n - k > 0]
+    return breaks + [(scale, None) for scale in SCALES[1:]]
+
+
 def render_pdf(report: Report) -> _PDF:
     """The laid-out document (``write_pdf`` saves it; tests inspect ``table_boxes`` and ``fill_ratios``).
 
-    When a page (often the last) would be less than a third full, the charts are drawn a little
-    smaller or larger and the layout tried again; the fullest layout wins.
+    When a page (often the last) would be less than a third full, other layouts are tried (trial
+    layouts embed no chart, so they cost a few hundredths of a second); the fullest wins.
     """
     first = _layout(report, SCALES[0])
     fills = first.fill_ratios()
     if len(fills) == 1 or min(fills) >= MIN_FILL:
         return first
-    best, best_fill = SCALES[0], min(fills)
-    for scale in SCALES[1:]:  # trial layouts (no chart embedded), then the chosen one for real
-        fill = min(_layout(report, scale, first.fonts, dry=True).fill_ratios())
+    best, best_fill = None, min(fills)
+    for scale, brk in _trials(len(report.sections)):
+        fill = min(_layout(report, scale, first.fonts, dry=True, break_before=brk).fill_ratios())
         if fill > best_fill:
-            best, best_fill = scale, fill
+            best, best_fill = (scale, brk), fill
         if fill >= MIN_FILL:
             break
-    return first if best == SCALES[0] else _layout(report, best, first.fonts)
+    return first if best is None else _layout(report, best[0], first.fonts, break_before=best[1])
 
 
 def write_pdf(report: Report, path: Path) -> Path:

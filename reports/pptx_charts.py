@@ -125,7 +125,7 @@ def _bar_axis_down(chart) -> None:
 
 def _bands(slide, f: Figure, x, y, w, h) -> None:
     pts = f.points
-    bands = [b for b in BAND_COLOURS if any(p["band"] == b and not p.get("bound") for p in pts)]
+    bands = [b for b in BAND_COLOURS if any(p["band"] == b for p in pts)]  # a legend entry for every colour
     bounded = any(p.get("bound") for p in pts)
     data = CategoryChartData(number_format="0")
     data.categories = [p["label"] for p in pts]
@@ -141,6 +141,10 @@ def _bands(slide, f: Figure, x, y, w, h) -> None:
     plot.gap_width, plot.overlap = 45, 100
     series = list(plot.series)
     series[0].format.fill.background()
+    for i, p in enumerate(pts):  # above a bound: the band's bar up to the bound, then the hatched span
+        if p.get("bound") == "above":
+            series[0].points[i].format.fill.solid()
+            series[0].points[i].format.fill.fore_color.rgb = BAND_COLOURS.get(p["band"], GREY)
     for s, b in zip(series[1:], bands):
         s.format.fill.solid()
         s.format.fill.fore_color.rgb = BAND_COLOURS[b]

@@ -286,7 +286,39 @@ def _texts(blocks, size: float = 16, accent: RGBColor = TEXT) -> list[Para]:
 
 # ---- slides ---------------------------------------------------------------------------------------
 
-def _section_slides(deck: _Deck, s: Section) -> None:
+def _flow(s: Section) -> bool:
+    """Tables and text only: such a section may share a slide with the one before."""
+    return all(isinstance(b, (Table, Paragraph, Bullets)) for b in s.blocks)
+
+
+def _flow_height(s: Section, accent: RGBColor) -> float:
+    h = 0.0
+    for t in (b for b in s.blocks if isinstance(b, Table)):
+        _, heights, _ = _table_layout(t, W - 1)
+        h += sum(heights) + 0.2 + (text_height([(t.note, 11, False, GREY)], W - 1) if t.note else 0)
+    texts = _texts(s.blocks, accent=accent)
+    return h + (text_height(texts, W - 1) if texts else 0)
+
+
+def _append_section(deck: _Deck, s: Section, slide, y: float) -> float:
+    """``s`` under the previous section on the same slide, with its heading as a subtitle."""
+    y += 0.15
+    _text_box(slide, 0.5, y, W - 1, 0.45, [(s.headline or s.heading, 18, True, deck.accent)])
+    y += 0.5
+    for t in (b for b in s.blocks if isinstance(b, Table)):
+        slide, y = _table_slides(deck, s, t, y, slide)
+    texts = _texts(s.blocks, accent=deck.accent)
+    if texts:
+        h = min(BOTTOM - y, text_height(texts, W - 1))
+        _text_box(slide, 0.5, y, W - 1, h, texts)
+        y += h
+    frame = slide.notes_slide.notes_text_frame
+    frame.text = frame.text + "\n" + _notes_text(s)
+    return y
+
+
+def _section_slides(deck: _Deck, s: Section):
+    """The section's slides; returns (last slide, y below its content) when a short section could follow."""
     figures = [b for b in s.blocks if isinstance(b, Figure)]
     callouts = [b for b in s.blocks if isinstance(b, Callouts)]
     panels = [b for b in s.blocks if isinstance(b, Panels)]
@@ -309,7 +341,8 @@ def _section_slides(deck: _Deck, s: Section) -> None:
         for t in tables:
             _table_slides(deck, s, t, TOP, None)
         return
-    if len(figures) >= 2 and not callouts and not tables:
+    side_by_side = all(f.chart_type in NATIVE and f.chart_type != "panels" for f in figures[:2])
+    if len(figures) >= 2 and not callouts and not tables and side_by_side:  # two native charts, half width each
         half = (W - 1 - 0.4) / 2
         text_h = min(1.0, text_height(texts, W - 1)) if texts else 0
         for i, f in enumerate(figures[:2]):
@@ -319,6 +352,21 @@ def _section_slides(deck: _Deck, s: Section) -> None:
         for f in figures[2:]:
             _figure_slide(deck, s, f)
         return
+    if figures and tables and not callouts:  # a short table with its chart under it, else one after the other
+        widths, heights, size = _table_layout(tables[0], W - 1)
+        if len(tables) == 1 and sum(heights) <= 0.45 * (BOTTOM - TOP):
+            y = _table(slide, tables[0], tables[0].rows, heights, widths, size, 0.5, TOP, accent,
+                       RGBColor(*deck.report.brand.on_accent))
+            _figure(slide, figures[0], 0.5, y, W - 1, BOTTOM - y, accent, title=True)
+            rest = figures[1:]
+        else:
+            for t in tables:
+                slide, _ = _table_slides(deck, s, t, TOP, slide)
+                slide = None
+            rest = figures
+        for f in rest:
+            _figure_slide(deck, s, f)
+        return None
     if figures:
         f = figures[0]
         wide = f.chart_type == "panels" or (not callouts and not texts)
@@ -345,7 +393,11 @@ def _section_slides(deck: _Deck, s: Section) -> None:
             slide, y = deck.section_slide(s, continued=True), TOP
         alone = not tables and not callouts  # a text-only slide reads at 20 pt with room between items
         paras = [(t, sz * 20 / 16, b, c) for t, sz, b, c in texts] if alone else texts
-        _text_box(slide, 0.5, y, W - 1, BOTTOM - y, paras, space_after=14 if alone else SPACE_AFTER_PT)
+        space = 14 if alone else SPACE_AFTER_PT
+        h = min(BOTTOM - y, text_height(fit_paragraphs(paras, W - 1, BOTTOM - y, space_after=space), W - 1, space))
+        _text_box(slide, 0.5, y, W - 1, BOTTOM - y if alone else h, paras, space_after=space)
+        y = BOTTOM if alone else y + h
+    return (slide, y) if _flow(s) and not callouts else None
 
 
 def _figure_slide(deck: _Deck, s: Section, f: Figure) -> None:
@@ -426,7 +478,11 @@ def write_pptx(report: Report, path: Path) -> Path:
     _cover(deck)
     if report.agenda:
         _agenda(deck)
+    room = None  # (slide, y) with space left after a section of tables and text
     for s in report.sections:
-        _section_slides(deck, s)
+        if room is not None and _flow(s) and room[1] + 0.65 + _flow_height(s, deck.accent) <= BOTTOM:
+            room = (room[0], _append_section(deck, s, *room))  # a short section shares the slide
+        else:
+            room = _section_slides(deck, s)
     deck.prs.save(str(path))
     return path

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from reports.model import Bullets, Callouts, Figure, Panels, Paragraph, Report, Table
+from reports.model import Brand, Bullets, Callouts, Figure, Panels, Paragraph, Report, Table
 from reports.properties import PRODUCER, subject
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -42,8 +42,10 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 
 class _Formats:
-    def __init__(self, wb):
+    def __init__(self, wb, brand: Brand):
         self.wb = wb
+        self.accent = "#" + brand.hex
+        self.on_accent = "#%02X%02X%02X" % brand.on_accent
         self._cache: dict[tuple, object] = {}
 
     def get(self, **props):
@@ -54,7 +56,7 @@ class _Formats:
 
 
 def _write_table(ws, fmts: _Formats, t: Table, first_row: int = 0) -> None:
-    head = fmts.get(bold=True, font_color="#FFFFFF", bg_color="#1F3A5F", text_wrap=True, border=1,
+    head = fmts.get(bold=True, font_color=fmts.on_accent, bg_color=fmts.accent, text_wrap=True, border=1,
                     border_color="#D9DEE5")
     for c, col in enumerate(t.columns):
         ws.write_string(first_row, c, escape(col.header), head)
@@ -101,13 +103,13 @@ def no_minus_zero(value: float, num_format: str | None) -> float:
     return 0.0 if round(shown, places) == 0 else value
 
 
-SUMMARY_WIDTH = 90   # characters in column B of the Summary sheet
+SUMMARY_WIDTH = 92   # characters across columns B and C of the Summary sheet (prose spans both)
 
 
 def _wrapped(ws, r: int, text: str, fmt) -> None:
-    """A wrapped text cell with its row tall enough (row heights are not computed on open everywhere)."""
-    ws.write_string(r, 1, escape(text), fmt)
-    lines = sum(max(1, -(-len(part) // int(SUMMARY_WIDTH * 1.1))) for part in text.split("\n"))
+    """Text across columns B:C, wrapped, with its row tall enough (row heights are not computed on open everywhere)."""
+    ws.merge_range(r, 1, r, 2, escape(text), fmt)
+    lines = sum(max(1, -(-len(part) // int(SUMMARY_WIDTH * 1.05))) for part in text.split("\n"))
     if lines > 1:
         ws.set_row(r, 15 * lines)
 
@@ -116,29 +118,35 @@ def _card(ws, fmts: _Formats, r: int, c) -> None:
     """A card: label, the number (formatted as in the document, or its text), and the detail beside it."""
     ws.write_string(r, 0, escape(c.label), fmts.get(bold=True))
     if c.raw is not None:
-        ws.write_number(r, 1, c.raw, fmts.get(num_format=c.num_format or "General", align="left"))
+        ws.write_number(r, 1, c.raw, fmts.get(num_format=c.num_format or "General", align="right", bold=True))
     else:
-        ws.write_string(r, 1, escape(c.value), fmts.get())
+        ws.write_string(r, 1, escape(c.value), fmts.get(align="right", bold=True))
     if c.detail:
         ws.write_string(r, 2, escape(c.detail), fmts.get(font_color="#666666"))
 
 
 def _summary(ws, fmts: _Formats, report: Report) -> None:
-    ws.set_column(0, 0, 28)
-    ws.set_column(1, 1, SUMMARY_WIDTH)
-    ws.set_column(2, 2, 60)
-    ws.write_string(0, 0, escape(report.title), fmts.get(bold=True, font_size=16, font_color="#1F3A5F"))
-    r = 2
+    accent = "#" + report.brand.hex
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 18)
+    ws.set_column(2, 2, SUMMARY_WIDTH - 18)
+    ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.write_string(0, 0, escape(report.customer or report.title), fmts.get(bold=True, font_size=18, font_color=accent))
+    ws.write_string(1, 0, escape(report.kicker or report.title), fmts.get(bold=True, font_color="#666666"))
+    if report.subtitle:
+        ws.write_string(2, 0, escape(report.subtitle), fmts.get(font_color="#666666"))
+    r = 4
+    wrap = fmts.get(text_wrap=True)
     for k, v in report.meta:
         ws.write_string(r, 0, escape(k), fmts.get(bold=True))
-        ws.write_string(r, 1, escape(v), fmts.get())
+        _wrapped(ws, r, v, wrap)
         r += 1
-    wrap = fmts.get(text_wrap=True)
     for s in report.sections:
         if not any(isinstance(b, (Paragraph, Bullets, Callouts, Panels)) for b in s.blocks):
             continue
         r += 1
-        ws.write_string(r, 0, escape(s.heading), fmts.get(bold=True, font_size=12, font_color="#1F3A5F"))
+        ws.write_string(r, 0, escape(s.heading), fmts.get(bold=True, font_size=12, font_color=accent))
         r += 1
         for b in s.blocks:
             if isinstance(b, Callouts):
@@ -152,7 +160,9 @@ def _summary(ws, fmts: _Formats, report: Report) -> None:
                         _wrapped(ws, r, "• " + item, wrap)
                         r += 1
             elif isinstance(b, Paragraph):
-                _wrapped(ws, r, b.text, wrap)
+                _wrapped(ws, r, b.text, fmts.get(text_wrap=True, bold=b.style == "headline",
+                                                 font_color=accent if b.style == "headline" else "#000000",
+                                                 italic=b.style == "note"))
                 r += 1
             elif isinstance(b, Bullets):
                 for i, item in enumerate(b.items, 1):
@@ -169,7 +179,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
                        "manager": "", "company": report.brand.name, "category": "Customer report"
                        if report.customer_facing else "Internal report", "keywords": report.kind,
                        "comments": f"Made with {PRODUCER}", "created": report.created.replace(tzinfo=None)})
-    fmts = _Formats(wb)
+    fmts = _Formats(wb, report.brand)
     used: set[str] = set()
     _summary(wb.add_worksheet(_sheet_name("Summary", used)), fmts, report)
     for s in report.sections:

@@ -101,8 +101,9 @@ def build_benchmark(data: ReportData) -> Report:
     summary.notes = f"{title}. " + " ".join(p for p in (ctx["strengths"] and "Strengths: " + ", ".join(
         ctx["strengths"]) + ".", ctx["gaps"] and "Gaps: " + ", ".join(ctx["gaps"]) + ".") if p)
     perf = Section("performance", "Your performance vs benchmarks").add(performance_table(cmp))
-    position = Section("position", "Where you stand on each metric").add(
-        percentile_figure(cmp, accent=accent), bullet_figure(data.peers, accent))
+    keys = [b["metric"] for b in data.peers.bullets] or None  # the metrics the story is about (all in the table)
+    position = Section("position", "Where you stand on the key metrics").add(
+        percentile_figure(cmp, keys, accent), bullet_figure(data.peers, accent))
     peers = Section("peers", "You within your peer group").add(distribution_figure(data.peers, cmp, accent))
     trend = Section("trend", "Your position over time").add(trend_figure(data.peers, accent),
                                                             metric_trends_figure(data.peers, accent))
@@ -114,7 +115,7 @@ def build_benchmark(data: ReportData) -> Report:
 def _strengths(data: ReportData, cmp, items: list[dict]) -> Section:
     best = strengths_shown(cmp)
     lead = [metric_line(m) for m in best] or ["No metric is in the top quartile yet: the plan below starts there."]
-    grow = improvement_lines(items) or _stretch_lines(data) or ["Every metric is at or above the median."]
+    grow = improvement_lines(items[:3]) or _stretch_lines(data) or ["Every metric is at or above the median."]
     sec = Section("strengths", "Strengths and opportunities")
     sec.add(Paragraph(data.narrative["strengths"]) if data.narrative.get("strengths") else None,
             Paragraph(data.narrative["opportunities"]) if data.narrative.get("opportunities") else None,

@@ -101,7 +101,7 @@ def wins(data: ReportData, limit: int = 3) -> list[str]:
             out.append(f"Improving over the last 6 months: {', '.join(improving[:3])}")
         ranked = _ranked(cmp)
         if len(out) < limit and ranked and shown(ranked[0]) + 1e-9 < 50:
-            out.append(f"{ranked[0].label} is your strongest area ({_where(ranked[0])})")
+            out.append(f"{ranked[0].label} is your strongest area: {_where(ranked[0])}")
     if roi is not None and len(out) < limit:
         moving = sorted((g for g in roi.goals if g.status in ("on_track", "at_risk") and g.achievement_pct
                          and g.achievement_pct > 0), key=lambda g: -g.achievement_pct)
@@ -131,6 +131,10 @@ def risks(data: ReportData, items: list[dict], limit: int = 3) -> list[str]:
         declining = [m.label for m in cmp.metrics if m.trend == "declining" and m.value is not None]
         if len(out) < limit and declining:
             out.append(f"Declining over the last 6 months: {', '.join(declining[:3])}")
+    if cmp is not None and tier(cmp) == "top" and not items and len(out) < limit:  # the one to watch
+        ranked = _ranked(cmp)
+        if ranked:
+            out.append(f"Watch {ranked[-1].label}: your lowest relative score, {_where(ranked[-1])}")
     if len(out) < limit and data.renewal and (data.renewal - data.today).days <= 120:
         out.append(f"Renewal due {fmt_date(data.renewal.isoformat())}: start the renewal plan now")
     return out[:limit]

@@ -237,8 +237,7 @@ def build_success(data: ReportData) -> Report:
                      kicker="Success Metrics Report",
                      subtitle=" · ".join(x for x in (f"Period: {roi.period.label} ({fmt_date(roi.period.start)} to "
                                                      f"{fmt_date(roi.period.end)})", as_of_text(data)) if x))
-    rep.meta = title_meta(data, data.compare) + [
-        ("Period", f"{roi.period.label} ({fmt_date(roi.period.start)} to {fmt_date(roi.period.end)})")]
+    rep.meta = title_meta(data, data.compare)  # the period is in the subtitle
     overview = Section("overview", "Executive summary")
     if not roi.goals:
         overview.add(Paragraph("; ".join(roi.notes) or "No success goals recorded."))
@@ -260,8 +259,7 @@ def build_success(data: ReportData) -> Report:
         *[Paragraph(n, "note") for n in _notes(roi)])
     rep.sections = [
         overview,
-        Section("goals", "Goals and status").add(goals_table(roi)),
-        Section("progress", "Progress over time").add(progress_figure(roi) or Paragraph(
+        Section("goals", "Goals and progress").add(goals_table(roi), progress_figure(roi) or Paragraph(
             "Not enough measurements yet to chart progress.", "note")),
         Section("value", "Value delivered").add(value_table(roi), roi_paragraph(roi)),
         Section("details", "Goal details").add(_details(roi)),

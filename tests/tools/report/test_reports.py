@@ -26,7 +26,7 @@ NAMES = ["Acme Corp", "Globex Industries", "Initech", "Umbrella Health", "Hooli"
          "Wonka Retail", "Oscorp Finance", "Gringotts Bank"]
 OTHERS = [n for n in NAMES if n != "Acme Corp"] + ["Pied Piper SMB"]
 AS_OF = dt.date(2026, 10, 31)
-BENCHMARK_SECTIONS = ["Executive summary", "Your performance vs benchmarks", "Where you stand on each metric",
+BENCHMARK_SECTIONS = ["Executive summary", "Your performance vs benchmarks", "Where you stand on the key metrics",
                       "You within your peer group", "Your position over time", "Strengths and opportunities",
                       "Action plan", "Methodology"]
 BENCHMARK_CHARTS = ["Your percentile by metric", "You against the middle half of the comparison group",
@@ -198,7 +198,7 @@ def test_success_report_figures_equal_compute_roi(book, fmt):
     out = produce("success", fmt)
     roi = compute_roi(ws, ComputeRoiInput(customer="Acme Corp", as_of=AS_OF))
     text = READERS[fmt](out.path).replace("\n", " ")
-    for heading in ("Executive summary", "Goals and status", "Goal details", "Value delivered", "Progress over time",
+    for heading in ("Executive summary", "Goals and progress", "Goal details", "Value delivered",
                     "Milestones and goals at risk", "Benchmark comparison", "Action plan"):
         assert heading in text, heading
     assert f"${roi.value_delivered.total:,.0f}" in text and f"{roi.roi_multiplier:.1f}x" in text

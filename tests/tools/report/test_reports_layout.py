@@ -193,7 +193,7 @@ def test_success_report_reads_well(book):  # noqa: F811
 def test_xlsx_keeps_units_and_dates_native(book):  # noqa: F811
     _, produce = book
     wb = openpyxl.load_workbook(produce("success", "xlsx").path)
-    goals = wb["Goals and status"]
+    goals = wb["Goals and progress"]
     header = [c.value for c in goals[1]]
     date_col = header.index("Target date")
     row = list(goals.iter_rows(min_row=2, max_row=2))[0]
