@@ -21,6 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Inches, Pt, RGBColor
 from docx.table import _Cell
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from reports.format import clip
 from reports.layout import estimate, fit_widths
@@ -36,6 +37,7 @@ TONE_COLOURS = {"good": RGBColor(0x2E, 0x7D, 0x4F), "warn": RGBColor(0xC7, 0x7C,
 CELL_PAD_PT = 5.4        # Word's default cell margins (0.075 in)
 LANDSCAPE_KINDS = frozenset({"portfolio"})
 DOCX_CHART_SCALE = 0.9   # charts a little narrower than in the PDF: Word lays text looser
+KEEP_LAST_SECTIONS = 2  # the action plan and the method move to a new page together, never a few lines alone
 KEEP_WHOLE_ROWS = 12     # a table up to this many rows is kept on one page (a longer one flows, header repeated)
 
 
@@ -75,9 +77,9 @@ def _styles(doc: Document, st: _Style) -> None:
         style = doc.styles[name]
         style.font.name = FONT
         style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    doc.styles["Normal"].font.size = Pt(10.5)
+    doc.styles["Normal"].font.size = Pt(10)
     doc.styles["Normal"].font.color.rgb = TEXT
-    doc.styles["Normal"].paragraph_format.space_after = Pt(6)
+    doc.styles["Normal"].paragraph_format.space_after = Pt(5)
     for name, size in (("Title", 24), ("Heading 1", 14), ("Heading 2", 12)):
         style = doc.styles[name]
         style.font.name = FONT
@@ -89,7 +91,7 @@ def _styles(doc: Document, st: _Style) -> None:
         style.font.bold = True
         style.paragraph_format.keep_with_next = True
     doc.styles["Title"].paragraph_format.space_after = Pt(4)
-    doc.styles["Heading 1"].paragraph_format.space_before = Pt(14)
+    doc.styles["Heading 1"].paragraph_format.space_before = Pt(12)
     doc.styles["Heading 1"].paragraph_format.space_after = Pt(5)
 
 
@@ -368,6 +370,20 @@ def _section(doc: Document, s: Section, width_in: float, st: _Style) -> None:
         _block(doc, b, width_in, st)
 
 
+def _keep_tail(doc: Document, start: int) -> None:
+    """The last sections (the action plan and the method) kept together: rather than a last page holding
+    a few lines, Word moves them to the next page as one block (when they fit on one)."""
+    body = list(doc.element.body)[start:]
+    paras = []
+    for el in body:
+        if el.tag == qn("w:p"):
+            paras.append(DocxParagraph(el, doc))
+        elif el.tag == qn("w:tbl"):
+            paras += [DocxParagraph(p, doc) for p in el.iter(qn("w:p"))]
+    for p in paras[:-1]:
+        p.paragraph_format.keep_with_next = True
+
+
 def write_docx(report: Report, path: Path) -> Path:
     doc = Document()
     st = _Style(report)
@@ -375,8 +391,13 @@ def write_docx(report: Report, path: Path) -> Path:
     _styles(doc, st)
     set_core(doc.core_properties, report)
     _title_block(doc, report, width_in, st)
-    for s in report.sections:
+    tail = len(report.sections) - KEEP_LAST_SECTIONS
+    for i, s in enumerate(report.sections):
+        if i == tail:
+            start = len(doc.element.body)
         _section(doc, s, width_in, st)
+    if tail > 0:
+        _keep_tail(doc, start)
     _footer(doc, report, width_in)
     doc.save(str(path))
     return path

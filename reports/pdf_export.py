@@ -507,28 +507,28 @@ def _layout(report: Report, scale: float, fonts: dict | None = None, dry: bool =
 def _trials(n: int) -> list[tuple[float, int | None]]:
     """Layouts to try when a page ends under a third full: the last sections started on a fresh page,
     then the charts a little smaller or larger."""
-    breaks = [(1.0, n - k) for k in (2, 3, 1) if n - k > 0]
+    breaks = [(1.0, n - k) for k in (2, 3, 1, 4) if n - k > 0]
     return breaks + [(scale, None) for scale in SCALES[1:]]
 
 
 def render_pdf(report: Report) -> _PDF:
     """The laid-out document (``write_pdf`` saves it; tests inspect ``table_boxes`` and ``fill_ratios``).
 
-    When a page (often the last) would be less than a third full, other layouts are tried (trial
-    layouts embed no chart, so they cost a few hundredths of a second); the fullest wins.
+    Layouts are first tried without embedding the charts (a few hundredths of a second each): when a
+    page (often the last) would be less than a third full, the last sections start on a fresh page or
+    the charts are drawn a little smaller or larger; the fullest layout is then made for real.
     """
-    first = _layout(report, SCALES[0])
-    fills = first.fill_ratios()
-    if len(fills) == 1 or min(fills) >= MIN_FILL:
-        return first
-    best, best_fill = None, min(fills)
-    for scale, brk in _trials(len(report.sections)):
-        fill = min(_layout(report, scale, first.fonts, dry=True, break_before=brk).fill_ratios())
-        if fill > best_fill:
-            best, best_fill = (scale, brk), fill
-        if fill >= MIN_FILL:
-            break
-    return first if best is None else _layout(report, best[0], first.fonts, break_before=best[1])
+    trial = _layout(report, SCALES[0], dry=True)
+    fonts, fills = trial.fonts, trial.fill_ratios()
+    best, best_fill = (SCALES[0], None), min(fills)
+    if len(fills) > 1 and best_fill < MIN_FILL:
+        for scale, brk in _trials(len(report.sections)):
+            fill = min(_layout(report, scale, fonts, dry=True, break_before=brk).fill_ratios())
+            if fill > best_fill:
+                best, best_fill = (scale, brk), fill
+            if fill >= MIN_FILL:
+                break
+    return _layout(report, best[0], fonts, break_before=best[1])
 
 
 def write_pdf(report: Report, path: Path) -> Path:

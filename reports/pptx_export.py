@@ -386,10 +386,11 @@ def _section_slides(deck: _Deck, s: Section):
     y = TOP
     for c in callouts:
         y = _callouts(slide, c, 0.5, y, W - 1, 1.3, accent)
-    for t in tables:
-        slide, y = _table_slides(deck, s, t, y, slide)
+    reserve = text_height([(t, 12, b, c) for t, _, b, c in texts], W - 1) if texts and tables else 0
+    for t in tables:  # the table's type steps down so the text under it stays on the slide
+        slide, y = _table_slides(deck, s, t, y, slide, reserve)
     if texts:
-        if BOTTOM - y < 0.8 or text_height(fit_paragraphs(texts, W - 1, BOTTOM - y), W - 1) > BOTTOM - y:
+        if BOTTOM - y < 0.45 or text_height(fit_paragraphs(texts, W - 1, BOTTOM - y, smallest=11), W - 1) > BOTTOM - y:
             slide, y = deck.section_slide(s, continued=True), TOP
         alone = not tables and not callouts  # a text-only slide reads at 20 pt with room between items
         paras = [(t, sz * 20 / 16, b, c) for t, sz, b, c in texts] if alone else texts
@@ -405,8 +406,9 @@ def _figure_slide(deck: _Deck, s: Section, f: Figure) -> None:
     _figure(slide, f, 0.5, TOP, W - 1, BOTTOM - TOP, deck.accent)
 
 
-def _table_slides(deck: _Deck, s: Section, t: Table, y: float, slide):
-    widths, heights, size = _table_layout(t, W - 1, BOTTOM - y)
+def _table_slides(deck: _Deck, s: Section, t: Table, y: float, slide, reserve: float = 0.0):
+    note = text_height([(t.note, 11, False, GREY)], W - 1) if t.note else 0
+    widths, heights, size = _table_layout(t, W - 1, BOTTOM - y - reserve - note)
     head, body = heights[0], heights[1:]
     rows = list(zip(t.rows, body))
     on_accent = RGBColor(*deck.report.brand.on_accent)

@@ -118,7 +118,8 @@ def cmd_brand(args, ws) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"Accent colour: {look.accent}\nLogo: {'set' if look.logo else 'none'}\nVendor name: {look.name or 'none'}\n"
-          f"Page size: {branding.paper(ws)}\nHidden on every report: {', '.join(sorted(branding.default_hidden(ws))) or 'nothing'}")
+          f"Page size: {branding.paper(ws)}\n"
+          f"Hidden on every report: {', '.join(sorted(branding.default_hidden(ws))) or 'nothing'}")
     return 0
 
 

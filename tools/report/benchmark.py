@@ -9,7 +9,7 @@ strengths and opportunities, the action plan and the method.
 from __future__ import annotations
 
 from reports.format import fmt_versus, ordinal, ordinal_parts, position_value
-from reports.model import Bullets, Callout, Callouts, Panel, Panels, Paragraph, Report, Section
+from reports.model import Callout, Callouts, Panel, Panels, Paragraph, Report, Section
 from tools.report.shared import (
     ReportData,
     as_of_text,
@@ -107,7 +107,7 @@ def build_benchmark(data: ReportData) -> Report:
     peers = Section("peers", "You within your peer group").add(distribution_figure(data.peers, cmp, accent))
     trend = Section("trend", "Your position over time").add(trend_figure(data.peers, accent),
                                                             metric_trends_figure(data.peers, accent))
-    rep.sections = [summary, perf, position, peers, trend, _strengths(data, cmp, items),
+    rep.sections = [summary, perf, _strengths(data, cmp, items), position, peers, trend,
                     _action_plan(data, items), methodology(cmp, data.recommend)]
     return rep
 

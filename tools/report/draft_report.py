@@ -273,7 +273,8 @@ def draft_report(ws: Workspace, inp: DraftReportInput, logo: str | None = None) 
     name = _slug(cust["name"]) if cust else "portfolio"
     stem = ws.reports_dir / f"{name}_{inp.kind}_{stamp}_{secrets.token_hex(3)}"
     path = export.write(report, inp.format, stem)
-    bench = data.compare.benchmark.name if data.compare is not None and data.compare.benchmark else (inp.benchmark or "")
+    bench = (data.compare.benchmark.name if data.compare is not None and data.compare.benchmark
+             else inp.benchmark or "")
     with ws.write() as db:
         rid = db["reports"].insert({"customer_id": cust["id"] if cust else None, "kind": inp.kind,
                                     "format": inp.format, "path": str(path), "created_at": now_iso(),

@@ -59,7 +59,8 @@ def _names(lst, metric: str, best_first: bool, n: int = NAMES_PER_METRIC) -> str
 
 def _top(p, summary: bool) -> Table:
     if summary:
-        rows = [[text(t.label), num(t.count, "#,##0"), text(_names(t, t.metric, True))] for t in p.top_performers if t.count]
+        rows = [[text(t.label), num(t.count, "#,##0"), text(_names(t, t.metric, True))]
+                for t in p.top_performers if t.count]
         return Table("top_performers", cols("lrl", "Metric", "Accounts >= P90", "Top accounts (value)",
                                             widths=[1.6, 1.1, 5.5]), rows,
                      note="Per metric, the best accounts first; the workbook lists every account.")

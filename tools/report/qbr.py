@@ -71,7 +71,8 @@ def _scorecard(data: ReportData, items: list[dict]) -> Section:
     cmp = data.compare
     keys = key_metrics(cmp, shown, [it["metric"] for it in items], 8)
     p = cmp.overall_percentile
-    head = (f"Room to grow: {quartile_words(p)} of {cmp.cohort.size} peer accounts overall" if p is not None and p < 25 else
+    low = p is not None and p < 25
+    head = (f"Room to grow: {quartile_words(p)} of {cmp.cohort.size} peer accounts overall" if low else
             f"Overall: {position_value(p)} percentile among {cmp.cohort.size} peer accounts")
     sec = Section("scorecard", "Where you stand", headline=head).add(
         Callouts(_qbr_callouts(cmp, data.roi)), percentile_figure(cmp, keys, data.brand.accent),
@@ -128,7 +129,8 @@ def _one_recommendation(items: list[dict]) -> str:
     now, target = fmt_versus(k, it["current"], it["target"])
     goal = f" to the {it.get('reference', 'peer')} median of {target}" if it["target"] is not None else ""
     when = f" within {it['timeline']}" if it.get("timeline") else ""
-    return f"First priority: lift {it['label']} from {now}{goal}{when}. Action: {it['action'][0].lower()}{it['action'][1:]}."
+    action = it["action"][0].lower() + it["action"][1:]
+    return f"First priority: lift {it['label']} from {now}{goal}{when}. Action: {action}."
 
 
 def _qbr_callouts(cmp, roi) -> list[Callout]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reports.format import fmt_date, fmt_money, ordinal, position_value
+from reports.format import fmt_date, fmt_money, position_value
 from reports.model import Bullets, Callout, Callouts, Cell, Panel, Panels, Paragraph, Report, Section, Table
 from tools.report.cells import (
     cols,

@@ -26,8 +26,8 @@ NAMES = ["Acme Corp", "Globex Industries", "Initech", "Umbrella Health", "Hooli"
          "Wonka Retail", "Oscorp Finance", "Gringotts Bank"]
 OTHERS = [n for n in NAMES if n != "Acme Corp"] + ["Pied Piper SMB"]
 AS_OF = dt.date(2026, 10, 31)
-BENCHMARK_SECTIONS = ["Executive summary", "Your performance vs benchmarks", "Where you stand on the key metrics",
-                      "You within your peer group", "Your position over time", "Strengths and opportunities",
+BENCHMARK_SECTIONS = ["Executive summary", "Your performance vs benchmarks", "Strengths and opportunities",
+                      "Where you stand on the key metrics", "You within your peer group", "Your position over time",
                       "Action plan", "Methodology"]
 BENCHMARK_CHARTS = ["Your percentile by metric", "You against the middle half of the comparison group",
                     "Where you sit among 14 peer accounts", "Your position over the last 12 months",

@@ -173,6 +173,21 @@ def test_no_page_or_slide_under_a_third_full(book, kind):  # noqa: F811
     assert all(_slide_fill(s) >= 1 / 3 for s in slides), [round(_slide_fill(s), 2) for s in slides]
 
 
+@pytest.mark.parametrize("customer", ["Acme Corp", "TechCorp", "OldCorp"])
+def test_demo_reports_fill_their_pages_and_slides(demo_ws, tmp_path, customer):
+    """The demo's three stories (middle, top, lagging account; five goals each): no thin page or slide."""
+    from reports.pptx_export import write_pptx
+
+    for kind in CUSTOMER_KINDS:
+        _, data = _gather(demo_ws, DraftReportInput(customer=customer, kind=kind, format="pdf"))
+        rep = BUILDERS[kind](data)
+        fills = render_pdf(rep).fill_ratios()
+        assert min(fills) >= 1 / 3, (kind, fills)
+        slides = list(Presentation(write_pptx(rep, tmp_path / f"{kind}.pptx")).slides)[1:]
+        thin = [(n, round(_slide_fill(s), 2)) for n, s in enumerate(slides, 2) if _slide_fill(s) < 1 / 3]
+        assert not thin, (kind, thin)
+
+
 # ---- workbooks: numbers as numbers ------------------------------------------------------------------
 
 def test_workbook_numbers_are_numbers_with_formats(book):  # noqa: F811
