@@ -20,6 +20,7 @@ from pptx.util import Emu
 from pypdf import PdfReader
 
 from agent.cli import main
+from analytics.catalog import BY_KEY
 from reports.model import Callouts, Figure, Report
 from reports.pdf_export import render_pdf
 from reports.pptx_export import BOTTOM, TOP, text_height
@@ -335,3 +336,23 @@ def test_building_a_report_draws_no_chart(book):  # noqa: F811
     assert len(figures) == 5
     for f in figures:  # the inputs are readable and nothing is drawn until a writer needs the PNG
         assert isinstance(f, Figure) and f.chart_name and callable(f.draw)
+
+
+def test_portfolio_lists_follow_their_values_and_cards_are_numbers(demo_ws):
+    md = draft_report(demo_ws, DraftReportInput(kind="portfolio", format="md")).markdown
+    lowest = md.split("| Metric | Accounts < P25 | Benchmark P25 | Lowest accounts (value) |")[1].split("\n\n")[0]
+    for line in lowest.splitlines()[2:]:
+        metric, shown = line.split("|")[1].strip(), line.split("|")[4]
+        values = [float(re.sub(r"[^0-9.\-+]", "", v.split("(")[-1].split(" ")[0].rstrip(")")))
+                  for v in re.findall(r"\(([^()]+)\)", shown)]
+        higher = next(m for m in BY_KEY.values() if m.label == metric).higher_is_better
+        assert values == sorted(values, reverse=not higher), (metric, values)  # worst first
+    out = draft_report(demo_ws, DraftReportInput(kind="portfolio", format="xlsx"))
+    wb = openpyxl.load_workbook(out.path)
+    accounts = next(r for r in wb["Summary"].iter_rows() if r[0].value == "Accounts")
+    assert isinstance(accounts[1].value, int) and accounts[1].value == 320
+    assert not any("  " in n for n in wb.sheetnames)
+    for row in wb["Goals at risk"].iter_rows(min_row=2):
+        for c in row:
+            if isinstance(c.value, float) and c.number_format.endswith("%"):
+                assert c.value >= 0 or round(c.value * 100, 1) != 0  # never "-0.0%"
