@@ -23,8 +23,7 @@ from docx.shared import Emu, Inches, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from reports.format import clip
-from reports.layout import estimate, fit_widths
+from reports.layout import fit_widths, measure
 from reports.model import Bullets, Callouts, Figure, Panels, Paragraph, Report, Section, Table
 from reports.page import PAGE_SIZES
 from reports.properties import set_core
@@ -158,7 +157,7 @@ def _table(doc: Document, t: Table, width_in: float, st: _Style) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     size_pt = 9 if len(t.columns) <= 6 else 8 if len(t.columns) <= 8 else 7.5
     size = Pt(size_pt)
-    widths = fit_widths(t, width_in * 72, lambda text, bold: estimate(text, size_pt, bold) * 1.08, CELL_PAD_PT)
+    widths = fit_widths(t, width_in * 72, lambda text, bold: measure(text, size_pt, bold), CELL_PAD_PT)
     _borders(table, RULES, int(sum(widths) * 20))
     widths = [Emu(int(w * 12700)) for w in widths]
     right, left = WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.LEFT

@@ -13,9 +13,16 @@ apply.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
+from importlib.util import find_spec
+from pathlib import Path
 
 from reports.model import Table
+
+# matplotlib's DejaVu Sans: wider than Calibri, so a column wide enough for it is wide enough in Word and
+# PowerPoint, and LibreOffice (which draws Calibri text in DejaVu when Calibri is missing) breaks no word either
+FONT_DIR = Path(find_spec("matplotlib").origin).parent / "mpl-data" / "fonts" / "ttf"
 
 AVG_CHAR_EM = 0.55   # mean advance width of a Calibri/DejaVu character, in ems (estimates only)
 WHOLE_CHARS = 16     # a figure up to this long stays on one line ("20 escalations / month" may wrap)
@@ -24,6 +31,18 @@ WHOLE_CHARS = 16     # a figure up to this long stays on one line ("20 escalatio
 def estimate(text: str, size_pt: float, bold: bool = False) -> float:
     """Approximate width of ``text`` in points (for exporters without font metrics)."""
     return len(text) * size_pt * AVG_CHAR_EM * (1.07 if bold else 1.0)
+
+
+@functools.lru_cache(maxsize=2)
+def _font(bold: bool):
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(FONT_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size=100)
+
+
+def measure(text: str, size_pt: float, bold: bool = False) -> float:
+    """Width of ``text`` in points set in DejaVu Sans (an upper bound for Calibri)."""
+    return _font(bold).getlength(text) * size_pt / 100
 
 
 def _longest_word(measure: Callable[[str, bool], float], text: str, bold: bool) -> float:

@@ -22,8 +22,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from reports.format import clip
-from reports.layout import estimate, fit_widths
+from reports.layout import estimate, fit_widths, measure
 from reports.model import Bullets, Callouts, Figure, Panels, Paragraph, Report, Section, Table
 from reports.pptx_charts import NATIVE, native_chart
 from reports.properties import set_core
@@ -227,7 +226,7 @@ def _table_layout(t: Table, w: float, room: float = BOTTOM - TOP) -> tuple[list[
 
 
 def _table_at(t: Table, w: float, size: float) -> tuple[list[float], list[float], float]:
-    widths = fit_widths(t, w * 72, lambda text, bold: estimate(text, size, bold), CELL_MARGIN_X * 72)
+    widths = fit_widths(t, w * 72, lambda text, bold: measure(text, size, bold), CELL_MARGIN_X * 72)
     widths = [x / 72 for x in widths]
 
     def height(texts: list[str], bold: bool) -> float:
