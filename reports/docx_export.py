@@ -155,7 +155,7 @@ def _table(doc: Document, t: Table, width_in: float, st: _Style) -> None:
         p.add_run(t.title).bold = True
     table = doc.add_table(rows=1, cols=len(t.columns))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    size_pt = 9 if len(t.columns) <= 6 else 8 if len(t.columns) <= 8 else 7.5
+    size_pt = 9 if len(t.columns) <= 6 else 8 if len(t.columns) <= 8 else 7
     size = Pt(size_pt)
     widths = fit_widths(t, width_in * 72, lambda text, bold: measure(text, size_pt, bold), CELL_PAD_PT)
     _borders(table, RULES, int(sum(widths) * 20))
@@ -171,14 +171,14 @@ def _table(doc: Document, t: Table, width_in: float, st: _Style) -> None:
             cell.width = w
         return out
 
+    n = len(t.rows)
+    whole = n <= KEEP_WHOLE_ROWS  # LibreOffice reads a kept row as "keep the table with what follows": long ones flow
     head = cells(table.rows[0])
     for col, cell in zip(t.columns, head):
         _shade(cell, st.hex)
         _cell_text(cell, col.header, right if col.align == "r" else left, size, bold=True, colour=st.on_accent)
-    _keep(head, True)
+    _keep(head, whole)
     _row_props(table.rows[0], header=True)
-    n = len(t.rows)
-    whole = n <= KEEP_WHOLE_ROWS
     for r, row in enumerate(t.rows):
         added = table.add_row()
         _row_props(added, header=False)
@@ -189,7 +189,7 @@ def _table(doc: Document, t: Table, width_in: float, st: _Style) -> None:
                        colour=TONE_COLOURS[c.tone] if c.tone else None)
             if r % 2 == 0:
                 _shade(cell, "F2F4F7")
-        _keep(row_cells, r < n - 1 and (whole or r < 2 or r >= n - 3))
+        _keep(row_cells, whole and r < n - 1)
     if t.note:
         _note(doc, t.note)
     else:
@@ -369,6 +369,12 @@ def _section(doc: Document, s: Section, width_in: float, st: _Style) -> None:
         _block(doc, b, width_in, st)
 
 
+def _short(s: Section) -> bool:
+    """Tables and text that fit well within a page (no chart, no long table)."""
+    return all(isinstance(b, (Paragraph, Bullets)) or isinstance(b, Table) and len(b.rows) <= KEEP_WHOLE_ROWS
+               for b in s.blocks)
+
+
 def _keep_tail(doc: Document, start: int) -> None:
     """The last sections (the action plan and the method) kept together: rather than a last page holding
     a few lines, Word moves them to the next page as one block (when they fit on one)."""
@@ -391,6 +397,8 @@ def write_docx(report: Report, path: Path) -> Path:
     set_core(doc.core_properties, report)
     _title_block(doc, report, width_in, st)
     tail = len(report.sections) - KEEP_LAST_SECTIONS
+    if not all(_short(s) for s in report.sections[tail:]):
+        tail = -1  # a chain longer than a page would move and then break anyway
     for i, s in enumerate(report.sections):
         if i == tail:
             start = len(doc.element.body)
