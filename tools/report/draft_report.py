@@ -160,9 +160,11 @@ def _check_narrative(narrative: dict[str, str], sources: list) -> tuple[dict[str
 
 
 def _members(ws: Workspace, cust: dict, inp: DraftReportInput):
-    """The report's peer group (as compare_customer built it; already checked and shown)."""
+    """(the account's customers-frame row, the report's peer group as compare_customer built it; already
+    checked and shown)."""
     customers = customers_frame(ws)
-    return cohort_members(ws, customers, customers.loc[cust["id"]], inp.cohort_type, inp.criteria, guard=False)
+    account = customers.loc[cust["id"]]
+    return account, cohort_members(ws, customers, account, inp.cohort_type, inp.criteria, guard=False)
 
 
 def _cohort_values(ws: Workspace, members) -> dict[str, list[float]]:
@@ -171,10 +173,10 @@ def _cohort_values(ws: Workspace, members) -> dict[str, list[float]]:
     return {k: latest[k].dropna().tolist() for k in latest.columns}
 
 
-def _peer_view(ws: Workspace, cust: dict, inp: DraftReportInput, data: ReportData, members):
+def _peer_view(ws: Workspace, cust: dict, inp: DraftReportInput, data: ReportData, account, members):
     cmp = data.compare
     gaps = [it["metric"] for it in improvements(data, limit=5)]
-    ref = benchmark_for_account(ws, inp.benchmark, cust["segment"])
+    ref = benchmark_for_account(ws, inp.benchmark, account)
     return peer_view(ws, cmp, members, cust["id"], ref, key_metrics(cmp, shown, gaps, BULLET_METRICS),
                      key_metrics(cmp, shown, gaps, TREND_METRICS))
 
@@ -223,8 +225,8 @@ def _gather(ws: Workspace, inp: DraftReportInput):
         data.roi = _optional(_roi, ws, inp, name)
     data.quarter = _quarter(data)
     if data.compare is not None and inp.kind != "success":
-        members = _members(ws, cust, inp)
-        data.peers = _peer_view(ws, cust, inp, data, members)
+        account, members = _members(ws, cust, inp)
+        data.peers = _peer_view(ws, cust, inp, data, account, members)
         if inp.kind == "account":
             data.cohort_values = _cohort_values(ws, members)
     return cust, data

@@ -128,7 +128,7 @@ async def test_report_generation_and_download(api):
     assert response.status_code == 201, response.text
     link = response.json()
     assert (link["kind"], link["format"], link["customer"]) == ("success", "docx", "Acme Corp")
-    assert link["sections"] == ["Overview", "Goals and status", "Value delivered"]
+    assert link["sections"] == ["Executive summary", "Goals and progress", "Value delivered"]
     assert "path" not in link and link["download_url"] == f"/api/reports/{link['report_id']}/download"
     file = await api.get(link["download_url"])
     assert file.status_code == 200
