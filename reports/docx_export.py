@@ -24,7 +24,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from reports.layout import fit_widths, measure
-from reports.model import Bullets, Callouts, Figure, Panels, Paragraph, Report, Section, Table
+from reports.model import Bullets, Callouts, Figure, Panels, Paragraph, Report, Section, Table, cleaned
 from reports.page import PAGE_SIZES
 from reports.properties import set_core
 
@@ -390,6 +390,7 @@ def _keep_tail(doc: Document, start: int) -> None:
 
 
 def write_docx(report: Report, path: Path) -> Path:
+    report = cleaned(report)  # text from data: no control characters reach the file
     doc = Document()
     st = _Style(report)
     width_in = _page(doc, report)

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from reports.format import clean_text
+
 KINDS = ("benchmark", "account", "success", "qbr", "portfolio")
 FORMATS = ("md", "docx", "pdf", "pptx", "xlsx")
 CUSTOMER_FACING = frozenset({"benchmark", "qbr", "success"})
@@ -114,7 +116,7 @@ class ChartCall:
         from reports import charts, charts_position
 
         draw = getattr(charts_position, self.name, None) or getattr(charts, self.name)
-        return draw(*self.args)
+        return draw(*no_tabs(cleaned(self.args)))  # labels and titles are data text too
 
 
 def chart(name: str, *args) -> ChartCall:
@@ -293,3 +295,23 @@ class Report:
                 s.blocks = blocks
                 kept.append(s)
         self.sections = kept
+
+
+def cleaned(value: Any) -> Any:
+    """``value`` with every string in it (through dataclasses, lists, tuples and dicts) passed through
+    :func:`reports.format.clean_text`: what every writer renders, whatever text reached the model.
+
+    >>> r = cleaned(Report("benchmark", "Acme\\x07", None, True, "1 Jan", "Jo\\x00", meta=[("By", "Jo\\x1b")]))
+    >>> r.title, r.prepared_by, r.meta
+    ('Acme', 'Jo', [('By', 'Jo')])
+    """
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(cleaned(v) for v in value)
+    if isinstance(value, dict):
+        return {cleaned(k): cleaned(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: cleaned(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
+    return value

@@ -22,7 +22,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from reports.layout import fit_widths
-from reports.model import Bullets, Callouts, Figure, Panels, Paragraph, Report, Table
+from reports.model import Bullets, Callouts, Figure, Panels, Paragraph, Report, Table, cleaned, no_tabs
 from reports.properties import PRODUCER, subject
 
 # matplotlib's copy of DejaVu Sans, found without importing matplotlib (a table-only PDF never needs it)
@@ -518,6 +518,7 @@ def render_pdf(report: Report) -> _PDF:
     page (often the last) would be less than a third full, the last sections start on a fresh page or
     the charts are drawn a little smaller or larger; the fullest layout is then made for real.
     """
+    report = no_tabs(cleaned(report))  # text from data: no control characters reach the file
     trial = _layout(report, SCALES[0], dry=True)
     fonts, fills = trial.fonts, trial.fill_ratios()
     best, best_fill = (SCALES[0], None), min(fills)

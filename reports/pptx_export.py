@@ -23,7 +23,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from reports.layout import estimate, fit_widths, measure
-from reports.model import Bullets, Callouts, Figure, Panels, Paragraph, Report, Section, Table
+from reports.model import Bullets, Callouts, Figure, Panels, Paragraph, Report, Section, Table, cleaned
 from reports.pptx_charts import NATIVE, native_chart
 from reports.properties import set_core
 

@@ -6,9 +6,11 @@ python-docx" and 2013 dates into the customer's file.
 
 from __future__ import annotations
 
+from reports.format import clip
 from reports.model import Report
 
 PRODUCER = "peerbench"
+PROPERTY_CHARS = 255   # the longest core property (title, author) Office accepts
 
 
 def subject(report: Report) -> str:
@@ -17,14 +19,14 @@ def subject(report: Report) -> str:
 
 def set_core(props, report: Report) -> None:
     """python-docx / python-pptx ``core_properties``."""
-    props.title = report.title
-    props.subject = subject(report)
-    props.author = report.prepared_by
-    props.last_modified_by = report.prepared_by or PRODUCER
+    props.title = clip(report.title, PROPERTY_CHARS)
+    props.subject = clip(subject(report), PROPERTY_CHARS)
+    props.author = clip(report.prepared_by, PROPERTY_CHARS)
+    props.last_modified_by = clip(report.prepared_by, PROPERTY_CHARS) or PRODUCER
     props.created = props.modified = report.created.replace(tzinfo=None)
     props.revision = 1
     props.comments = ""
-    props.keywords = ", ".join(x for x in (report.customer or "", report.kind, "benchmark") if x)
+    props.keywords = clip(", ".join(x for x in (report.customer or "", report.kind, "benchmark") if x), PROPERTY_CHARS)
     props.category = "Customer report" if report.customer_facing else "Internal report"
     props.content_status = "Final"
     props.identifier = ""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from reports.model import Brand, Bullets, Callouts, Figure, Panels, Paragraph, Report, Table
+from reports.model import Brand, Bullets, Callouts, Figure, Panels, Paragraph, Report, Table, cleaned
 from reports.properties import PRODUCER, subject
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")

@@ -9,8 +9,8 @@ import json
 import sys
 from pathlib import Path
 
-from agent.cli.output import print_json
-from reports.format import markdown_table
+from agent.cli.output import check_out, copy_out, print_json
+from reports.format import markdown_table, md_text
 from tools.base import ToolError
 from tools.compare.cohorts import criteria_from_where
 from tools.report import branding
@@ -70,13 +70,14 @@ def cmd_report(args, ws) -> int:
         return 2
     criteria = criteria_from_where(args.where) if args.where else None
     hide = [x.strip() for h in args.hide for x in h.split(",") if x.strip()]
+    if args.out:  # a refused --out is said before the report is made
+        check_out(args.out, protected=_workspace_files(ws), force=args.force)
     out = draft_report(ws, DraftReportInput(
         customer=args.customer if args.kind != "portfolio" else None, kind=args.kind,
         format=args.format or DEFAULT_FORMAT[args.kind], csm_name=args.csm, benchmark=args.benchmark,
         cohort_type=args.cohort or ("custom" if criteria else "segment"), criteria=criteria, period=args.period,
         as_of=args.as_of, hide=hide, accent=args.accent, page_size=args.page_size), logo=args.logo)
-    if args.out:
-        copy_out(out, Path(args.out))
+    copies = copy_out(Path(out.path), args.out, protected=_workspace_files(ws), force=args.force) if args.out else []
     if args.json:
         print_json(out)
         return 0
@@ -90,12 +91,10 @@ def cmd_report(args, ws) -> int:
     return 0
 
 
-def copy_out(out, dest: Path) -> None:
-    """Copy the report (and, for Markdown, the chart images it links to, beside it) to ``dest``."""
-    target = dest / out.file_name if dest.is_dir() else dest
-    shutil.copyfile(out.path, target)
-    for extra in out.attachments:  # relative links: the images go next to the copy under the same names
-        shutil.copyfile(extra, target.parent / Path(extra).name)
+def _workspace_files(ws) -> list[Path]:
+    """What --out must never overwrite: the workspace database and its journal files."""
+    db = Path(ws.path)
+    return [db] + [db.with_name(db.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
 
 
 def cmd_brand(args, ws) -> int:
