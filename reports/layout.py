@@ -37,7 +37,9 @@ def estimate(text: str, size_pt: float, bold: bool = False) -> float:
 def _font(bold: bool):
     from PIL import ImageFont
 
-    return ImageFont.truetype(str(FONT_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size=100)
+    # the basic layout engine: widths only, no shaping library to trip over unusual text from data
+    return ImageFont.truetype(str(FONT_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size=100,
+                              layout_engine=ImageFont.Layout.BASIC)
 
 
 def measure(text: str, size_pt: float, bold: bool = False) -> float:

@@ -135,7 +135,7 @@ async def test_report_generation_and_download(api):
     assert file.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
     assert link["file_name"] in file.headers["content-disposition"]
     headings = [p.text for p in docx.Document(io.BytesIO(file.content)).paragraphs if p.style.name.startswith("Heading")]
-    assert "Goals and status" in headings and "Milestones" not in headings
+    assert "Goals and progress" in headings and "Milestones and goals at risk" not in headings
 
 
 async def test_every_report_kind(api):
