@@ -69,7 +69,7 @@ def _cards(cmp, items: list[dict], above: int, rated: int) -> list[Callout]:
         it = items[0]
         target = fmt_versus(it["metric"], it["current"], it["target"])[1] if it["target"] is not None else None
         out.append(Callout("Focus for the next 90 days", it["label"],
-                           f"target {target} ({it['reference']} median)" if target else "see the action plan",
+                           f"target {target}, the {it['reference']} median" if target else "see the action plan",
                            key="focus"))
     return out
 
