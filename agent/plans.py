@@ -16,6 +16,7 @@ from agent.session import Settings, ToolCall
 from agent.understand.reading import Reading
 from analytics.catalog import BY_KEY
 from tools.base import FollowUp
+from tools.report.branding import hidden_in
 
 MAX_SIDE_BY_SIDE = 4
 
@@ -158,6 +159,8 @@ def report(r: Reading, customer: str | None, kind: str, settings: Settings) -> P
     inp: dict[str, Any] = {"customer": None if kind == "portfolio" else customer, "kind": kind, "format": fmt}
     if r.period and kind in ("success", "qbr"):
         inp["period"] = r.period
+    if hidden_in(r.text):  # "without the ROI card"
+        inp["hide"] = hidden_in(r.text)
     return _plan("report", "draft_report", inp, inp["customer"], kind)
 
 

@@ -11,6 +11,15 @@ from pathlib import Path
 from reports.model import FORMATS, Report
 
 
+def image_path(stem: Path, key: str) -> Path:
+    return stem.with_name(f"{stem.name}_{key}.png")
+
+
+def attachments(report: Report, fmt: str, stem: Path) -> list[Path]:
+    """Files the written report links to (the Markdown export's charts), to copy along with it."""
+    return [image_path(stem, f.key) for f in report.figures()] if fmt == "md" else []
+
+
 def write(report: Report, fmt: str, stem: Path) -> Path:
     """Write ``report`` to ``stem.<fmt>`` (Markdown also writes its charts as ``stem_<key>.png``)."""
     if fmt not in FORMATS:
@@ -21,7 +30,7 @@ def write(report: Report, fmt: str, stem: Path) -> Path:
 
         images = {}
         for f in report.figures():
-            png = stem.with_name(f"{stem.name}_{f.key}.png")
+            png = image_path(stem, f.key)
             png.write_bytes(f.png)
             images[f.key] = png.name
         path.write_text(to_markdown(report, images), encoding="utf-8")

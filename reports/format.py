@@ -52,6 +52,49 @@ STATUS_LABELS = {
     "below_median": "▽ Below median",
     "lagging": "▼ Lagging",
 }
+# Customer-facing files name the lowest band by where it is, not by a verdict.
+CUSTOMER_STATUS_LABELS = {**STATUS_LABELS, "lagging": "▼ Lowest quartile"}
+
+
+def quartile_words(p: float | None) -> str:
+    """Where a percentile sits, in words a customer reads without a ranking ('top quartile').
+
+    >>> [quartile_words(p) for p in (95, 80, 60, 30, 1, None)]
+    ['top 10%', 'top quartile', 'above the median', 'below the median', 'lowest quartile', 'n/a']
+    """
+    if p is None or p != p:
+        return "n/a"
+    p += TOLERANCE
+    return ("top 10%" if p >= 90 else "top quartile" if p >= 75 else "above the median" if p >= 50
+            else "below the median" if p >= 25 else "lowest quartile")
+
+
+def position_value(p: float | None, label: str | None = None) -> str:
+    """A headline position: the ordinal from the 25th up ('48th', '>90th'), quartile words below it.
+
+    A card reading "1st" shames the reader and says less than "Lowest quartile"; the exact figure
+    stays in the tables.
+
+    >>> position_value(48.2), position_value(3.0), position_value(95, ">90th"), position_value(None)
+    ('48th', 'Lowest quartile', '>90th', 'n/a')
+    """
+    if p is None or p != p:
+        return "n/a"
+    if p + TOLERANCE < 25:
+        return "Lowest quartile"
+    return label or ordinal(p)
+
+
+def ordinal_parts(p: float, bound: str | None = None) -> tuple[int, str]:
+    """(whole percentile, Excel number format) showing it as its ordinal: the cell stays a number.
+
+    >>> ordinal_parts(49.6), ordinal_parts(1.2), ordinal_parts(10, "below"), ordinal_parts(90, "above")
+    ((49, '0"th"'), (1, '0"st"'), (10, '"<"0"th"'), (90, '">"0"th"'))
+    """
+    text = ordinal(p)
+    n = int(text[:-2])
+    prefix = {"below": '"<"', "above": '">"'}.get(bound or "", "")
+    return n, f'{prefix}0"{text[-2:]}"'
 
 
 _UNIT_FORMATS = {"percent": "{:.1f}%", "ratio": "{:.2f}", "days": "{:.0f} days", "minutes": "{:.0f} min",
@@ -75,7 +118,12 @@ def fmt_value(metric: str, value: float | None, extra: int = 0) -> str:
         pattern = "{:.1f}" if value != int(value) or extra else "{:.0f}"
     if extra:
         pattern = re.sub(r"\.(\d)f", lambda m: f".{int(m.group(1)) + extra}f", pattern)
-    return pattern.format(value)
+    return _no_minus_zero(pattern.format(value))
+
+
+def _no_minus_zero(text: str) -> str:
+    """'-0.0%' -> '0.0%': a value that rounds to zero has no sign."""
+    return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
 
 
 def fmt_versus(metric: str, value: float | None, *references: float | None, most: int = 3) -> tuple[str, ...]:
@@ -102,7 +150,7 @@ def fmt_versus(metric: str, value: float | None, *references: float | None, most
     return shown
 
 
-def status_versus(status: str | None, value: float | None, median: float | None) -> str:
+def status_versus(status: str | None, value: float | None, median: float | None, customer: bool = False) -> str:
     """The status label of a row showing ``value`` next to ``median``: when the two are exactly equal
     (ties around the median), "at the median" rather than a "below"/"above" the figures do not show.
 
@@ -111,7 +159,7 @@ def status_versus(status: str | None, value: float | None, median: float | None)
     """
     if value is not None and median is not None and value == median and status in ("below_median", "above_median"):
         return "● At the median"
-    return status_label(status)
+    return status_label(status, customer)
 
 
 def fmt_pct(p: float | None) -> str:
@@ -133,7 +181,7 @@ def fmt_gap(metric: str, gap: float | None) -> str:
 
 def fmt_share(x: float | None) -> str:
     """A share or achievement in percent with one decimal: '104.2%'."""
-    return "n/a" if x is None or x != x else f"{x:.1f}%"
+    return "n/a" if x is None or x != x else _no_minus_zero(f"{x:.1f}%")
 
 
 def fmt_date(d: object) -> str:
@@ -206,15 +254,15 @@ def fmt_goal(value: float | None, unit: str | None) -> str:
     if base == "dollars":
         return fmt_money(value) + per
     if base == "percent":
-        return f"{value:.1f}%"
+        return _no_minus_zero(f"{value:.1f}%")
     if base in GOAL_UNITS:  # as precise as recorded: '20.1 days', '15 days', '11.5 h'
         return fmt_number(value) + GOAL_UNITS[base][0] + per
     shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
     return shown if base in ("score", "ratio", None) and not unit or base in ("score", "ratio") else f"{shown} {unit}"
 
 
-def status_label(status: str | None) -> str:
-    return STATUS_LABELS.get(status or "", "n/a")
+def status_label(status: str | None, customer: bool = False) -> str:
+    return (CUSTOMER_STATUS_LABELS if customer else STATUS_LABELS).get(status or "", "n/a")
 
 
 def category_sentence(positions: dict[str, tuple[float, str]], against: str = "benchmark") -> str:

@@ -8,7 +8,7 @@ link, an image or formatting.
 from __future__ import annotations
 
 from reports.format import markdown_table, md_text
-from reports.model import Bullets, Callouts, Figure, Paragraph, Report, Table
+from reports.model import Bullets, Callouts, Figure, Panels, Paragraph, Report, Table
 
 
 def table_md(t: Table) -> str:
@@ -19,7 +19,11 @@ def table_md(t: Table) -> str:
 
 def _block(b, images: dict[str, str] | None) -> str:
     if isinstance(b, Paragraph):
-        return f"*{md_text(b.text)}*" if b.style == "note" else md_text(b.text)
+        text = md_text(b.text)
+        return f"*{text}*" if b.style == "note" else f"**{text}**" if b.style == "headline" else text
+    if isinstance(b, Panels):
+        return "\n\n".join(f"**{md_text(p.title, True)}**\n\n" + "\n".join("- " + md_text(item, inline=True)
+                                                                          for item in p.items) for p in b.items)
     if isinstance(b, Bullets):
         return "\n".join((f"{i}. " if b.numbered else "- ") + md_text(item, inline=True)
                          for i, item in enumerate(b.items, 1))
@@ -37,10 +41,12 @@ def _block(b, images: dict[str, str] | None) -> str:
 
 def to_markdown(report: Report, images: dict[str, str] | None = None) -> str:
     """The whole report; ``images`` maps figure keys to PNG paths relative to the file."""
-    out = [f"# {md_text(report.title, True)}",
+    out = [f"# {md_text(report.title, True)}", f"*{md_text(report.subtitle, True)}*" if report.subtitle else "",
            "  \n".join(f"**{md_text(k, True)}:** {md_text(v, True)}" for k, v in report.meta)]
     for s in report.sections:
         out.append(f"## {md_text(s.heading, True)}")
+        if s.headline and not any(isinstance(b, Paragraph) and b.style == "headline" for b in s.blocks):
+            out.append(f"**{md_text(s.headline, True)}**")
         out.extend(_block(b, images) for b in s.blocks)
     out.append(f"---\n*{md_text(report.footer, True)}*")
     return "\n\n".join(x for x in out if x) + "\n"

@@ -3,7 +3,10 @@
 Safety (OWASP CSV/formula injection): formulas and URLs are never inferred from strings
 (``strings_to_formulas=False``, ``strings_to_urls=False``), and text that starts with
 ``= + - @``, tab, CR or LF is prefixed with an apostrophe so it stays inert when the
-sheet is re-saved or exported to CSV. Numbers are written as numbers with a number format.
+sheet is re-saved or exported to CSV. Numbers are written as numbers with a number format:
+percentages as real percentages (0.461 shown as 46.1%), percentiles as whole numbers shown as
+ordinals (49 as "49th"), the Summary's cards as numbers beside their text. A value that would
+show as "-0.0%" is written as 0.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from reports.model import Bullets, Callouts, Figure, Paragraph, Report, Table, cleaned
+from reports.model import Brand, Bullets, Callouts, Figure, Panels, Paragraph, Report, Table, cleaned
+from reports.properties import PRODUCER, subject
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
 TONES = {"good": "#2E7D4F", "warn": "#C77C02", "bad": "#B03A2E"}
@@ -28,7 +32,7 @@ def escape(text: str) -> str:
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\']", " ", title).strip()[:31] or "Sheet"
+    base = " ".join(re.sub(r"[\[\]:*?/\\']", " ", title).split())[:31].strip() or "Sheet"
     name, i = base, 2
     while name.lower() in used:
         name = f"{base[:28]} {i}"
@@ -38,8 +42,10 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 
 class _Formats:
-    def __init__(self, wb):
+    def __init__(self, wb, brand: Brand):
         self.wb = wb
+        self.accent = "#" + brand.hex
+        self.on_accent = "#%02X%02X%02X" % brand.on_accent
         self._cache: dict[tuple, object] = {}
 
     def get(self, **props):
@@ -50,7 +56,7 @@ class _Formats:
 
 
 def _write_table(ws, fmts: _Formats, t: Table, first_row: int = 0) -> None:
-    head = fmts.get(bold=True, font_color="#FFFFFF", bg_color="#1F3A5F", text_wrap=True, border=1,
+    head = fmts.get(bold=True, font_color=fmts.on_accent, bg_color=fmts.accent, text_wrap=True, border=1,
                     border_color="#D9DEE5")
     for c, col in enumerate(t.columns):
         ws.write_string(first_row, c, escape(col.header), head)
@@ -63,7 +69,7 @@ def _write_table(ws, fmts: _Formats, t: Table, first_row: int = 0) -> None:
                 colour["bold"] = True
             if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
                 fmt = fmts.get(num_format=cell.num_format or "General", align="right", **colour)
-                ws.write_number(r, c, cell.value, fmt)
+                ws.write_number(r, c, no_minus_zero(cell.value, cell.num_format), fmt)
             elif isinstance(cell.value, dt.date):
                 fmt = fmts.get(num_format=cell.num_format or "yyyy-mm-dd", align="right", **colour)
                 ws.write_datetime(r, c, dt.datetime.combine(cell.value, dt.time()), fmt)
@@ -83,41 +89,80 @@ def _write_table(ws, fmts: _Formats, t: Table, first_row: int = 0) -> None:
         ws.write_string(first_row + len(t.rows) + 2, 0, escape(t.note), fmts.get(italic=True, font_color="#666666"))
 
 
-SUMMARY_WIDTH = 90   # characters in column B of the Summary sheet
+def no_minus_zero(value: float, num_format: str | None) -> float:
+    """0 for a negative value the format would show as zero with a minus sign ('-0.0%').
+
+    >>> no_minus_zero(-0.0002, "0.0%"), no_minus_zero(-0.02, "0.0%"), no_minus_zero(-0.4, "0")
+    (0.0, -0.02, 0.0)
+    """
+    if value >= 0 or not num_format:
+        return value
+    plain = re.sub(r'"[^"]*"', "", num_format.split(";")[0])
+    places = len(plain.split(".", 1)[1].rstrip("%")) if "." in plain else 0
+    shown = value * (100 if plain.endswith("%") else 1)
+    return 0.0 if round(shown, places) == 0 else value
+
+
+SUMMARY_WIDTH = 92   # characters across columns B and C of the Summary sheet (prose spans both)
 
 
 def _wrapped(ws, r: int, text: str, fmt) -> None:
-    """A wrapped text cell with its row tall enough (row heights are not computed on open everywhere)."""
-    ws.write_string(r, 1, escape(text), fmt)
-    lines = sum(max(1, -(-len(part) // int(SUMMARY_WIDTH * 1.1))) for part in text.split("\n"))
+    """Text across columns B:C, wrapped, with its row tall enough (row heights are not computed on open everywhere)."""
+    ws.merge_range(r, 1, r, 2, escape(text), fmt)
+    lines = sum(max(1, -(-len(part) // int(SUMMARY_WIDTH * 1.05))) for part in text.split("\n"))
     if lines > 1:
         ws.set_row(r, 15 * lines)
 
 
+def _card(ws, fmts: _Formats, r: int, c) -> None:
+    """A card: label, the number (formatted as in the document, or its text), and the detail beside it."""
+    ws.write_string(r, 0, escape(c.label), fmts.get(bold=True))
+    if c.raw is not None:
+        ws.write_number(r, 1, c.raw, fmts.get(num_format=c.num_format or "General", align="right", bold=True))
+    else:
+        ws.write_string(r, 1, escape(c.value), fmts.get(align="right", bold=True))
+    if c.detail:
+        ws.write_string(r, 2, escape(c.detail), fmts.get(font_color="#666666"))
+
+
 def _summary(ws, fmts: _Formats, report: Report) -> None:
-    ws.set_column(0, 0, 28)
-    ws.set_column(1, 1, SUMMARY_WIDTH)
-    ws.write_string(0, 0, escape(report.title), fmts.get(bold=True, font_size=16, font_color="#1F3A5F"))
-    r = 2
+    accent = "#" + report.brand.hex
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 18)
+    ws.set_column(2, 2, SUMMARY_WIDTH - 18)
+    ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.write_string(0, 0, escape(report.customer or report.title), fmts.get(bold=True, font_size=18, font_color=accent))
+    ws.write_string(1, 0, escape(report.kicker or report.title), fmts.get(bold=True, font_color="#666666"))
+    if report.subtitle:
+        ws.write_string(2, 0, escape(report.subtitle), fmts.get(font_color="#666666"))
+    r = 4
+    wrap = fmts.get(text_wrap=True)
     for k, v in report.meta:
         ws.write_string(r, 0, escape(k), fmts.get(bold=True))
-        ws.write_string(r, 1, escape(v), fmts.get())
+        _wrapped(ws, r, v, wrap)
         r += 1
-    wrap = fmts.get(text_wrap=True)
     for s in report.sections:
-        if not any(isinstance(b, (Paragraph, Bullets, Callouts)) for b in s.blocks):
+        if not any(isinstance(b, (Paragraph, Bullets, Callouts, Panels)) for b in s.blocks):
             continue
         r += 1
-        ws.write_string(r, 0, escape(s.heading), fmts.get(bold=True, font_size=12, font_color="#1F3A5F"))
+        ws.write_string(r, 0, escape(s.heading), fmts.get(bold=True, font_size=12, font_color=accent))
         r += 1
         for b in s.blocks:
             if isinstance(b, Callouts):
                 for c in b.items:
-                    ws.write_string(r, 0, escape(c.label), fmts.get(bold=True))
-                    ws.write_string(r, 1, escape(c.value + (f" ({c.detail})" if c.detail else "")), fmts.get())
+                    _card(ws, fmts, r, c)
                     r += 1
+            elif isinstance(b, Panels):
+                for panel in b.items:
+                    ws.write_string(r, 0, escape(panel.title), fmts.get(bold=True))
+                    for item in panel.items:
+                        _wrapped(ws, r, "• " + item, wrap)
+                        r += 1
             elif isinstance(b, Paragraph):
-                _wrapped(ws, r, b.text, wrap)
+                _wrapped(ws, r, b.text, fmts.get(text_wrap=True, bold=b.style == "headline",
+                                                 font_color=accent if b.style == "headline" else "#000000",
+                                                 italic=b.style == "note"))
                 r += 1
             elif isinstance(b, Bullets):
                 for i, item in enumerate(b.items, 1):
@@ -130,8 +175,11 @@ def write_xlsx(report: Report, path: Path) -> Path:
     report = cleaned(report)  # text from data: no control characters reach the file
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False, "nan_inf_to_errors": True})
-    wb.set_properties({"title": report.title, "author": report.prepared_by})
-    fmts = _Formats(wb)
+    wb.set_properties({"title": report.title, "subject": subject(report), "author": report.prepared_by,
+                       "manager": "", "company": report.brand.name, "category": "Customer report"
+                       if report.customer_facing else "Internal report", "keywords": report.kind,
+                       "comments": f"Made with {PRODUCER}", "created": report.created.replace(tzinfo=None)})
+    fmts = _Formats(wb, report.brand)
     used: set[str] = set()
     _summary(wb.add_worksheet(_sheet_name("Summary", used)), fmts, report)
     for s in report.sections:

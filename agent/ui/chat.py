@@ -27,7 +27,8 @@ from agent.ui import auth, branding, history, jobs
 from agent.ui.actions import ActionExpired, Remembered, SpecPayload, to_buttons
 from agent.ui.events import ChainlitEvents
 from agent.ui.render import compose_text, elements_for, explain
-from agent.ui.settings import Prefs, agent_settings, initial_prefs, panel, panel_state, parse, parse_settings
+from agent.ui.settings import (Prefs, agent_settings, initial_prefs, panel, panel_state, parse, parse_settings,
+                               save_report_look)
 from agent.ui.uploads import UploadRejected, stage_files
 from reports.format import md_text
 from tools.base import ToolError
@@ -166,6 +167,7 @@ async def update_settings(values: dict) -> None:
     chat.prefs, refused = parse_settings(values or {}, chat.ws, chat.prefs)
     for sentence in refused:
         await cl.Message(content=sentence).send()
+    save_report_look(chat.ws, chat.prefs, values or {})
 
 
 def _parent_id() -> str | None:

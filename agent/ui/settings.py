@@ -1,4 +1,4 @@
-"""The chat settings panel: benchmark set, default peer group, anonymity, CSM name.
+"""The chat settings panel: benchmark set, default peer group, anonymity, CSM name, report look.
 
 The values come back from the browser, so they are validated (:class:`Prefs`)
 before they reach the agent's :class:`~agent.session.Settings`; an unknown
@@ -14,7 +14,9 @@ import chainlit as cl
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from agent.session import Settings
+from tools.base import ToolError
 from tools.inputs import check_text, control_character, visible
+from tools.report.branding import accent_colour
 from tools.store.workspace import Workspace
 
 ACTIVE = "(active set)"  # the stored preference for "whatever set is active"; shown with the set's name
@@ -29,6 +31,21 @@ class Prefs(BaseModel):
     cohort_type: str = "segment"
     anonymise: bool = True
     csm_name: str = Field("", max_length=80)
+    report_accent: str = Field("", max_length=7)     # the workspace's brand_accent setting ("" = default navy)
+    report_hide: str = Field("", max_length=200)     # its report_hide setting: names, comma-separated
+
+    @field_validator("report_accent")
+    @classmethod
+    def _hex(cls, v: str) -> str:
+        try:
+            return accent_colour(v) if v.strip() else ""
+        except ToolError as exc:
+            raise ValueError(str(exc)) from None
+
+    @field_validator("report_hide")
+    @classmethod
+    def _names(cls, v: str) -> str:
+        return ",".join(x.strip().lower() for x in v.split(",") if x.strip())
 
     @field_validator("cohort_type")
     @classmethod
@@ -88,7 +105,9 @@ def parse_settings(values: dict, ws: Workspace, current: Prefs | None = None) ->
     raw = {"benchmark_set": values.get("benchmark_set", base["benchmark_set"]),
            "cohort_type": values.get("cohort_type", base["cohort_type"]),
            "anonymise": values.get("anonymise", base["anonymise"]),
-           "csm_name": values.get("csm_name", base["csm_name"])}
+           "csm_name": values.get("csm_name", base["csm_name"]),
+           "report_accent": values.get("report_accent", base["report_accent"]) or "",
+           "report_hide": values.get("report_hide", base["report_hide"]) or ""}
     if raw["benchmark_set"] in (ACTIVE, None) or str(raw["benchmark_set"]).startswith("Active set: "):
         raw["benchmark_set"] = ""
     if raw["benchmark_set"] and raw["benchmark_set"] not in benchmark_sets(ws):
@@ -99,6 +118,8 @@ def parse_settings(values: dict, ws: Workspace, current: Prefs | None = None) ->
         bad = {str(e["loc"][0]) for e in exc.errors()}
         refused = [f"Your name was not changed: {visible(e['msg']).removeprefix('Value error, ')}."
                    for e in exc.errors() if e["loc"][0] == "csm_name"]
+        refused += [f"The report accent colour was not changed: {visible(e['msg']).removeprefix('Value error, ')}"
+                    for e in exc.errors() if e["loc"][0] == "report_accent"]
         return Prefs.model_validate({k: (base[k] if k in bad else v) for k, v in raw.items()}), refused
 
 
@@ -119,11 +140,29 @@ def panel(ws: Workspace, prefs: Prefs) -> cl.ChatSettings:
                                            "always anonymised."),
         cl.input_widget.TextInput(id="csm_name", label="Your name (for reports)", initial=prefs.csm_name,
                                   placeholder="e.g. Jordan Lee"),
+        cl.input_widget.TextInput(id="report_accent", label="Report accent colour",
+                                  initial=prefs.report_accent or ws.get_setting("brand_accent") or "",
+                                  placeholder="#1F4E79", description="Brand colour of every report (default navy). "
+                                                                     "The logo is set with `peerbench brand --logo`."),
+        cl.input_widget.TextInput(id="report_hide", label="Hide on reports",
+                                  initial=prefs.report_hide or ws.get_setting("report_hide") or "",
+                                  placeholder="roi, methodology",
+                                  description="Cards or sections left out of every report; for one report say "
+                                              "\"without the ROI card\"."),
         cl.input_widget.TextInput(id="mode", label="Mode", initial=mode_label(), disabled=True,
                                   description="Offline: built-in rules and templates answer. With "
                                               "ANTHROPIC_API_KEY set on the server, Claude plans and writes; "
                                               "every figure is still computed and checked."),
     ])
+
+
+def save_report_look(ws: Workspace, prefs: Prefs, values: dict) -> None:
+    """The panel's report fields (those the browser sent) become the workspace's settings: every report
+    made from it uses them."""
+    if "report_accent" in values:
+        ws.set_setting("brand_accent", prefs.report_accent)
+    if "report_hide" in values:
+        ws.set_setting("report_hide", prefs.report_hide)
 
 
 def agent_settings(prefs: Prefs) -> Settings:

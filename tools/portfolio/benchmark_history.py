@@ -100,7 +100,7 @@ def benchmark_history(ws: Workspace, inp: BenchmarkHistoryInput) -> BenchmarkHis
     periods, cube = history_cube(ws, members)
     ref = benchmark_for_account(ws, inp.benchmark, customers.loc[row["id"]])
     me = int(np.flatnonzero(members == row["id"])[0])
-    monthly = [_month_point(periods[t], cube[:, :, t], me, ref, metric)
+    monthly = [month_point(periods[t], cube[:, :, t], me, ref, metric)
                for t in range(max(0, len(periods) - inp.periods), len(periods))]
     snaps = [SnapshotPoint(**r) for r in ws.query(
         "SELECT run_id, taken_at, period, benchmark_set, cohort, overall_percentile, composite, benchmark_composite "
@@ -116,8 +116,12 @@ def benchmark_history(ws: Workspace, inp: BenchmarkHistoryInput) -> BenchmarkHis
                                   metric=metric, monthly=monthly, snapshots=snaps, change=change, notes=notes)
 
 
-def _month_point(period: str, values: np.ndarray, me: int, ref: BenchmarkRef | None,
-                 metric: str | None = None) -> HistoryPoint:
+def month_point(period: str, values: np.ndarray, me: int, ref: BenchmarkRef | None,
+                metric: str | None = None) -> HistoryPoint:
+    """The account's position in one month: ``values`` is accounts x KEYS as of that month, ``me`` its row.
+
+    Shared with the reports, which chart it over the report's own peer group.
+    """
     present = ~np.isnan(values).all(axis=1)
     point = HistoryPoint(period=period, cohort_size=int(present.sum()), metrics=int((~np.isnan(values[me])).sum()))
     if metric is not None:

@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from analytics.catalog import CATEGORIES
 from reports.format import fmt_value, fmt_versus, ordinal
-from reports.model import (
-    Bullets,
-    Callout,
-    Callouts,
-    Cell,
-    Figure,
-    Paragraph,
-    Report,
-    Section,
-    Series,
-    Table,
-    chart,
-)
+from reports.model import Bullets, Callout, Callouts, Cell, Figure, Paragraph, Report, Section, Table, chart
 from tools.report.cells import cols, mcell, pcell, status_cell, text, unit_label
-from tools.report.shared import ReportData, improvements, new_report, slot, title_meta
+from tools.report.shared import ReportData, as_of_text, improvements, new_report, slot, title_meta
+from tools.report.visuals import metric_trends_figure, trend_figure
 
 HISTOGRAM_METRICS = ("health_score", "nps", "adoption_score", "net_revenue_retention")
 BOX_METRICS = ("health_score", "nps", "adoption_score", "engagement_score", "dau_mau", "time_to_value_days",
@@ -138,33 +127,34 @@ def _recommendations(data: ReportData) -> Table | Paragraph:
                  rows, note="Worst gap first. " + source)
 
 
-def _trend(data: ReportData) -> Figure | Paragraph:
-    if len(data.history) < 2:
-        return Paragraph("Not enough comparison snapshots yet to chart the percentile over time (run the "
-                         "portfolio comparison each month to build the history).", "note")
-    periods = [p for p, _ in data.history]
-    values = [v for _, v in data.history]
-    return Figure("percentile_trend", "Overall percentile over time",
-                  chart("trend_line", periods, values, "overall percentile (0-100)"), chart_type="line",
-                  categories=periods, series=[Series("Overall percentile", values)],
-                  caption="The account's overall percentile in its peer group at each stored comparison.")
+def _trend(data: ReportData) -> list:
+    fig = trend_figure(data.peers, data.brand.accent)
+    if fig is None:
+        return [Paragraph("Fewer than two months of metric history: no trend to chart yet.", "note")]
+    fig.caption = ("Overall percentile among this peer group, recomputed for each month from that month's latest "
+                   "values; the dashed line is the account's average percentile against the industry benchmark.")
+    return [fig, metric_trends_figure(data.peers, data.brand.accent)]
 
 
 def build_account(data: ReportData) -> Report:
     cmp = data.compare
     rep = new_report(data, f"Account Benchmarking: {cmp.customer}", cmp.customer,
-                     ["compare_customer"] + (["recommend_improvements"] if data.recommend else []))
+                     ["compare_customer"] + (["recommend_improvements"] if data.recommend else []),
+                     kicker="Account Benchmarking (internal)",
+                     subtitle=" · ".join(x for x in (f"vs {cmp.cohort.description}", as_of_text(data)) if x))
     rep.meta = title_meta(data, cmp) + [("Segment / industry", f"{cmp.segment or 'n/a'} / {cmp.industry or 'n/a'}")]
     strengths = [_peer_line(cmp.metric(k)) for k in cmp.strengths]
     gaps = [_peer_line(cmp.metric(k)) for k in cmp.gaps]
     rep.sections = [
         Section("summary", "Summary by dimension").add(
             Callouts([Callout("Overall percentile", ordinal(cmp.overall_percentile)
-                              if cmp.overall_percentile is not None else "n/a", f"of {cmp.cohort.size} peers"),
+                              if cmp.overall_percentile is not None else "n/a", f"of {cmp.cohort.size} peers",
+                              key="overall"),
                       Callout("Composite score", f"{cmp.composite:.1f}" if cmp.composite is not None else "n/a",
-                              "mean metric percentile, 0-100"),
+                              "mean metric percentile, 0-100", key="composite"),
                       Callout("Industry average", ordinal(cmp.benchmark_composite)
-                              if cmp.benchmark_composite is not None else "n/a", "mean industry percentile")]),
+                              if cmp.benchmark_composite is not None else "n/a", "mean industry percentile",
+                              key="benchmark_average")]),
             Paragraph(slot(data, "executive_summary", "account_summary", c=cmp,
                            strengths=[cmp.metric(k).label for k in cmp.strengths[:3]],
                            gaps=[cmp.metric(k).label for k in cmp.gaps[:3]]), "lead"),
@@ -177,6 +167,6 @@ def build_account(data: ReportData) -> Report:
         Section("profile", "Top performer profile").add(_profile(cmp)),
         Section("industry", "Industry benchmark").add(_industry(cmp)),
         Section("recommendations", "Prioritised recommendations").add(_recommendations(data)),
-        Section("trend", "Percentile over time").add(_trend(data)),
+        Section("trend", "Percentile over time").add(*_trend(data)),
     ]
     return rep

@@ -21,6 +21,7 @@ from reports.format import (
     fmt_value,
     goal_unit_parts,
     ordinal,
+    ordinal_parts,
     status_label,
 )
 from reports.model import Cell, Column
@@ -58,7 +59,7 @@ MORE_ACTIONS = {
     "user_activation": ACTIONS.get("user_activation", DEFAULT_ACTION),
 }
 
-XL_FORMATS = {"percent": '0.0"%"', "ratio": "0.00", "score": "0", "days": '0" days"', "minutes": '0" min"',
+XL_FORMATS = {"percent": "0.0%", "ratio": "0.00", "score": "0", "days": '0" days"', "minutes": '0" min"',
               "hours": '0" h"', "count": "General", "tickets": "0.00"}  # counts: 9 and 9.7, as in documents
 
 
@@ -83,15 +84,40 @@ def xl_format(metric: str) -> str:
     return XL_FORMATS.get(BY_KEY[metric].unit if metric in BY_KEY else "", "0.0")
 
 
+def _decimals(text: str) -> int:
+    digits = text.split(".", 1)[1] if "." in text else ""
+    return len(digits) - len(digits.lstrip("0123456789"))
+
+
 def mcell(metric: str, value: float | None, shown: str | None = None) -> Cell:
-    """A metric value: its text (``shown`` when a comparison needed more decimals) and the raw number."""
-    return Cell(shown or fmt_value(metric, value), value if value is not None else "n/a", xl_format(metric))
+    """A metric value: its text (``shown`` when a comparison needed more decimals) and the raw number.
+
+    Spreadsheets get percent metrics as real percentages (46.1 -> 0.461 shown as 46.1%), with the
+    decimals the documents show.
+    """
+    text_ = shown or fmt_value(metric, value)
+    if value is None:
+        return Cell(text_, "n/a")
+    if metric in BY_KEY and BY_KEY[metric].unit == "percent":
+        places = _decimals(text_)
+        return Cell(text_, value / 100, "0" + ("." + "0" * places if places else "") + "%")
+    return Cell(text_, value, xl_format(metric))
 
 
 def pcell(p: float | None, label: str | None = None) -> Cell:
+    """A percentile: '49th' in documents; in spreadsheets the number 49 formatted as 49th ('<10th' for a bound)."""
     if p is None:
         return Cell("n/a")
-    return Cell(label or ordinal(p), p, "0.0")
+    bound = "below" if (label or "").startswith("<") else "above" if (label or "").startswith(">") else None
+    n, fmt = ordinal_parts(p, bound)
+    return Cell(label or ordinal(p), n, fmt)
+
+
+def pct_cell(x: float | None, text_: str | None = None, decimals: int = 0) -> Cell:
+    """A share in percent (achievement, time elapsed): '104%' in documents, 1.04 as 104% in spreadsheets."""
+    if x is None:
+        return Cell("n/a")
+    return Cell(text_ or f"{x:.{decimals}f}%", x / 100, "0" + ("." + "0" * decimals if decimals else "") + "%")
 
 
 def money(x: float | None, exact: bool = False) -> Cell:
@@ -147,6 +173,8 @@ def goal_cell(value: float | None, unit: str | None) -> Cell:
     if value is None:
         return Cell("n/a")
     base, per = goal_unit_parts(unit)
+    if base == "percent" and not per:
+        return Cell(fmt_goal(value, unit), value / 100, "0.0%")
     if base == "dollars" or base == "percent" or base in GOAL_UNITS:
         fmt = '"$"#,##0' if base == "dollars" else '0.0"%"' if base == "percent" else GOAL_UNITS[base][1]
         if per:  # '$ / month' -> "$"#,##0" / month": the spreadsheet shows the unit the document shows

@@ -36,11 +36,23 @@ from tools.playbooks.recommend_improvements import (
     recommend_improvements,
 )
 from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
+from tools.benchmarks.lookup import benchmark_for_account
+from tools.report import branding
 from tools.report.account import build_account
 from tools.report.benchmark import build_benchmark
+from tools.report.gather import (
+    BULLET_METRICS,
+    TREND_METRICS,
+    data_as_of,
+    key_metrics,
+    next_renewal,
+    peer_view,
+    quarter_label,
+)
 from tools.report.portfolio import build_portfolio
 from tools.report.qbr import build_qbr
-from tools.report.shared import ReportData
+from tools.report.shared import ReportData, improvements
+from tools.report.story import shown
 from tools.report.success import build_success
 from tools.store.frames import customers_frame, latest_metrics
 from tools.store.resolve import resolve_customer
@@ -50,7 +62,6 @@ from tools.success.portfolio_success import PortfolioSuccessInput, portfolio_suc
 
 Kind = Literal["benchmark", "account", "success", "qbr", "portfolio"]
 Format = Literal["md", "docx", "pdf", "pptx", "xlsx"]
-HISTOGRAM_METRICS = ("health_score", "nps", "adoption_score", "net_revenue_retention")
 BUILDERS = {"benchmark": build_benchmark, "account": build_account, "success": build_success, "qbr": build_qbr,
             "portfolio": build_portfolio}
 
@@ -83,7 +94,17 @@ class DraftReportInput(ToolInput):
                                "contract to date when omitted")
     as_of: dt.date | None = Field(None, description="evaluation date for goals, default today")
     include_sections: list[str] | None = Field(None, description="only these sections, by key (e.g. summary, "
-                                               "performance, next_steps); every section when omitted")
+                                               "performance, action_plan); every section when omitted")
+    hide: list[str] = Field(default_factory=list, description=(
+        "cards, charts or sections to leave out, e.g. ['roi'] for 'without the ROI card'. Cards: overall, "
+        "strongest, above_median, focus, roi, adoption, engagement, goals, value, attention. Charts: "
+        "percentile_chart, bullet_chart, peer_chart, trend, metric_trends, goal_progress. Sections: summary, "
+        "performance, position, peers, strengths, action_plan, methodology, goals, progress, details, "
+        "milestones, benchmark, success, scorecard"))
+    accent: str | None = Field(None, description="brand accent colour as hex ('#1F4E79'); default the "
+                               "brand_accent setting")
+    page_size: Literal["A4", "Letter"] | None = Field(None, description="documents' page size; default the "
+                                                      "page_size setting (A4)")
 
 
 class DraftReportOutput(ToolOutput):
@@ -104,6 +125,9 @@ class DraftReportOutput(ToolOutput):
     seconds: float
     markdown: str = Field(description="the whole report as Markdown (peerbench report --show)")
     preview: str = Field("", description="the report's first sections, for the chat")
+    attachments: list[str] = Field(default_factory=list, description="files the report links to (the Markdown "
+                                   "export's chart images), beside it in the report folder")
+    hidden: list[str] = Field(default_factory=list, description="cards, charts and sections left out")
     _figures: list = PrivateAttr(default_factory=list)  # the report's Figures (drawn on demand), this process only
 
     def to_markdown(self) -> str:
@@ -140,19 +164,26 @@ def _check_narrative(narrative: dict[str, str], sources: list) -> tuple[dict[str
     return kept, rejected
 
 
-def _cohort_values(ws: Workspace, cust: dict, inp: DraftReportInput) -> dict[str, list[float]]:
-    """Latest values of the peer group (account included) for the internal distribution charts."""
+def _members(ws: Workspace, cust: dict, inp: DraftReportInput):
+    """(the account's customers-frame row, the report's peer group as compare_customer built it; already
+    checked and shown)."""
     customers = customers_frame(ws)
-    members = cohort_members(ws, customers, customers.loc[cust["id"]], inp.cohort_type, inp.criteria, guard=False)
+    account = customers.loc[cust["id"]]
+    return account, cohort_members(ws, customers, account, inp.cohort_type, inp.criteria, guard=False)
+
+
+def _cohort_values(ws: Workspace, members) -> dict[str, list[float]]:
+    """Latest values of the peer group (account included) for the internal distribution charts."""
     latest = latest_metrics(ws).reindex(members)
     return {k: latest[k].dropna().tolist() for k in latest.columns}
 
 
-def _history(ws: Workspace, customer_id: int) -> list[tuple[str, float]]:
-    """The account's overall percentile per period from stored comparison snapshots (latest run per period)."""
-    rows = ws.query("SELECT period, overall_percentile FROM snapshots WHERE customer_id = ? AND "
-                    "overall_percentile IS NOT NULL ORDER BY period, taken_at, id", (customer_id,))
-    return list({r["period"]: float(r["overall_percentile"]) for r in rows if r["period"]}.items())
+def _peer_view(ws: Workspace, cust: dict, inp: DraftReportInput, data: ReportData, account, members):
+    cmp = data.compare
+    gaps = [it["metric"] for it in improvements(data, limit=5)]
+    ref = benchmark_for_account(ws, inp.benchmark, account)
+    return peer_view(ws, cmp, members, cust["id"], ref, key_metrics(cmp, shown, gaps, BULLET_METRICS),
+                     key_metrics(cmp, shown, gaps, TREND_METRICS))
 
 
 def _optional(fn, *args):
@@ -175,12 +206,17 @@ def _gather(ws: Workspace, inp: DraftReportInput):
     cust = resolve_customer(ws, inp.customer) if inp.customer else None
     if cust is None and inp.kind != "portfolio":
         raise ToolError(f"A {inp.kind} report needs a customer name.")
-    data = ReportData(kind=inp.kind, date=f"{dt.date.today():%d %B %Y}".lstrip("0"),
-                      prepared_by=_prepared_by(ws, inp, cust), max_rows=None if inp.format == "xlsx" else 30)
+    today = dt.date.today()
+    data = ReportData(kind=inp.kind, date=f"{today:%d %B %Y}".lstrip("0"), today=today,
+                      prepared_by=_prepared_by(ws, inp, cust), max_rows=None if inp.format == "xlsx" else 30,
+                      brand=branding.brand(ws, accent=inp.accent), page_size=branding.paper(ws, inp.page_size),
+                      as_of=inp.as_of or ws.today())
     if inp.kind == "portfolio":
         data.portfolio, data.success = _portfolio(ws, inp)
         return cust, data
     name = clean_text(cust["name"])  # as typed: the other tools' inputs refuse invisible characters (older data)
+    data.data_as_of = data_as_of(ws, cust["id"])
+    data.renewal = next_renewal(cust.get("contract_start"), today)
     compare = lambda: compare_customer(ws, CompareCustomerInput(  # noqa: E731
         customer=name, cohort_type=inp.cohort_type, criteria=inp.criteria, benchmark=inp.benchmark,
         anonymise=True))
@@ -192,10 +228,23 @@ def _gather(ws: Workspace, inp: DraftReportInput):
         data.compare = _optional(compare)
     if inp.kind == "qbr":
         data.roi = _optional(_roi, ws, inp, name)
-    if inp.kind == "account":
-        data.cohort_values = _cohort_values(ws, cust, inp)
-        data.history = _history(ws, cust["id"])
+    data.quarter = _quarter(data)
+    if data.compare is not None and inp.kind != "success":
+        account, members = _members(ws, cust, inp)
+        data.peers = _peer_view(ws, cust, inp, data, account, members)
+        if inp.kind == "account":
+            data.cohort_values = _cohort_values(ws, members)
     return cust, data
+
+
+def _quarter(data: ReportData) -> str:
+    """The quarter a QBR reviews: the goal period when it is a quarter ('2026-Q3' -> 'Q3 2026'), else the
+    quarter of the goals' as-of date."""
+    label = data.roi.period.label if data.roi is not None else ""
+    m = re.fullmatch(r"(\d{4})-Q([1-4])", label)
+    if m:
+        return f"Q{m.group(2)} {m.group(1)}"
+    return quarter_label(dt.date.fromisoformat(data.roi.as_of[:10]) if data.roi is not None else data.as_of)
 
 
 def _portfolio(ws: Workspace, inp: DraftReportInput):
@@ -204,7 +253,7 @@ def _portfolio(ws: Workspace, inp: DraftReportInput):
     return portfolio, success
 
 
-def draft_report(ws: Workspace, inp: DraftReportInput) -> DraftReportOutput:
+def draft_report(ws: Workspace, inp: DraftReportInput, logo: str | None = None) -> DraftReportOutput:
     """Write a report file (and its Markdown for chat) from tool results.
 
     Use when the user asks for a report, an export, a document, slides or a workbook:
@@ -212,31 +261,39 @@ def draft_report(ws: Workspace, inp: DraftReportInput) -> DraftReportOutput:
     portfolio workbook". Kinds: benchmark (customer-facing benchmark report), account
     (internal account benchmarking), success (goals, value and ROI; customer-shareable),
     qbr (customer QBR deck, pptx), portfolio (book of business, xlsx). Customer-facing kinds
-    never name another customer. Every figure comes from compare_customer, compute_roi,
-    recommend_improvements or compare_portfolio; optional ``narrative`` slots are used only
-    when their figures match those results. Returns the saved file and the Markdown.
+    never name another customer and show peers only as distributions. ``hide`` leaves out
+    cards, charts or sections ("without the ROI card" -> hide ['roi']). Every figure comes
+    from compare_customer, compute_roi, recommend_improvements or compare_portfolio; optional
+    ``narrative`` slots are used only when their figures match those results. Returns the
+    saved file and the Markdown.
     """
     t0 = time.perf_counter()
     cust, data = _gather(ws, inp)
+    if logo:
+        data.brand.logo = branding.logo_bytes(logo)
     slots = inp.narrative.model_dump(exclude_none=True) if inp.narrative else {}
     data.narrative, rejected = _check_narrative(slots, [data.compare, data.roi, data.recommend,
                                                                       data.portfolio, data.success])
     report = _only_sections(BUILDERS[inp.kind](data), inp.include_sections)
+    hidden = _hide(report, inp.hide, branding.default_hidden(ws))
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     name = _slug(cust["name"]) if cust else "portfolio"
     stem = ws.reports_dir / f"{name}_{inp.kind}_{stamp}_{secrets.token_hex(3)}"
     path = export.write(report, inp.format, stem)
-    bench = data.compare.benchmark.name if data.compare is not None and data.compare.benchmark else (inp.benchmark or "")
+    bench = (data.compare.benchmark.name if data.compare is not None and data.compare.benchmark
+             else inp.benchmark or "")
     with ws.write() as db:
         rid = db["reports"].insert({"customer_id": cust["id"] if cust else None, "kind": inp.kind,
                                     "format": inp.format, "path": str(path), "created_at": now_iso(),
                                     "benchmark_set": bench, "owner": ""}).last_pk
+    images = export.attachments(report, inp.format, stem)
     out = DraftReportOutput(
         report_id=rid, path=str(path), file_name=path.name, kind=inp.kind, format=inp.format,
         customer=cust["name"] if cust else None, customer_facing=report.customer_facing, title=report.title,
         sections=[s.heading for s in report.sections], charts=[f.title for f in report.figures()],
         figures_source=report.sources, narrative_used=sorted(data.narrative), narrative_rejected=rejected,
-        seconds=round(time.perf_counter() - t0, 3), markdown=to_markdown(report), preview=preview(report))
+        seconds=round(time.perf_counter() - t0, 3), markdown=to_markdown(report), preview=preview(report),
+        attachments=[str(x) for x in images], hidden=hidden)
     out._figures = report.figures()
     return out
 
@@ -244,6 +301,20 @@ def draft_report(ws: Workspace, inp: DraftReportInput) -> DraftReportOutput:
 def charts(out: DraftReportOutput) -> list[tuple[str, bytes]]:
     """The report's own charts, shown in chat under its preview (drawn once: the export drew them)."""
     return [(f.title, f.png) for f in out._figures]
+
+
+def _hide(report, asked: list[str], defaults: set[str]) -> list[str]:
+    """Leave out what the call asks (unknown names refused, listing the known ones) and the CSM's defaults
+    (the report_hide setting; names a kind does not have are skipped)."""
+    known = report.hideable()
+    asked = [x.strip().lower() for x in asked if x and x.strip()]
+    unknown = [x for x in asked if x not in known]
+    if unknown:
+        raise ToolError(f"Nothing called {', '.join(repr(x) for x in unknown)} in a {report.kind} report to hide; "
+                        f"choose from: {', '.join(sorted(known))}.", suggestions=sorted(known)[:8])
+    names = sorted(set(asked) | (defaults & known))
+    report.hide(names)
+    return names
 
 
 def _only_sections(report, keys: list[str] | None):

@@ -8,6 +8,7 @@ the per-account tables, saying where the full lists are.
 
 from __future__ import annotations
 
+from analytics.catalog import BY_KEY
 from reports.model import Callout, Callouts, Cell, Paragraph, Report, Section, Table
 from tools.report.cells import (
     action_for,
@@ -41,8 +42,16 @@ def _metrics(p) -> Table:
                  note="Percentile: the portfolio average against the benchmark quantiles.")
 
 
-def _names(lst, metric: str, n: int = NAMES_PER_METRIC) -> str:
-    rows = lst.rows()[:n]
+def _ordered(lst, metric: str, best_first: bool) -> list[dict]:
+    """A list's rows in the order of the value they show: best first for top performers, worst first below."""
+    higher = BY_KEY[metric].higher_is_better if metric in BY_KEY else True
+    known = [r for r in lst.rows() if r.get("value") is not None]
+    rest = [r for r in lst.rows() if r.get("value") is None]
+    return sorted(known, key=lambda r: r["value"], reverse=higher == best_first) + rest
+
+
+def _names(lst, metric: str, best_first: bool, n: int = NAMES_PER_METRIC) -> str:
+    rows = _ordered(lst, metric, best_first)[:n]
     more = lst.count - len(rows)
     return "; ".join(f"{r['customer']} ({mcell(metric, r['value']).text})" for r in rows) + (
         f"; +{more:,} more" if more > 0 else "")
@@ -50,13 +59,14 @@ def _names(lst, metric: str, n: int = NAMES_PER_METRIC) -> str:
 
 def _top(p, summary: bool) -> Table:
     if summary:
-        rows = [[text(t.label), num(t.count, "#,##0"), text(_names(t, t.metric))] for t in p.top_performers if t.count]
+        rows = [[text(t.label), num(t.count, "#,##0"), text(_names(t, t.metric, True))]
+                for t in p.top_performers if t.count]
         return Table("top_performers", cols("lrl", "Metric", "Accounts >= P90", "Top accounts (value)",
                                             widths=[1.6, 1.1, 5.5]), rows,
                      note="Per metric, the best accounts first; the workbook lists every account.")
     rows = []
     for t in p.top_performers:
-        for r in t.rows():
+        for r in _ordered(t, t.metric, True):
             rows.append([text(t.label), text(r["customer"]), text(r["segment"]), mcell(t.metric, r["value"]),
                          pcell(r["percentile"], r["percentile_label"]), text(r.get("basis", ""))])
     return Table("top_performers", cols("lllrrl", "Metric", "Account", "Segment", "Value", "Percentile", "Basis",
@@ -71,14 +81,14 @@ def _below(p, summary: bool) -> Table:
                 continue
             first = b.rows()[0]
             rows.append([text(b.label), num(b.count, "#,##0"), mcell(b.metric, first["benchmark_p25"]),
-                         text(_names(b, b.metric))])
+                         text(_names(b, b.metric, False))])
         return Table("below_benchmark", cols("lrrl", "Metric", "Accounts < P25", "Benchmark P25",
                                              "Lowest accounts (value)", widths=[1.6, 1.1, 1.1, 4.4]), rows,
                      note="Per metric, the lowest accounts first; benchmark P25 of the first account's segment. "
                           "The workbook lists every account with its gap to the median.")
     rows = []
     for b in p.below_benchmark:
-        for r in b.rows():
+        for r in _ordered(b, b.metric, False):
             rows.append([text(b.label), text(r["customer"]), text(r["segment"]), mcell(b.metric, r["value"]),
                          mcell(b.metric, r["benchmark_p25"]), mcell(b.metric, r["benchmark_median"]),
                          mcell(b.metric, r["gap_to_median"]), pcell(r["percentile"], r["percentile_label"])])
@@ -118,7 +128,7 @@ def _recommendations(p, summary: bool) -> Table:
                           "median. The workbook lists them account by account.")
     rows = []
     for b in p.below_benchmark:
-        for r in b.rows():
+        for r in _ordered(b, b.metric, False):
             rows.append([text(r["customer"]), text(b.label), mcell(b.metric, r["value"]),
                          mcell(b.metric, r["benchmark_median"]), text(action_for(b.metric))])
     return Table("recommendations", cols("llrrl", "Account", "Metric", "Current", "Target (benchmark median)",
@@ -137,18 +147,21 @@ def _risk(s) -> Table:
 def build_portfolio(data: ReportData) -> Report:
     p, s = data.portfolio, data.success
     summary_tables = data.max_rows is not None  # a document, not the workbook
-    rep = new_report(data, "Portfolio Analysis", None, (["compare_portfolio"] if p else []) + ["portfolio_success"])
+    rep = new_report(data, "Portfolio Analysis", None, (["compare_portfolio"] if p else []) + ["portfolio_success"],
+                     kicker="Portfolio Analysis (internal)", subtitle=f"Book of business · {data.date}")
     rep.meta = [("Prepared by", data.prepared_by), ("Date", data.date)]
     summary = Section("summary", "Summary")
     if p is not None:
         if p.benchmark:
             b = p.benchmark
             rep.meta.append(("Benchmark", f"{b.name} ({b.source or 'source n/a'}, {b.year or 'year n/a'})"))
-        summary.add(Callouts([Callout("Accounts", f"{p.accounts:,}", "in the portfolio"),
-                              Callout("Top performers", f"{sum(t.count for t in p.top_performers):,}",
-                                      "account-metric pairs >= P90"),
-                              Callout("Below P25", f"{sum(b.count for b in p.below_benchmark):,}",
-                                      "account-metric pairs")]),
+        top, below = sum(t.count for t in p.top_performers), sum(b.count for b in p.below_benchmark)
+        summary.add(Callouts([Callout("Accounts", f"{p.accounts:,}", "in the portfolio", key="accounts",
+                                      raw=p.accounts, num_format="#,##0"),
+                              Callout("Top performers", f"{top:,}", "account-metric pairs >= P90", key="top",
+                                      raw=top, num_format="#,##0"),
+                              Callout("Below P25", f"{below:,}", "account-metric pairs", key="below", raw=below,
+                                      num_format="#,##0")]),
                     Paragraph(p.summary), *[Paragraph(n, "note") for n in p.notes])
     if s is not None:
         summary.add(Paragraph(f"Goals: {s.goals:,} across {s.accounts_with_goals:,} accounts; "

@@ -8,23 +8,15 @@ checked by the caller) or, when a slot is missing, from a Jinja template.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from reports.format import fmt_versus, ordinal, status_versus
-from reports.model import (
-    CUSTOMER_FACING,
-    Figure,
-    Paragraph,
-    Report,
-    Section,
-    Series,
-    Table,
-    chart,
-)
-from reports.page import NARROW_IN, WIDE_IN
+from reports.format import fmt_date, fmt_versus, ordinal, status_versus
+from reports.model import CUSTOMER_FACING, Brand, Paragraph, Report, Section, Table
 from tools.benchmarks.views import basis_groups
 from tools.report.cells import action_for, cols, mcell, pcell, render, status_cell, text
+from tools.report.gather import PeerView
 
 PERCENTILE_DEFINITION = (
     "Percentiles: the 72nd percentile means better than 72% of the comparison group. Within the peer group "
@@ -52,6 +44,18 @@ class ReportData:
     success: Any = None            # portfolio_success output
     narrative: dict[str, str] = field(default_factory=dict)
     max_rows: int | None = None    # cap long portfolio tables in documents (the workbook gets every row)
+    peers: PeerView = field(default_factory=PeerView)  # peer-group spread and history (gather.py)
+    today: dt.date = field(default_factory=dt.date.today)   # the report's date
+    as_of: dt.date | None = None   # goals evaluated at; the metrics' "data as of" is data_as_of
+    data_as_of: dt.date | None = None
+    renewal: dt.date | None = None  # the next contract anniversary
+    quarter: str = ""               # 'Q4 2026': the quarter a QBR reviews
+    brand: Brand = field(default_factory=Brand)
+    page_size: str = "A4"
+
+    @property
+    def customer_facing(self) -> bool:
+        return self.kind in CUSTOMER_FACING
 
 
 def slot(data: ReportData, name: str, template: str, *, lines: bool = False, **ctx) -> str:
@@ -73,7 +77,7 @@ def industry_view(m) -> tuple[float | None, float | None, str | None, str | None
     return m.cohort_median, m.percentile, None, m.status, False
 
 
-def performance_table(cmp) -> Table:
+def performance_table(cmp, customer: bool = True) -> Table:
     rows, marked = [], False
     for m in cmp.metrics:
         if m.value is None:
@@ -83,42 +87,15 @@ def performance_table(cmp) -> Table:
         mine, theirs = fmt_versus(m.metric, m.value, median)
         rows.append([text(m.label + ("" if industry else " †")), mcell(m.metric, m.value, mine),
                      mcell(m.metric, median, theirs), pcell(pct, label),
-                     status_cell(status, status_versus(status, m.value, median))])
-    note = ("† No industry benchmark for this metric: the peer-group median and percentile are shown."
-            if marked else None)
+                     status_cell(status, status_versus(status, m.value, median, customer))])
+    overall = (f"Overall: {ordinal(cmp.overall_percentile)} percentile among {cmp.cohort.size} peer accounts "
+               f"({cmp.cohort.description}), from the mean of your metric percentiles. "
+               if cmp.overall_percentile is not None else "")
+    note = overall + ("† No industry benchmark for this metric: the peer-group median and percentile are shown."
+                      if marked else "")
     return Table("performance", cols("lrrrl", "Metric", "Your score", "Industry median", "Percentile vs industry",
-                                     "Status vs industry", widths=[2.2, 1.2, 1.3, 1.4, 1.6]), rows, note=note)
-
-
-def peer_figure(cmp, title: str = "Composite score: you vs anonymised peers") -> Figure | None:
-    if not cmp.peers:
-        return None
-    labels = [p.label for p in cmp.peers]
-    values = [p.composite for p in cmp.peers]
-    axis = "composite score (mean metric percentile, 0-100)"
-    highlight = [p.is_customer for p in cmp.peers]
-    png = chart("peer_bars", labels, values, highlight, axis)  # drawn when an exporter needs the PNG
-    return Figure("peer_comparison", title, png, chart_type="barh", categories=labels, width_in=NARROW_IN,
-                  series=[Series("Composite score", values)], axis_title=axis,
-                  caption=(f"Composite score (the mean of each account's metric percentiles, 0-100) of "
-                           f"{len(labels) - 1} anonymised peers of similar size in the peer group, and you. "
-                           "Peers are never named."))
-
-
-def percentile_figure(cmp) -> Figure | None:
-    """The percentiles of the performance table (industry where benchmarked, else peer group)."""
-    shown = [(m, industry_view(m)) for m in cmp.metrics if m.value is not None and industry_view(m)[1] is not None]
-    if not shown:
-        return None
-    labels = [m.label for m, _ in shown]
-    values = [v[1] for _, v in shown]
-    statuses = [v[3] for _, v in shown]
-    png = chart("percentile_bars", labels, values, statuses)
-    return Figure("metric_percentiles", "Your percentile by metric", png, chart_type="barh", categories=labels,
-                  series=[Series("Percentile", values)], axis_title="percentile (0-100)", width_in=WIDE_IN,
-                  caption="Your percentile per metric, as in the table above (against the industry benchmark where "
-                          "it covers the metric, else the peer group). Higher is better for every metric; dashed "
-                          "lines at the 25th, 75th and 90th, solid at the median.")
+                                     "Status vs industry", widths=[2.2, 1.2, 1.3, 1.4, 1.6]), rows,
+                 note=note.strip() or None)
 
 
 def metric_line(m, with_peer: bool = True) -> str:
@@ -147,6 +124,7 @@ def improvements(data: ReportData, limit: int | None = 5) -> list[dict]:
                         "stretch": r.stretch, "reference": "industry" if r.reference == "benchmark" else "peer",
                         "percentile": r.percentile_label,
                         "timeline": f"{r.timeline_days} days" if r.timeline_days else None,
+                        "timeline_days": r.timeline_days, "metrics_served": None,
                         "action": act.title if act else action_for(r.metric),
                         "detail": act.description if act else "", "owner": act.owner if act else None,
                         "start_week": act.start_week if act else None})
@@ -160,7 +138,8 @@ def improvements(data: ReportData, limit: int | None = 5) -> list[dict]:
         stretch = m.cohort_p25 if lower else m.cohort_p75
         out.append({"metric": key, "label": m.label, "current": m.value, "target": target, "stretch": stretch,
                     "reference": "peer", "percentile": ordinal(m.percentile) if m.percentile is not None else None,
-                    "timeline": None, "action": action_for(key), "detail": "", "owner": None, "start_week": None})
+                    "timeline": None, "timeline_days": None, "action": action_for(key), "detail": "", "owner": None,
+                    "start_week": None})
     return out[:limit] if limit else out
 
 
@@ -209,10 +188,15 @@ def title_meta(data: ReportData, cmp) -> list[tuple[str, str]]:
     return meta
 
 
-def new_report(data: ReportData, title: str, customer: str | None, sources: list[str]) -> Report:
-    return Report(kind=data.kind, title=title, customer=customer, customer_facing=data.kind in CUSTOMER_FACING,
-                  date=data.date, prepared_by=data.prepared_by, sources=sources,
-                  footer=("Confidential: prepared for " + customer) if customer and data.kind in CUSTOMER_FACING
+def as_of_text(data: ReportData) -> str:
+    """'data as of 31 Oct 2026' (the account's latest month of metrics), or ''."""
+    return f"data as of {fmt_date(data.data_as_of.isoformat())}" if data.data_as_of else ""
+
+
+def new_report(data: ReportData, title: str, customer: str | None, sources: list[str], *, kicker: str = "",
+               subtitle: str = "") -> Report:
+    return Report(kind=data.kind, title=title, customer=customer, customer_facing=data.customer_facing,
+                  date=data.date, prepared_by=data.prepared_by, sources=sources, kicker=kicker, subtitle=subtitle,
+                  brand=data.brand, page_size=data.page_size,
+                  footer=("Confidential: prepared for " + customer) if customer and data.customer_facing
                   else "Internal: not for distribution")
-
-

@@ -1,18 +1,16 @@
-"""3. Success metrics report (customer-shareable), from compute_roi (and compare_customer when given)."""
+"""3. Success metrics report (customer-shareable), from compute_roi (and compare_customer when given).
+
+Story first: the finding (value and goals) as a headline, three cards, wins / risks / asks;
+then the goals, their progress, the value, details, milestones and risks, the peer comparison,
+the action plan and how the figures are computed.
+"""
 
 from __future__ import annotations
 
-from reports.format import fmt_date, fmt_money, ordinal
-from reports.model import (
-    Bullets,
-    Callout,
-    Callouts,
-    Cell,
-    Paragraph,
-    Report,
-    Section,
-    Table,
-)
+import datetime as dt
+
+from reports.format import fmt_date, fmt_money, position_value
+from reports.model import Bullets, Callout, Callouts, Cell, Panel, Panels, Paragraph, Report, Section, Table
 from tools.report.cells import (
     cols,
     date_cell,
@@ -22,25 +20,33 @@ from tools.report.cells import (
     money,
     num,
     pcell,
+    pct_cell,
     text,
 )
-from tools.report.shared import ReportData, new_report, slot, title_meta
+from tools.report.shared import ReportData, as_of_text, new_report, slot, title_meta
+from tools.report.story import asks, plan_table, risks, wins
 from tools.success.charts import progress_figure
 
 PEER_MEASURES = {"success_score": ("Success score", "{:.0f} / 100", "0"),
-                 "goal_achievement_rate": ("Goals achieved", "{:.0f}%", '0"%"'),
+                 "goal_achievement_rate": ("Goals achieved", "{:.0f}%", "pct"),
                  "roi_multiplier": ("Value ROI", "{:.1f}x", '0.0"x"')}
 
 
 def success_callouts(roi) -> list[Callout]:
     n = len(roi.goals)
-    out = [Callout("Goals achieved", f"{roi.status_counts.get('achieved', 0)} of {n}",
-                   f"success score {roi.success_score:.0f} / 100" if roi.success_score is not None else "")]
-    out.append(Callout("Value delivered", fmt_money(roi.value_delivered.total), "per year (annualised)"))
+    achieved = roi.status_counts.get("achieved", 0)
+    out = [Callout("Goals achieved", f"{achieved} of {n}",
+                   f"success score {roi.success_score:.0f} / 100" if roi.success_score is not None else "",
+                   key="goals", raw=achieved, num_format=f'0" of {n}"')]
+    out.append(Callout("Value delivered", fmt_money(roi.value_delivered.total), "per year (annualised)", key="value",
+                       raw=roi.value_delivered.total, num_format='"$"#,##0'))
     if roi.roi_multiplier is not None:
-        out.append(Callout("Value ROI", f"{roi.roi_multiplier:.1f}x",
-                           f"value delivered / investment; net value ROI {roi.net_roi_pct:,.0f}%" if roi.net_roi_pct is not None
-                           else "value / investment"))
+        first = roi.roi_multiplier < 1
+        out.append(Callout("Value ROI so far" if first else "Value ROI", f"{roi.roi_multiplier:.1f}x",
+                           "building towards the investment: see the plan" if first else
+                           f"value delivered / investment; net value ROI {roi.net_roi_pct:,.0f}%"
+                           if roi.net_roi_pct is not None else "value / investment",
+                           key="roi", raw=roi.roi_multiplier, num_format='0.0"x"'))
     return out
 
 
@@ -52,14 +58,15 @@ def qbr_success_callouts(roi) -> list[Callout]:
     parts = [f"{counts[s]} {s.replace('_', ' ')}" for s in ("missed", "at_risk", "on_track", "not_started")
              if counts.get(s)]
     out.append(Callout("Goals needing attention", f"{attention} of {len(roi.goals)}",
-                       ", ".join(parts) if parts else "all achieved"))
+                       ", ".join(parts) if parts else "all achieved", key="attention", raw=attention,
+                       num_format=f'0" of {len(roi.goals)}"'))
     return out
 
 
 def goals_table(roi, compact: bool = False) -> Table:
     rows = []
     for g in roi.goals:
-        ach = num(g.achievement_pct, '0.0"%"', f"{g.achievement_pct:.0f}%" if g.achievement_pct is not None else None)
+        ach = pct_cell(g.achievement_pct)
         rows.append([text(g.name), goal_cell(g.baseline, g.unit), goal_cell(g.target, g.unit),
                      goal_cell(g.current, g.unit), ach, goal_status_cell(g.status)]
                     + ([] if compact else [date_cell(g.target_date)]))
@@ -153,7 +160,7 @@ def at_risk_lines(roi, short: bool = False) -> list[str]:
 def _at_risk(roi) -> list:
     if not roi.at_risk:
         return [Paragraph("No goal is at risk.")]
-    return [Bullets(at_risk_lines(roi))]
+    return [Paragraph("Goals at risk:"), Bullets(at_risk_lines(roi))]
 
 
 def _benchmark(data: ReportData, roi) -> list:
@@ -163,50 +170,115 @@ def _benchmark(data: ReportData, roi) -> list:
         rows = []
         for m in b.metrics:
             label, pattern, fmt = PEER_MEASURES[m.metric]
-            rows.append([text(label), num(m.value, fmt, pattern.format(m.value) if m.value is not None else None),
-                         num(m.peer_median, fmt, pattern.format(m.peer_median) if m.peer_median is not None else None),
-                         pcell(m.percentile)])
+
+            def cell(x):
+                if fmt == "pct":
+                    return pct_cell(x)
+                return num(x, fmt, pattern.format(x) if x is not None else None)
+            rows.append([text(label), cell(m.value), cell(m.peer_median), pcell(m.percentile)])
         out.append(Table("success_benchmark", cols("lrrr", "Measure", "Yours", "Peer median", "Your percentile",
                                                    widths=[2.0, 1.2, 1.2, 1.2]), rows, note=b.message))
     else:
         out.append(Paragraph(b.message, "note"))
     cmp = data.compare
     if cmp is not None and cmp.overall_percentile is not None:
-        out.append(Paragraph(f"On product and relationship metrics you rank at the {ordinal(cmp.overall_percentile)} "
-                             f"percentile overall among {cmp.cohort.size} peer accounts ({cmp.cohort.description})."))
+        p = cmp.overall_percentile
+        where = ("in the lowest quartile" if p < 25 else f"at the {position_value(p)} percentile")
+        out.append(Paragraph(f"On product and relationship metrics you rank {where} overall among {cmp.cohort.size} "
+                             f"peer accounts ({cmp.cohort.description}); the benchmark report has the detail."))
     return out
+
+
+def success_headline(roi) -> str:
+    """The finding: value against the investment, and how many goals need attention."""
+    counts = roi.status_counts
+    attention = counts.get("at_risk", 0) + counts.get("missed", 0)
+    value = fmt_money(roi.value_delivered.total)
+    need = (f"{attention} goal{'s need' if attention > 1 else ' needs'} a recovery plan" if attention else
+            "every goal achieved or on track")
+    if roi.roi_multiplier is not None and roi.roi_multiplier >= 1:
+        return f"{value} of value a year, {roi.roi_multiplier:.1f}x the investment; {need}"
+    if roi.value_delivered.total:
+        return f"{value} of value a year so far; {need}"
+    return f"{counts.get('achieved', 0)} of {len(roi.goals)} goals achieved; first value to be measured"
+
+
+def _plan_rows(data: ReportData, roi) -> list[dict]:
+    """Recover each goal at risk (its first recommended action, by its target date), then the renewal."""
+    csm = data.prepared_by
+    rows = []
+    goals = {g.name: g for g in roi.goals}
+    for a in roi.at_risk:
+        g = goals.get(a.goal)
+        due = dt.date.fromisoformat(a.target_date[:10]) if a.target_date else data.today + dt.timedelta(weeks=8)
+        rows.append({"action": a.actions[0] if a.actions else "Review the goal plan", "ours": f"{csm} (CSM)",
+                     "yours": (f"{g.owner}" if g is not None and g.owner else "Your goal owner"), "due": due,
+                     "measure": f"{a.goal}: reach {fmt_goal(g.target, g.unit)}" if g is not None else a.goal})
+    pending = [g for g in roi.goals if g.current is None]
+    if pending:
+        rows.append({"action": f"First measurement of {pending[0].name}", "ours": f"{csm} (CSM)",
+                     "yours": pending[0].owner or "Your goal owner", "due": data.today + dt.timedelta(weeks=4),
+                     "measure": "Progress measured against the baseline"})
+    if data.renewal:
+        rows.append({"action": f"Value review before the renewal of {fmt_date(data.renewal.isoformat())}",
+                     "ours": f"{csm} (CSM), account executive", "yours": "Your executive sponsor",
+                     "due": max(data.today + dt.timedelta(weeks=2), data.renewal - dt.timedelta(days=90)),
+                     "measure": "Value summary agreed; renewal plan confirmed"})
+    rows.append({"action": "Next business review: goals, value and the next quarter's targets", "ours": f"{csm} (CSM)",
+                 "yours": "Your executive sponsor", "due": data.today + dt.timedelta(weeks=13),
+                 "measure": "Goals reviewed; next quarter's targets agreed"})
+    return rows
 
 
 def build_success(data: ReportData) -> Report:
     roi = data.roi
     rep = new_report(data, f"Success Metrics Report: {roi.customer}", roi.customer,
-                     ["compute_roi"] + (["compare_customer"] if data.compare else []))
-    rep.meta = title_meta(data, data.compare) + [
-        ("Period", f"{roi.period.label} ({fmt_date(roi.period.start)} to {fmt_date(roi.period.end)})")]
-    overview = Section("overview", "Overview")
+                     ["compute_roi"] + (["compare_customer"] if data.compare else []),
+                     kicker="Success Metrics Report",
+                     subtitle=" · ".join(x for x in (f"Period: {roi.period.label} ({fmt_date(roi.period.start)} to "
+                                                     f"{fmt_date(roi.period.end)})", as_of_text(data)) if x))
+    rep.meta = title_meta(data, data.compare)  # the period is in the subtitle
+    overview = Section("overview", "Executive summary")
     if not roi.goals:
         overview.add(Paragraph("; ".join(roi.notes) or "No success goals recorded."))
         rep.sections = [overview]
         return rep
-    overview.add(Callouts(success_callouts(roi)),
-                 Paragraph(slot(data, "executive_summary", "success_summary", r=roi), "lead"))
+    title = success_headline(roi)
+    overview.headline = title
+    overview.add(Paragraph(title, "headline"), Callouts(success_callouts(roi)),
+                 Paragraph(slot(data, "executive_summary", "success_summary", r=roi), "lead"),
+                 Panels([Panel("Wins", wins(data) or ["First results to review at the next business review"], "good"),
+                         Panel("Risks", risks(data, []) or ["No goal is at risk"], "bad"),
+                         Panel("Our asks", _asks(data, roi))]))
+    methodology = Section("methodology", "How these figures are computed").add(
+        Paragraph(roi.status_rule, "note"),
+        Paragraph("Success score: the weighted mean of goal achievement, each goal capped at 100%. "
+                  "Value delivered is annualised; value ROI = value delivered / annual investment (a multiple). "
+                  "The Reported ROI metric, where shown, is the customer's own reported return, a separate "
+                  "measure.", "note"),
+        *[Paragraph(n, "note") for n in _notes(roi)])
     rep.sections = [
         overview,
-        Section("goals", "Goals and status").add(goals_table(roi)),
-        Section("details", "Goal details").add(_details(roi)),
-        Section("value", "Value delivered").add(value_table(roi), roi_paragraph(roi)),
-        Section("progress", "Progress over time").add(progress_figure(roi) or Paragraph(
+        Section("goals", "Goals and progress").add(goals_table(roi), progress_figure(roi) or Paragraph(
             "Not enough measurements yet to chart progress.", "note")),
-        Section("milestones", "Milestones").add(_milestones(roi)),
-        Section("at_risk", "Goals at risk").add(*_at_risk(roi)),
+        Section("value", "Value delivered").add(value_table(roi), roi_paragraph(roi)),
+        Section("details", "Goal details").add(_details(roi)),
+        Section("milestones", "Milestones and goals at risk").add(_milestones(roi), *_at_risk(roi)),
         Section("benchmark", "Benchmark comparison").add(*_benchmark(data, roi)),
-        Section("methodology", "How these figures are computed").add(
-            Paragraph(roi.status_rule, "note"),
-            Paragraph("Success score: the weighted mean of goal achievement, each goal capped at 100%. "
-                      "Value delivered is annualised; value ROI = value delivered / annual investment (a multiple). The Reported ROI metric, where shown, is the customer's own reported return, a separate measure.", "note"),
-            *[Paragraph(n, "note") for n in _notes(roi)]),
+        Section("action_plan", "Action plan").add(plan_table(_plan_rows(data, roi))),
+        methodology,
     ]
     return rep
+
+
+def _asks(data: ReportData, roi) -> list[str]:
+    out = []
+    if roi.at_risk:
+        out.append(f"Confirm an owner and a date to bring {roi.at_risk[0].goal} back on track")
+    if any(g.current is None for g in roi.goals):
+        out.append("Share the first measurements of the goals not yet measured")
+    out.append("Share monthly measurements so value is counted as it lands")
+    return (out + asks(data))[:3]
 
 
 def _notes(roi) -> list[str]:

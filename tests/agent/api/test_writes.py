@@ -128,14 +128,14 @@ async def test_report_generation_and_download(api):
     assert response.status_code == 201, response.text
     link = response.json()
     assert (link["kind"], link["format"], link["customer"]) == ("success", "docx", "Acme Corp")
-    assert link["sections"] == ["Overview", "Goals and status", "Value delivered"]
+    assert link["sections"] == ["Executive summary", "Goals and progress", "Value delivered"]
     assert "path" not in link and link["download_url"] == f"/api/reports/{link['report_id']}/download"
     file = await api.get(link["download_url"])
     assert file.status_code == 200
     assert file.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
     assert link["file_name"] in file.headers["content-disposition"]
     headings = [p.text for p in docx.Document(io.BytesIO(file.content)).paragraphs if p.style.name.startswith("Heading")]
-    assert "Goals and status" in headings and "Milestones" not in headings
+    assert "Goals and progress" in headings and "Milestones and goals at risk" not in headings
 
 
 async def test_every_report_kind(api):

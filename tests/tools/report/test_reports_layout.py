@@ -8,6 +8,7 @@ and every text box against the estimated height of its wrapped text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import openpyxl
 import pytest
@@ -117,9 +118,12 @@ def test_qbr_chart_reads_like_the_png(book):  # noqa: F811
     prs = Presentation(produce("qbr", "pptx").path)
     chart = next(sh.chart for s in prs.slides for sh in s.shapes if sh.has_chart)
     assert not chart.has_title  # the slide title names it
-    assert chart.category_axis.reverse_order  # Peer A at the top...
+    assert chart.category_axis.reverse_order  # the first metric at the top...
     assert chart.value_axis._element.xpath("./c:crosses/@val") == ["max"]  # ...and the value axis at the bottom
-    assert chart.plots[0].has_data_labels
+    labels = [p.data_label.text_frame.text for p in chart.plots[0].series[-1].points]
+    assert labels and all(re.fullmatch(r"[<>]?\d+(st|nd|rd|th)", x) for x in labels)  # ordinals, as in the table
+    legend = {s.name for s in chart.plots[0].series}
+    assert legend & {"Above median (50th-89th)", "Below median (25th-49th)", "Lowest quartile (under 25th)"}
 
 
 def test_qbr_pptx_never_draws_the_png_of_a_native_chart(book, tmp_path):  # noqa: F811
@@ -127,7 +131,7 @@ def test_qbr_pptx_never_draws_the_png_of_a_native_chart(book, tmp_path):  # noqa
     cmp = compare_customer(ws, CompareCustomerInput(customer="Acme Corp", anonymise=True))
     rep = build_qbr(ReportData(kind="qbr", date="1 Jan 2026", prepared_by="T", compare=cmp))
     write_pptx(rep, tmp_path / "deck.pptx")
-    fig = rep.section("benchmark").blocks[0]
+    fig = next(b for b in rep.section("scorecard").blocks if isinstance(b, Figure))
     assert isinstance(fig, Figure) and callable(fig.draw)  # matplotlib never started for it
     assert fig.png[:8] == b"\x89PNG\r\n\x1a\n" and not callable(fig.draw)  # drawn (once) on demand
 
@@ -159,7 +163,7 @@ def test_benchmark_opportunities_use_recommend_improvements(book):  # noqa: F811
     if not gaps:
         pytest.skip("no gap to recommend on in this workspace")
     md = produce("benchmark", "md").markdown
-    opp = md.split("## Opportunities for improvement")[1].split("##")[0]
+    opp = md.split("**Where to grow**")[1].split("##")[0]
     first = gaps[0]
     now, target = fmt_value(first.metric, first.value), fmt_value(first.metric, first.target)
     assert f"{first.label}: now {now}; target {target}" in opp
@@ -169,10 +173,12 @@ def test_benchmark_opportunities_use_recommend_improvements(book):  # noqa: F811
 def test_summary_template_grammar(book):  # noqa: F811
     ws, _ = book
     cmp = compare_customer(ws, CompareCustomerInput(customer="Acme Corp", anonymise=True))
-    one = render("benchmark_summary", c=cmp, above=3, rated=5, strengths=["Renewal Rate"], gaps=["NPS"])
+    one = render("benchmark_summary", c=cmp, above=3, rated=5, low=False, strengths=["Renewal Rate"], gaps=["NPS"])
     assert "Its strongest area is Renewal Rate." in one and "The largest opportunity is in NPS;" in one
-    three = render("benchmark_summary", c=cmp, above=3, rated=5, strengths=["A", "B", "C"], gaps=["X", "Y"])
+    three = render("benchmark_summary", c=cmp, above=3, rated=5, low=False, strengths=["A", "B", "C"], gaps=["X", "Y"])
     assert "Its strongest areas are A, B and C." in three and "opportunities are in X and Y;" in three
+    low = render("benchmark_summary", c=cmp, above=0, rated=5, low=True, strengths=[], gaps=["X"])
+    assert "lowest quartile" in low and "percentile" not in low and "0 of 5" not in low  # no shaming figures
 
 
 def test_success_report_reads_well(book):  # noqa: F811
@@ -187,7 +193,7 @@ def test_success_report_reads_well(book):  # noqa: F811
 def test_xlsx_keeps_units_and_dates_native(book):  # noqa: F811
     _, produce = book
     wb = openpyxl.load_workbook(produce("success", "xlsx").path)
-    goals = wb["Goals and status"]
+    goals = wb["Goals and progress"]
     header = [c.value for c in goals[1]]
     date_col = header.index("Target date")
     row = list(goals.iter_rows(min_row=2, max_row=2))[0]
