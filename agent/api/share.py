@@ -77,8 +77,9 @@ def answer(opened: Opened | None) -> HTMLResponse:
                         "manager for a new one.")
     if opened.status in ("passcode", "wrong_passcode"):
         wrong = opened.status == "wrong_passcode"
-        return _message(403 if wrong else 200, opened.title or "Shared report",
-                        "This report is protected by a passcode.", form=True, wrong=wrong)
+        # the title stays neutral until the passcode is given: the link alone does not tell whose report it is
+        return _message(403 if wrong else 200, "Shared report", "This report is protected by a passcode.",
+                        form=True, wrong=wrong)
     return HTMLResponse(opened.html or "", headers=HEADERS)
 
 

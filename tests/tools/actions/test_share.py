@@ -157,3 +157,15 @@ def test_a_signed_in_users_link_is_found(demo_ws, client, tmp_path):
     alice = workspace_for("alice", demo_ws.path)
     out = share_report(alice, ShareReportInput(customer="Acme Corp"))
     assert client.get(f"/share/{token_of(out.link)}").status_code == 200
+
+
+def test_passcode_form_does_not_name_the_customer(demo_ws, client):
+    out = share_report(demo_ws, ShareReportInput(customer="TechCorp", kind="success", passcode="abcd1"))
+    form = client.get(f"/share/{token_of(out.link)}")
+    assert form.status_code == 200 and "TechCorp" not in form.text
+
+
+def test_prepared_by_and_date_appear_once(demo_ws, client):
+    out = share_report(demo_ws, ShareReportInput(customer="Acme Corp"))
+    html = client.get(f"/share/{token_of(out.link)}").text
+    assert html.count("<dt>Prepared by</dt>") == 1 and html.count("<dt>Date</dt>") <= 1
