@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from analytics.catalog import BY_KEY
 from reports.format import md_text
 from tools.actions import invites, people
 from tools.actions.content import agenda, executive_summary
@@ -69,24 +70,28 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "account"
 
 
-def _calendar(ws: Workspace, cust: dict, purpose: str, kind: str, start: dt.datetime, minutes: int,
-              csm_name: str | None):
+def _report_agenda(ws: Workspace, cust: dict, purpose: str, kind: str, csm_name: str | None) -> tuple[list[str], str]:
+    """Agenda lines and the executive summary, from the account's report model."""
     report = build_report(ws, DraftReportInput(customer=cust["name"], kind=kind, format="pdf",
                                                csm_name=csm_name)).report
+    return agenda(report, purpose), executive_summary(report) if purpose == "review" else ""
+
+
+def _calendar(ws: Workspace, cust: dict, purpose: str, lines: list[str], summary_text: str, start: dt.datetime,
+              minutes: int, csm_name: str | None):
     roles = people.LEADS if purpose == "review" else None
     contacts = people.stakeholders(ws, cust["id"], roles)
-    lines = agenda(report, purpose)
     name = people.header_text(cust["name"])
     summary = f"{name}: {'benchmark review call' if purpose == 'review' else 'training session'}"
     description = "Agenda:\n" + "\n".join(f"{i}. {x}" for i, x in enumerate(lines, 1))
-    if purpose == "review" and executive_summary(report):
-        description += "\n\nWhere things stand: " + executive_summary(report)
+    if summary_text:
+        description += "\n\nWhere things stand: " + summary_text
     role = {"Champion": "REQ-PARTICIPANT", "Executive Sponsor": "REQ-PARTICIPANT"}
     cal = invites.invitation(summary=summary, description=description, start=start, minutes=minutes,
                              organizer=people.sender(ws, csm_name),
                              attendees=[(p, role.get(p.role, "OPT-PARTICIPANT")) for p in contacts],
                              tz=invites.zone(ws.get_setting("timezone")))
-    return cal, summary, lines, contacts
+    return cal, summary, contacts
 
 
 def schedule_call(ws: Workspace, inp: ScheduleCallInput) -> ScheduleCallOutput:
@@ -100,7 +105,8 @@ def schedule_call(ws: Workspace, inp: ScheduleCallInput) -> ScheduleCallOutput:
     cust = resolve_customer(ws, inp.customer)
     start = inp.when.replace(tzinfo=None, second=0, microsecond=0) if inp.when else invites.default_start(dt.date.today())
     minutes = inp.minutes or MINUTES[inp.purpose]
-    cal, summary, lines, contacts = _calendar(ws, cust, inp.purpose, inp.kind, start, minutes, inp.csm_name)
+    lines, summary_text = _report_agenda(ws, cust, inp.purpose, inp.kind, inp.csm_name)
+    cal, summary, contacts = _calendar(ws, cust, inp.purpose, lines, summary_text, start, minutes, inp.csm_name)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     path = ws.reports_dir / f"{_slug(cust['name'])}_{inp.purpose}_{stamp}_{secrets.token_hex(3)}.ics"
     path.write_bytes(cal.to_ical())
@@ -144,15 +150,27 @@ class ScheduleReviewCallsOutput(ToolOutput):
                 f"back to back in business hours):\n\n| Account | When | Invitees |\n|---|---|---|\n{rows}{more}")
 
 
-def below_benchmark_accounts(ws: Workspace, segment: str | None, benchmark: str | None) -> list[str]:
-    """Accounts whose benchmark composite is under P25, worst first (compare_portfolio's ranking)."""
+def below_benchmark(ws: Workspace, segment: str | None, benchmark: str | None) -> list[tuple[str, list[str]]]:
+    """(account, its gaps) for the accounts whose benchmark composite is under P25, worst first
+    (compare_portfolio's ranking; the gaps are the metrics it lists below the peer median)."""
     from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
 
     out = compare_portfolio(ws, ComparePortfolioInput(segment=segment, benchmark=benchmark))
-    found = [(score, name) for g in out.peer_groups
-             for name, score in zip(g.accounts.customer, g.accounts.benchmark_composite)
+    found = [(score, name, gaps) for g in out.peer_groups
+             for name, score, gaps in zip(g.accounts.customer, g.accounts.benchmark_composite, g.accounts.gaps)
              if score is not None and score < BELOW]
-    return [name for _, name in sorted(found)]
+    return [(name, gaps) for _, name, gaps in sorted(found, key=lambda x: (x[0], x[1]))]
+
+
+def below_benchmark_accounts(ws: Workspace, segment: str | None, benchmark: str | None) -> list[str]:
+    return [name for name, _ in below_benchmark(ws, segment, benchmark)]
+
+
+def _gap_agenda(gaps: list[str]) -> list[str]:
+    """A review agenda from the portfolio's view of the account (no report built per account: fast)."""
+    labels = [BY_KEY[g].label if g in BY_KEY else g for g in gaps]
+    return (["Where you stand against the industry benchmark"] + [f"Focus area: {x}" for x in labels]
+            + ["Agree next steps, owners and dates"])
 
 
 def schedule_review_calls(ws: Workspace, inp: ScheduleReviewCallsInput) -> ScheduleReviewCallsOutput:
@@ -162,15 +180,16 @@ def schedule_review_calls(ws: Workspace, inp: ScheduleReviewCallsInput) -> Sched
     benchmark". Below benchmark = the account's benchmark composite percentile is under 25.
     Calls are back to back in business hours from the next business day at 10:00 (or ``when``).
     """
-    names = below_benchmark_accounts(ws, inp.segment, inp.benchmark)
-    chosen = names[:inp.limit]
+    found = below_benchmark(ws, inp.segment, inp.benchmark)
+    chosen = found[:inp.limit]
     first = inp.when.replace(tzinfo=None, second=0, microsecond=0) if inp.when else invites.default_start(dt.date.today())
     starts = invites.slots(first, len(chosen), MINUTES["review"] + 15)
     calls, buf = [], io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, start in zip(chosen, starts):
+        for (name, gaps), start in zip(chosen, starts):
             cust = resolve_customer(ws, name)
-            cal, _, _, contacts = _calendar(ws, cust, "review", "benchmark", start, MINUTES["review"], inp.csm_name)
+            cal, _, contacts = _calendar(ws, cust, "review", _gap_agenda(gaps), "", start, MINUTES["review"],
+                                         inp.csm_name)
             zf.writestr(f"{_slug(cust['name'])}_review_{start:%Y%m%d-%H%M}.ics", cal.to_ical())
             calls.append(Invitation(customer=cust["name"], start=start.isoformat(), minutes=MINUTES["review"],
                                     attendees=[f"{p.name} <{p.email}>" for p in contacts if p.email],
@@ -180,7 +199,7 @@ def schedule_review_calls(ws: Workspace, inp: ScheduleReviewCallsInput) -> Sched
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     path = ws.reports_dir / f"benchmark-review-calls_{stamp}_{secrets.token_hex(3)}.zip"
     path.write_bytes(buf.getvalue())
-    return ScheduleReviewCallsOutput(path=str(path), file_name=path.name, calls=calls, below_benchmark=len(names))
+    return ScheduleReviewCallsOutput(path=str(path), file_name=path.name, calls=calls, below_benchmark=len(found))
 
 
 CALL_TOOL = Tool("schedule_call", ScheduleCallInput, ScheduleCallOutput, schedule_call, follow_ups=call_follow_ups,
