@@ -29,6 +29,7 @@ HELP = """I can help with:
 - **Goals, value and ROI**: "Show Acme's goals", "Is Acme achieving its goals?", "What value have we delivered this quarter?"
 - **Set goals**: "Set a goal for BetaInc to get NPS to 45 by end of March", "Record 45 for Acme's NPS goal"
 - **Reports**: "Create a QBR slide for Acme", "Export Acme's benchmark report as PDF"
+- **Act on a report**: "Share the Acme report with the customer", "Email the Acme Corp report to the customer", "Schedule a review call with Acme next Tuesday at 2pm", "Schedule benchmark review calls"
 - **History**: "Has Acme gotten better or worse over the last year?", "Acme's health score trend over the last 6 months"
 - **Benchmark sets and peer groups**: "Which benchmark sets are loaded?", "How many Enterprise SaaS accounts are over $100K ARR?\""""
 
