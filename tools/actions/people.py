@@ -47,8 +47,7 @@ def one_line(text: object, limit: int = 120) -> str:
 def header_text(text: object, limit: int = 200) -> str:
     r"""A subject or summary line: one line, no control characters (punctuation kept).
 
-    >>> header_text("Acme: Q3
-Bcc: evil@example.com")
+    >>> header_text("Acme: Q3\r\nBcc: evil@example.com")
     'Acme: Q3 Bcc: evil@example.com'
     """
     return re.sub(r"\s+", " ", re.sub(r"[\r\n\t]+", " ", clean_text(text))).strip()[:limit]
