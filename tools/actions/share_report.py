@@ -28,8 +28,8 @@ class ShareReportInput(ToolInput):
     customer: str = Field(description="account name as the user wrote it (fuzzy-matched)")
     kind: ShareKind = Field("benchmark", description="which customer-facing report: benchmark, success or qbr")
     days: int = Field(shares.DEFAULT_DAYS, ge=1, le=shares.MAX_DAYS, description="days until the link stops working")
-    passcode: str | None = Field(None, min_length=4, max_length=200,
-                                 description="optional passcode the customer types to open the page")
+    passcode: str | None = Field(None, max_length=200,
+                                 description="optional passcode (4 to 200 characters) the customer types to open the page")
 
 
 class ShareReportOutput(ToolOutput):
