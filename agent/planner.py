@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import dataclasses
 import re
 
@@ -28,6 +29,7 @@ from agent.session import Session, Settings, ToolCall
 from agent.understand.intents import Match, rank
 from agent.understand.lexicon import lexicon
 from agent.understand.reading import Reading, read
+from agent.understand.times import find_when
 from tools.registry import all_tools
 from tools.store.workspace import Workspace
 
@@ -188,7 +190,8 @@ def _build(intent: str, r: Reading, s: Session, st: Settings, score: float = 1.0
               "best_practices": lambda: b.best_practices(r, st),
               "portfolio_success": lambda: b.portfolio_success(r, st),
               "list_benchmarks": lambda: b.list_benchmarks(r, st),
-              "build_cohort": lambda: b.build_cohort(r, st)}
+              "build_cohort": lambda: b.build_cohort(r, st),
+              "review_calls": lambda: b.review_calls(r, st, _when(r))}
     if intent in simple:
         return simple[intent]()
     accounts = _accounts(intent, r, s)
@@ -208,8 +211,17 @@ def _for_accounts(intent: str, r: Reading, accounts: list[str], s: Session, st: 
                 "recommendations": lambda: b.recommendations(r, one, st),
                 "goals_list": lambda: b.goals_list(r, one, st),
                 "success": lambda: b.success(r, one, st),
-                "history": lambda: b.history(r, one, st)}
+                "history": lambda: b.history(r, one, st),
+                "share": lambda: b.share(r, one, st),
+                "email": lambda: b.email(r, one, st),
+                "invite": lambda: b.invite(r, one, st, _when(r))}
     return builders[intent]()
+
+
+def _when(r: Reading) -> str | None:
+    """A meeting time named in the message ("next Tuesday at 2pm"), as a local ISO time."""
+    found = find_when(r.text, dt.datetime.now())
+    return found.isoformat(timespec="minutes") if found else None
 
 
 def _accounts(intent: str, r: Reading, s: Session) -> list[str] | Plan:

@@ -29,6 +29,7 @@ HELP = """I can help with:
 - **Goals, value and ROI**: "Show Acme's goals", "Is Acme achieving its goals?", "What value have we delivered this quarter?"
 - **Set goals**: "Set a goal for BetaInc to get NPS to 45 by end of March", "Record 45 for Acme's NPS goal"
 - **Reports**: "Create a QBR slide for Acme", "Export Acme's benchmark report as PDF"
+- **Act on a report**: "Share the Acme report with the customer", "Email the Acme Corp report to the customer", "Schedule a review call with Acme next Tuesday at 2pm", "Schedule benchmark review calls"
 - **History**: "Has Acme gotten better or worse over the last year?", "Acme's health score trend over the last 6 months"
 - **Benchmark sets and peer groups**: "Which benchmark sets are loaded?", "How many Enterprise SaaS accounts are over $100K ARR?\""""
 
@@ -220,3 +221,40 @@ def goal_ref(r: Reading) -> str | None:
     if m:
         return m.group(1)
     return BY_KEY[r.metric].label if r.metric else None
+
+
+# outbound actions (issue 17) --------------------------------------------------------------
+
+SHAREABLE = ("benchmark", "success", "qbr")
+TRAINING = re.compile(r"\btrain(ing|ings)?\b|\bworkshop\b|\benablement\b|\bonboarding session\b", re.I)
+
+
+def shareable_kind(r: Reading) -> str:
+    """The customer-facing report meant (an internal or portfolio report is never sent: benchmark)."""
+    return r.report_kind if r.report_kind in SHAREABLE else "benchmark"
+
+
+def share(r: Reading, customer: str, settings: Settings) -> Plan:
+    return _plan("share", "share_report", {"customer": customer, "kind": shareable_kind(r)}, customer,
+                 shareable_kind(r))
+
+
+def email(r: Reading, customer: str, settings: Settings) -> Plan:
+    inp: dict[str, Any] = {"customer": customer, "kind": shareable_kind(r)}
+    if r.report_format in ("pdf", "docx"):
+        inp["attach"] = r.report_format
+    return _plan("email", "email_report", inp, customer, shareable_kind(r))
+
+
+def invite(r: Reading, customer: str, settings: Settings, when: str | None = None) -> Plan:
+    inp: dict[str, Any] = {"customer": customer, "purpose": "training" if TRAINING.search(r.text) else "review"}
+    if when:
+        inp["when"] = when
+    return _plan("invite", "schedule_call", inp, customer)
+
+
+def review_calls(r: Reading, settings: Settings, when: str | None = None) -> Plan:
+    inp: dict[str, Any] = {"segment": r.segment} if r.segment else {}
+    if when:
+        inp["when"] = when
+    return _plan("review_calls", "schedule_review_calls", inp, report_kind="portfolio")

@@ -13,6 +13,7 @@ from tools.base import Tool
 def _build() -> dict[str, Tool]:
     # Imported here, not at module level: tools.registry is imported by the CLI's start-up path,
     # and the tools pull in pandas and scipy (about 0.5 s) that commands like `--help` never need.
+    from tools.actions import email_report, schedule_call, share_report
     from tools.benchmarks import list_benchmarks, manage_benchmarks
     from tools.compare import build_cohort, compare_accounts, compare_customer
     from tools.ingest import load_benchmarks
@@ -37,6 +38,12 @@ def _build() -> dict[str, Tool]:
         find_best_practices.TOOL,
         compare_accounts.TOOL,
         find_at_risk_accounts.TOOL,
+        # outbound actions (issue 17): files and links the CSM sends; peerbench sends nothing itself
+        share_report.SHARE_TOOL,
+        share_report.REVOKE_TOOL,
+        email_report.TOOL,
+        schedule_call.CALL_TOOL,
+        schedule_call.REVIEW_CALLS_TOOL,
     ]
     return {t.name: t for t in tools}
 

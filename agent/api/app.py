@@ -20,7 +20,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from agent.api import benchmarks, intelligence, portfolio, problems, reports, success
+from agent.api import actions, benchmarks, intelligence, portfolio, problems, reports, share, success
 from agent.api.auth import ApiState, ScopeRegistry
 from agent.api.models import Health
 from agent.api.uploads import JSON_BODY_LIMIT
@@ -53,8 +53,9 @@ def create_api(main_db: str | Path | None = None) -> FastAPI:
     app.add_middleware(PlainErrorsAsProblems)
     app.get("/api/health", response_model=Health, tags=["system"], summary="Liveness (no token needed)")(health)
     # success before reports: /api/reports/success-metrics/{customerId} is not a report id
-    for module in (benchmarks, intelligence, success, reports, portfolio):
+    for module in (benchmarks, intelligence, success, reports, portfolio, actions):
         app.include_router(module.router)
+    app.include_router(share.router)  # the customer's read-only pages: declared before the chat's mount
     app.api_route("/api/{rest:path}", methods=[*METHODS, "OPTIONS"], include_in_schema=False,
                   max_body_size=JSON_BODY_LIMIT)(no_such_route)
     app.openapi = lambda: _openapi(app)

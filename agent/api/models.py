@@ -82,9 +82,17 @@ def _no_control_characters(text: str) -> str:
     return text
 
 
+def _iso_datetime(value):
+    if isinstance(value, dt.datetime) or (isinstance(value, str) and re.fullmatch(
+            r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", value.strip())):
+        return value
+    raise ValueError("expected a date and time as YYYY-MM-DDTHH:MM")
+
+
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]  # not pydantic's 0 -> 1970-01-01
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]  # a meeting time (tools.actions), ISO only
 Text = Annotated[str, AfterValidator(_no_control_characters)]  # they would reach names, files and exports
-_TEXT = {dt.date: IsoDate, str: Text}
+_TEXT = {dt.date: IsoDate, dt.datetime: IsoDateTime, str: Text}
 _STRICT = {**{t: Annotated[t, Strict()] for t in (int, float, bool)}, **_TEXT}
 
 

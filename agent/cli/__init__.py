@@ -15,9 +15,9 @@ from tools.base import ToolError
 
 
 def _modules():
-    from agent.cli import api, bench_batch, chat, core, feedback, goals, ingest, portfolio, reports
+    from agent.cli import actions, api, bench_batch, chat, core, feedback, goals, ingest, portfolio, reports
 
-    return [core, ingest, portfolio, goals, reports, chat, feedback, bench_batch, api]
+    return [core, ingest, portfolio, goals, reports, actions, chat, feedback, bench_batch, api]
 
 
 def build_parser() -> argparse.ArgumentParser:

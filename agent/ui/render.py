@@ -38,6 +38,8 @@ MIME = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".png": "image/png",
     ".zip": "application/zip",
+    ".eml": "message/rfc822",    # an email draft (tools.actions.email_report)
+    ".ics": "text/calendar",     # an invitation (tools.actions.schedule_call)
 }
 
 

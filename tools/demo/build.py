@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import numpy as np
 
@@ -41,7 +42,7 @@ INDUSTRIES = {"SaaS": .22, "FinTech": .14, "Healthcare": .13, "Retail": .13, "Ma
               "Education": .12, "Media": .13}
 SEGMENT_SHARE = {"Enterprise": .32, "Mid-Market": .38, "SMB": .30}
 REGIONS = {"North America": .45, "EMEA": .30, "APAC": .15, "LATAM": .10}
-DATA_TABLES = ("goal_measurements", "milestones", "goals", "practices", "stakeholders", "snapshots",
+DATA_TABLES = ("shares", "goal_measurements", "milestones", "goals", "practices", "stakeholders", "snapshots",
                "metric_values", "reports", "cohorts", "customers")
 MIN_EXTRA_ENTERPRISE_SAAS = 12  # Acme's industry cohort needs >= 10 peers besides the named ones
 
@@ -173,6 +174,17 @@ def _metric_rows(accounts: list[dict], values: np.ndarray) -> list[dict]:
 
 # ---------------------------------------------------------------- people and practices
 
+def demo_email(person: str, account: str) -> str:
+    """A made-up address under the reserved ``.example`` domain (RFC 2606): never a real mailbox.
+
+    >>> demo_email("Ana Ruiz", "Acme Corp")
+    'ana.ruiz@acme-corp.example'
+    """
+    def slug(text: str, sep: str) -> str:
+        return sep.join(re.findall(r"[a-z0-9]+", text.lower())) or "contact"
+    return f"{slug(person, '.')}@{slug(account, '-')}.example"
+
+
 def _stakeholders(rng: np.random.Generator, prof: dict, accounts: list[dict], values: np.ndarray) -> list[dict]:
     """Contacts per account: as many as its latest stakeholders metric says (capped at 20)."""
     people, j = prof["people"], KEYS.index("stakeholders")
@@ -188,7 +200,8 @@ def _stakeholders(rng: np.random.Generator, prof: dict, accounts: list[dict], va
             role, titles = roles[k] if k < len(roles) else roles[1 + k % 2 * 3]
             level = a["quality"] + 0.7 * rng.standard_normal()
             rows.append({"customer_id": a["id"], "name": person, "title": str(rng.choice(titles)), "role": role,
-                         "engagement": "high" if level > 0.6 else "medium" if level > -0.6 else "low"})
+                         "engagement": "high" if level > 0.6 else "medium" if level > -0.6 else "low",
+                         "email": demo_email(person, a["name"])})
     return rows
 
 

@@ -141,6 +141,9 @@ def follow_ups(out: ComparePortfolioOutput) -> list[FollowUp]:
                  for n in names]
         count = f"first {len(names)} of {len(every)}" if len(names) < len(every) else str(len(names))
         offers.insert(0, FollowUp(f"Create benchmark reports per customer ({count})", {"calls": calls}))
+    if any(c is not None and c < 25 for g in out.peer_groups for c in g.accounts.benchmark_composite):
+        review = {"segment": out.segment} if out.segment else {}
+        offers.append(FollowUp.call("Schedule Benchmark Review Calls", "schedule_review_calls", **review))
     return offers
 
 

@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +29,7 @@ from reports import export
 from reports.figures import check
 from reports.format import clean_text
 from reports.markdown import preview, to_markdown
+from reports.model import Report
 from tools.base import FollowUp, NotFound, Tool, ToolError, ToolInput, ToolOutput
 from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
@@ -129,6 +131,7 @@ class DraftReportOutput(ToolOutput):
                                    "export's chart images), beside it in the report folder")
     hidden: list[str] = Field(default_factory=list, description="cards, charts and sections left out")
     _figures: list = PrivateAttr(default_factory=list)  # the report's Figures (drawn on demand), this process only
+    _report: Report | None = PrivateAttr(default=None)  # the report model written (email drafts read its summary)
 
     def to_markdown(self) -> str:
         return self.preview or self.markdown
@@ -253,6 +256,31 @@ def _portfolio(ws: Workspace, inp: DraftReportInput):
     return portfolio, success
 
 
+@dataclass
+class Built:
+    """A report model and what went into it (before any file is written)."""
+
+    customer: dict | None
+    data: ReportData
+    report: Report
+    rejected: dict[str, list[str]]
+    hidden: list[str]
+
+
+def build_report(ws: Workspace, inp: DraftReportInput, logo: str | None = None) -> Built:
+    """The report model draft_report writes, without writing it: the share page renders this same model
+    (tools.actions), so a shared page and the PDF say the same."""
+    cust, data = _gather(ws, inp)
+    if logo:
+        data.brand.logo = branding.logo_bytes(logo)
+    slots = inp.narrative.model_dump(exclude_none=True) if inp.narrative else {}
+    data.narrative, rejected = _check_narrative(slots, [data.compare, data.roi, data.recommend,
+                                                        data.portfolio, data.success])
+    report = _only_sections(BUILDERS[inp.kind](data), inp.include_sections)
+    hidden = _hide(report, inp.hide, branding.default_hidden(ws))
+    return Built(cust, data, report, rejected, hidden)
+
+
 def draft_report(ws: Workspace, inp: DraftReportInput, logo: str | None = None) -> DraftReportOutput:
     """Write a report file (and its Markdown for chat) from tool results.
 
@@ -268,14 +296,8 @@ def draft_report(ws: Workspace, inp: DraftReportInput, logo: str | None = None) 
     saved file and the Markdown.
     """
     t0 = time.perf_counter()
-    cust, data = _gather(ws, inp)
-    if logo:
-        data.brand.logo = branding.logo_bytes(logo)
-    slots = inp.narrative.model_dump(exclude_none=True) if inp.narrative else {}
-    data.narrative, rejected = _check_narrative(slots, [data.compare, data.roi, data.recommend,
-                                                                      data.portfolio, data.success])
-    report = _only_sections(BUILDERS[inp.kind](data), inp.include_sections)
-    hidden = _hide(report, inp.hide, branding.default_hidden(ws))
+    built = build_report(ws, inp, logo)
+    cust, data, report, rejected, hidden = built.customer, built.data, built.report, built.rejected, built.hidden
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     name = _slug(cust["name"]) if cust else "portfolio"
     stem = ws.reports_dir / f"{name}_{inp.kind}_{stamp}_{secrets.token_hex(3)}"
@@ -295,6 +317,7 @@ def draft_report(ws: Workspace, inp: DraftReportInput, logo: str | None = None) 
         seconds=round(time.perf_counter() - t0, 3), markdown=to_markdown(report), preview=preview(report),
         attachments=[str(x) for x in images], hidden=hidden)
     out._figures = report.figures()
+    out._report = report
     return out
 
 
@@ -362,7 +385,20 @@ def follow_ups(out: DraftReportOutput) -> list[FollowUp]:
     if not out.customer:
         return []
     return [FollowUp.call(label, "draft_report", customer=out.customer, kind=out.kind, format=fmt)
-            for fmt, label in FORMATS_OFFERED.get(out.kind, ()) if fmt != out.format]
+            for fmt, label in FORMATS_OFFERED.get(out.kind, ()) if fmt != out.format] + outbound(out)
+
+
+def outbound(out: DraftReportOutput) -> list[FollowUp]:
+    """What a CSM does next with a customer-facing report (tools.actions): share, email, invite."""
+    if not out.customer_facing or not out.customer:
+        return []
+    return [FollowUp.call("Share with customer", "share_report", customer=out.customer, kind=out.kind),
+            FollowUp.call("Email to customer", "email_report", customer=out.customer, kind=out.kind,
+                          attach="docx" if out.format == "docx" else "pdf"),
+            FollowUp.call("Schedule review call", "schedule_call", customer=out.customer, purpose="review",
+                          kind=out.kind),
+            FollowUp.call("Schedule training", "schedule_call", customer=out.customer, purpose="training",
+                          kind=out.kind)]
 
 
 def remember(inp: dict, out: DraftReportOutput) -> dict:

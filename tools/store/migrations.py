@@ -202,3 +202,19 @@ def m010_undo_log(db: Database) -> None:
     db["undo_log"].create({"id": str, "conversation": str, "created_at": str, "summary": str, "change_json": str},
                           pk="id")
     db["undo_log"].create_index(["conversation"])
+
+
+@migrations()
+def m011_shares(db: Database) -> None:
+    # Read-only links to a customer-facing report (tools.actions.shares): the page is a snapshot
+    # rendered when the link is made; only a SHA-256 of the link's token is kept (prefix for listing),
+    # the passcode as a salted PBKDF2 hash. Stakeholders get an email for drafts and invitations.
+    db["shares"].create(
+        {"id": int, "token_hash": str, "prefix": str, "customer_id": int, "customer": str, "kind": str,
+         "title": str, "html": str, "passcode_hash": str, "created_at": str, "expires_at": str,
+         "revoked_at": str, "views": int, "last_viewed_at": str, "failed_attempts": int, "created_by": str},
+        pk="id", not_null={"token_hash", "kind", "html", "expires_at"},
+        defaults={"views": 0, "failed_attempts": 0, "created_by": ""},
+    )
+    db.execute("CREATE UNIQUE INDEX idx_shares_token ON shares(token_hash)")
+    db["stakeholders"].add_column("email", str)
