@@ -39,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("success", help="goal success across the portfolio")
     p.add_argument("--segment", help="Enterprise, Mid-Market or SMB")
     p.add_argument("--limit", type=int, default=10, help="top performers and at-risk goals to list")
+    p.add_argument("--csm", help="only this CSM's accounts (full or first name)")
+    p.add_argument("--by-csm", action="store_true", dest="by_csm", help="goal success rates per CSM")
     _common(p)
     p.set_defaults(func=cmd_success)
 
@@ -142,6 +144,7 @@ def cmd_roi(args, ws) -> int:
 
 
 def cmd_success(args, ws) -> int:
-    out = portfolio_success(ws, PortfolioSuccessInput(segment=args.segment, limit=args.limit, as_of=args.as_of))
+    out = portfolio_success(ws, PortfolioSuccessInput(segment=args.segment, limit=args.limit, as_of=args.as_of,
+                                                      csm=args.csm, by_csm=args.by_csm))
     print_json(out) if args.json else print(portfolio_success_markdown(out))
     return 0
