@@ -20,7 +20,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from agent.api import benchmarks, intelligence, portfolio, problems, reports, success
+from agent.api import benchmarks, book, intelligence, portfolio, problems, reports, success
 from agent.api.auth import ApiState, ScopeRegistry
 from agent.api.models import Health
 from agent.api.uploads import JSON_BODY_LIMIT
@@ -53,7 +53,7 @@ def create_api(main_db: str | Path | None = None) -> FastAPI:
     app.add_middleware(PlainErrorsAsProblems)
     app.get("/api/health", response_model=Health, tags=["system"], summary="Liveness (no token needed)")(health)
     # success before reports: /api/reports/success-metrics/{customerId} is not a report id
-    for module in (benchmarks, intelligence, success, reports, portfolio):
+    for module in (benchmarks, intelligence, success, reports, portfolio, book):
         app.include_router(module.router)
     app.api_route("/api/{rest:path}", methods=[*METHODS, "OPTIONS"], include_in_schema=False,
                   max_body_size=JSON_BODY_LIMIT)(no_such_route)
