@@ -50,7 +50,8 @@ def post_improvement_goals(caller: CallerDep, customer_id: CustomerId, body: Imp
     inp = to_tool(body, SetImprovementGoalsInput, exclude={"confirm"}, customer=account_name(caller, customer_id))
     out, _, saved = changes.track(caller.ws, lambda: set_improvement_goals(caller.ws, inp),
                                   decide=lambda c: body.confirm)
-    return ImprovementGoalsResult(**out.model_dump(), saved=saved, would_create=out.preview())
+    shown = out if saved else out.unsaved()
+    return ImprovementGoalsResult(**shown.model_dump(), saved=saved, would_create=out.preview())
 
 
 @router.get("/api/csms", response_model=list[Csm], responses=responses(401),

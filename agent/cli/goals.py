@@ -154,7 +154,7 @@ def cmd_from_gaps(args, ws) -> int:
                                    as_of=args.as_of)
     out, _, saved = changes.track(ws, lambda: set_improvement_goals(ws, inp), decide=lambda c: args.yes)
     if args.json:
-        print_json(out.model_copy(update={"message": out.message if saved else "Not saved (preview): " + out.message}))
+        print_json(out if saved else out.unsaved())
         return 0
     if saved:
         print(f"{md_text(out.message)}\n\n{out.to_markdown()}")

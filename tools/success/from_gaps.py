@@ -81,6 +81,11 @@ class SetImprovementGoalsOutput(ToolOutput):
             lines += [f"Milestone '{m.name}' on {m.date}" for m in g.milestones]
         return lines + self.skipped
 
+    def unsaved(self) -> SetImprovementGoalsOutput:
+        """This output as a preview: no ids (the dry run's rows were rolled back)."""
+        return self.model_copy(update={"goals": [g.model_copy(update={"id": None}) for g in self.goals],
+                                       "message": "Not saved (preview): " + self.message})
+
     def to_markdown(self) -> str:
         return from_gaps_markdown(self)
 
