@@ -9,8 +9,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, Strict
 
 from agent.api.auth import CallerDep
 from agent.api.benchmarks import CustomerId, account_name
@@ -30,7 +32,7 @@ _Body = derive("ImprovementGoalsBase", SetImprovementGoalsInput, json=True, incl
 class ImprovementGoalsRequest(_Body):
     """Which gaps to turn into goals; ``confirm`` saves them (without it: a preview only)."""
 
-    confirm: bool = Field(False, description="save the goals; false (default) previews what would be created")
+    confirm: Annotated[bool, Strict()] = Field(False, description="save the goals; false (default) previews what would be created")
 
 
 class ImprovementGoalsResult(SetImprovementGoalsOutput):
