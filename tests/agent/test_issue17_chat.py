@@ -73,3 +73,14 @@ async def test_a_goal_change_tops_the_next_answer_about_the_account(demo_ws, tmp
     assert "Goal changes" not in again.text  # shown once
     book = await answer("show Sarah Chen's accounts", ws=demo_ws, session=Session())
     assert "Goal changes" in book.text and ADOPTION in book.text  # the portfolio view lists recent changes
+
+
+async def test_the_plan_offers_a_button_that_previews_the_goals(demo_ws):
+    from agent.core import run_action
+    session = Session()
+    plan_answer = await answer("give me an improvement plan for Acme Corp", ws=demo_ws, session=session)
+    button = next(a for a in plan_answer.actions if a.label == "Set improvement goals")
+    n = demo_ws.query("SELECT count(*) AS n FROM goals")[0]["n"]
+    held = await run_action(button.payload, ws=demo_ws, session=session)
+    assert "Not saved yet" in held.text and session.pending["tool"] == "set_improvement_goals"
+    assert demo_ws.query("SELECT count(*) AS n FROM goals")[0]["n"] == n
