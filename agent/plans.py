@@ -264,8 +264,6 @@ def _last_goal(s) -> tuple[str | None, str | None]:
 
 def _milestone(r: Reading, s) -> Plan:
     customer, goal = (r.accounts[0], goal_ref(r)) if r.accounts else _last_goal(s)
-    if r.accounts and goal is None and r.metric is None:
-        goal = None
     if customer is None:
         return Plan("goal_milestone", question="Which account is the milestone for? e.g. \"add a milestone for "
                     "Acme's NPS goal: pilot done by Jan 15\".")
