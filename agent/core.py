@@ -28,6 +28,7 @@ from tools.base import FollowUp, Tool, ToolError, ToolOutput
 from tools.benchmarks.sets import active_benchmark_set
 from tools.registry import all_tools
 from tools.store.workspace import Workspace
+from tools.success.tracking import changes_markdown, take_unseen
 
 log = logging.getLogger("peerbench.agent")
 
@@ -354,10 +355,17 @@ def _finish(ans: Answer, loads, notices: list[str], load_text: str, message: str
     ans.files = [f for _, out in ans.results for f in _files_of(out)]
     ans.actions = [*ans.actions, *actions_for(ans.results, registry)]  # a question's options come first
     if any(name != IMPORTED for name, _ in ans.results):
+        ans.text = _with_goal_changes(ans.text, ws, session.context.customer)
         active = active_benchmark_set(ws)  # named in the line when the conversation uses "the active set"
         ans.context_line = session.analysis.line(ws.today(), active=active["name"] if active else None)
     session.remember(message, ans.narrative or ans.text)
     return ans
+
+
+def _with_goal_changes(text: str, ws: Workspace, customer: str | None) -> str:
+    """The account's goals achieved or newly at risk since the last answer about it, on top (issue 17)."""
+    changes = changes_markdown(take_unseen(ws, customer))
+    return f"{changes}\n\n{text}" if changes else text
 
 
 def _files_of(output: ToolOutput) -> list[Path]:

@@ -70,7 +70,13 @@ def plan(message: str, ws: Workspace, session: Session, settings: Settings | Non
         done = _answer(pending, r, ranked, session, settings)
         if done is not None:
             return done
-    return _decide(r, ranked, session, settings, loaded_benchmark)
+    own = None if loaded_benchmark else b.book_and_goal_command(r, session, settings, ws)  # issue 17
+    return b.with_own_book(own or _decide(r, ranked, session, settings, loaded_benchmark), r, settings, ws, _fields)
+
+
+def _fields(tool: str) -> dict:
+    """The input fields of ``tool`` (empty for an unknown name)."""
+    return all_tools()[tool].input_model.model_fields if tool in all_tools() else {}
 
 
 def _adjusted(ranked: list[Match], r: Reading, s: Session) -> list[Match]:
@@ -214,7 +220,8 @@ def _for_accounts(intent: str, r: Reading, accounts: list[str], s: Session, st: 
                 "history": lambda: b.history(r, one, st),
                 "share": lambda: b.share(r, one, st),
                 "email": lambda: b.email(r, one, st),
-                "invite": lambda: b.invite(r, one, st, _when(r))}
+                "invite": lambda: b.invite(r, one, st, _when(r)),
+                "goals_from_gaps": lambda: b.goals_from_gaps(one)}
     return builders[intent]()
 
 

@@ -27,7 +27,8 @@ HELP = """I can help with:
 - **Learn from the best**: "What do top performers do for NPS?", "Who should OldCorp learn from?"
 - **Recommendations**: "What should Acme do to reach the median?", "Improvement plan for DataPro"
 - **Goals, value and ROI**: "Show Acme's goals", "Is Acme achieving its goals?", "What value have we delivered this quarter?"
-- **Set goals**: "Set a goal for BetaInc to get NPS to 45 by end of March", "Record 45 for Acme's NPS goal"
+- **Set goals**: "Set a goal for BetaInc to get NPS to 45 by end of March", "Record 45 for Acme's NPS goal", "Set improvement goals for Acme Corp", "Add a milestone for Acme's NPS goal: pilot done by Jan 15"
+- **A CSM's book**: "My accounts", "Show Sarah's accounts", "Success rate per CSM for enterprise"
 - **Reports**: "Create a QBR slide for Acme", "Export Acme's benchmark report as PDF"
 - **Act on a report**: "Share the Acme report with the customer", "Email the Acme Corp report to the customer", "Schedule a review call with Acme next Tuesday at 2pm", "Schedule benchmark review calls"
 - **History**: "Has Acme gotten better or worse over the last year?", "Acme's health score trend over the last 6 months"
@@ -258,3 +259,142 @@ def review_calls(r: Reading, settings: Settings, when: str | None = None) -> Pla
     if when:
         inp["when"] = when
     return _plan("review_calls", "schedule_review_calls", inp, report_kind="portfolio")
+# issue 17: goals from gaps, milestones and goal edits that follow the conversation, a CSM's book ---
+
+_FROM_GAPS = re.compile(r"\bimprovement goals?\b|\bgaps?\b.*\b(?:into|as)\b.*\bgoals?\b"
+                        r"|\bgoals?\b.*\b(?:from|out of|to close|closing|for)\b.*\bgaps?\b", re.I)
+_MILESTONE = re.compile(r"\b(?:add|new|create|set|put|log|record)\b.*\bmilestones?\b|^\s*milestone\b", re.I)
+_MILESTONE_NAME = re.compile(r":\s*(?P<name>.+?)(?:\s+(?:by|on|due|before|for)\s+.+)?\s*[.!]?\s*$", re.I)
+_EDIT = re.compile(r"\b(?:move|push|change|set|shift|extend|update|make|raise|lower|bring|pull)\b", re.I)
+_DUE = re.compile(r"\b(?:target date|due date|deadline|end date|due)\b", re.I)
+_TARGET = re.compile(r"\btarget\b", re.I)
+_MY_BOOK = re.compile(r"^\s*(?:please\s+)?(?:(?:show|list|give|see|view|open|pull up|display|get)\s+)?(?:me\s+)?"
+                      r"(?:all\s+(?:of\s+)?)?my\s+(?:accounts|book(?: of business)?|customers|clients|portfolio)"
+                      r"\s*(?:please)?\s*[.?!]*\s*$", re.I)
+_MY = re.compile(r"\bmy\s+(?:\w+\s+)?(?:accounts|book|customers|clients|portfolio)\b", re.I)
+_BOOK_OF = (re.compile(r"(?P<name>[A-Za-z][\w.\-]*(?:\s+[A-Z][\w.\-]*)?)['’]s\s+(?:\w+\s+)?"
+                       r"(?:accounts|book(?: of business)?|customers|clients|portfolio)\b"),
+            re.compile(r"\b(?:accounts|customers|clients)\s+(?:owned|managed|run|handled|covered)\s+by\s+"
+                       r"(?P<name>.+?)\s*[.?!]*$", re.I),
+            re.compile(r"\b(?:accounts|customers|clients)\s+(?:does|do)\s+(?P<name>.+?)\s+"
+                       r"(?:own|manage|have|run|handle|cover)\b", re.I))
+_LEAD_WORDS = {"show", "list", "see", "view", "give", "get", "open", "display", "me", "and", "about", "of", "pull",
+               "up", "what", "which", "are", "is", "now", "then", "only", "just"}
+_NOT_A_NAME = {"my", "our", "their", "his", "her", "the", "a", "this", "that", "your", "everyone", "each", "we", "you",
+               "they", "i", "us", "he", "she", "it", "all", "many", "how"}
+_BY_CSM = re.compile(r"\b(?:per|by|each|every|for each|broken down by|split by|across)\s+(?:the\s+)?csms?\b"
+                     r"|\bcsms?\b.*\b(?:success|goals?)\b|\b(?:success|goals?)\b.*\bcsms?\b", re.I)
+
+
+def goals_from_gaps(customer: str) -> Plan:
+    return _plan("goals_from_gaps", "set_improvement_goals", {"customer": customer}, customer, "success")
+
+
+def _last_goal(s) -> tuple[str | None, str | None]:
+    """(customer, goal) of the goal the conversation last showed or changed."""
+    call = s.context.call
+    if call is not None and call.name == "manage_goals" and call.input.get("goal"):
+        return call.input.get("customer") or s.context.customer, call.input["goal"]
+    return s.context.customer, None
+
+
+def _milestone(r: Reading, s) -> Plan:
+    customer, goal = (r.accounts[0], goal_ref(r)) if r.accounts else _last_goal(s)
+    if customer is None:
+        return Plan("goal_milestone", question="Which account is the milestone for? e.g. \"add a milestone for "
+                    "Acme's NPS goal: pilot done by Jan 15\".")
+    m = _MILESTONE_NAME.search(r.text)
+    name = r.quoted or (m["name"].strip(" '\"") if m else None)
+    if not name:
+        return Plan("goal_milestone", question=f"What is the milestone for {customer}, and by when? e.g. "
+                    "\"pilot done by Jan 15\".", customer=customer)
+    inp: dict[str, Any] = {"action": "milestone", "customer": customer, "milestone_name": name}
+    if goal:
+        inp["goal"] = goal
+    if r.date:
+        inp["date"] = r.date
+    return _plan("goal_milestone", "manage_goals", inp, customer, "success")
+
+
+def _goal_edit(r: Reading, s) -> Plan | None:
+    """'move the target date to June 30', 'change the target to 60': the goal last shown."""
+    due = bool(_DUE.search(r.text)) and r.date is not None
+    target = "target" in r.goal and not due
+    if r.accounts or r.metrics or not _EDIT.search(r.text) or not (due or target):
+        return None
+    customer, goal = _last_goal(s)
+    if goal is None:
+        return Plan("goal_update", question="Which goal should change? e.g. \"move the target date of Acme's NPS "
+                    "goal to June 30\".", customer=customer)
+    inp: dict[str, Any] = {"action": "update", "customer": customer, "goal": goal}
+    if due:
+        inp["target_date"] = r.date
+    else:
+        inp["target"] = r.goal["target"]
+    return _plan("goal_update", "manage_goals", inp, customer, "success")
+
+
+def _book_owner(r: Reading, ws) -> str | None:
+    """The CSM whose accounts are asked for ("Dana's accounts", "accounts owned by Lukas"): the CSM's
+    stored name when known, else the name as typed (the tool then lists the CSMs)."""
+    from tools.store.owners import find_csm
+    for pattern in _BOOK_OF:
+        m = pattern.search(r.text)
+        if not m:
+            continue
+        words = m["name"].split()
+        while words and words[0].lower() in _LEAD_WORDS:  # "show Dana's accounts": the verb is not the name
+            words = words[1:]
+        name = " ".join(words)
+        if not name or name.lower() in _NOT_A_NAME or name.lower().split()[0] in _NOT_A_NAME:
+            continue
+        known = find_csm(ws, name)
+        if known is None and r.accounts:
+            continue  # an account's name, not a CSM's
+        return known or name
+    return None
+
+
+def own_book(settings: Settings, ws) -> str | None:
+    """The user's own name as a CSM of this workspace (the chat's name setting), else None."""
+    from tools.store.owners import find_csm
+    return find_csm(ws, settings.csm_name) if settings.csm_name.strip() else None
+
+
+def book_and_goal_command(r: Reading, s, settings: Settings, ws) -> Plan | None:
+    """Issue 17's requests, read before the phrase bank (None when the message is none of them)."""
+    if _FROM_GAPS.search(r.text):
+        account = (r.accounts or [s.context.customer])[0]
+        if account:
+            return goals_from_gaps(account)
+        return Plan("goals_from_gaps", question="Which account's benchmark gaps should become goals? "
+                    "Give me the account name, e.g. 'Acme Corp'.")
+    if _MILESTONE.search(r.text):
+        return _milestone(r, s)
+    edit = _goal_edit(r, s)
+    if edit is not None:
+        return edit
+    if _BY_CSM.search(r.text):
+        inp: dict[str, Any] = {"by_csm": True, **({"segment": r.segment} if r.segment else {})}
+        if r.period:
+            inp["period"] = r.period
+        return _plan("portfolio_success", "portfolio_success", inp, report_kind="success")
+    if _MY_BOOK.match(r.text):
+        mine = own_book(settings, ws)
+        return _plan("compare_portfolio", "compare_portfolio", {"csm": mine} if mine else {}, report_kind="portfolio")
+    owner = _book_owner(r, ws)
+    if owner is not None:
+        inp = {"csm": owner, **({"segment": r.segment} if r.segment else {})}
+        return _plan("compare_portfolio", "compare_portfolio", inp, report_kind="portfolio")
+    return None
+
+
+def with_own_book(p: Plan, r: Reading, settings: Settings, ws, fields) -> Plan:
+    """"my accounts" in any request: the user's own book when their name owns accounts here."""
+    call = p.call
+    if call is None or "csm" not in fields(call.name) or call.input.get("csm") or not _MY.search(r.text):
+        return p
+    mine = own_book(settings, ws)
+    if mine:
+        call.input["csm"] = mine
+    return p

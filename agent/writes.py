@@ -83,11 +83,18 @@ def holder(session: Session, message: str):
         out, change, committed = changes.track(ws, lambda: tool.run(ws, inp), decide=lambda c: not c.net())
         if committed:
             return out
-        lines = change.describe()
+        lines = exact_preview(out) or change.describe()
         session.pending = {"id": secrets.token_hex(8), "kind": "tool", "tool": tool.name, "input": inp,
                            "changes": lines, "message": message}
         return PendingWrite(tool=tool.name, would=str(getattr(out, "message", "") or ""), changes=lines)
     return hold
+
+
+def exact_preview(out: ToolOutput) -> list[str]:
+    """The tool's own list of what it would create (an output with a ``preview()`` method), when the
+    row-by-row description would only count rows ("4 goals added")."""
+    preview = getattr(out, "preview", None)
+    return list(preview()) if callable(preview) else []
 
 
 def committer(session: Session):

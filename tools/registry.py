@@ -21,6 +21,7 @@ def _build() -> dict[str, Tool]:
     from tools.portfolio import benchmark_history, compare_portfolio, find_at_risk_accounts
     from tools.report import draft_report
     from tools.success import compute_roi, manage_goals, portfolio_success
+    from tools.success import from_gaps  # issue 17: goals from an account's gaps
 
     tools = [
         compare_customer.TOOL,
@@ -44,6 +45,7 @@ def _build() -> dict[str, Tool]:
         email_report.TOOL,
         schedule_call.CALL_TOOL,
         schedule_call.REVIEW_CALLS_TOOL,
+        from_gaps.TOOL,
     ]
     return {t.name: t for t in tools}
 

@@ -20,7 +20,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from agent.api import actions, benchmarks, intelligence, portfolio, problems, reports, share, success
+from agent.api import actions, benchmarks, book, intelligence, portfolio, problems, reports, share, success
 from agent.api.auth import ApiState, ScopeRegistry
 from agent.api.models import Health
 from agent.api.uploads import JSON_BODY_LIMIT
@@ -53,7 +53,7 @@ def create_api(main_db: str | Path | None = None) -> FastAPI:
     app.add_middleware(PlainErrorsAsProblems)
     app.get("/api/health", response_model=Health, tags=["system"], summary="Liveness (no token needed)")(health)
     # success before reports: /api/reports/success-metrics/{customerId} is not a report id
-    for module in (benchmarks, intelligence, success, reports, portfolio, actions):
+    for module in (benchmarks, intelligence, success, reports, portfolio, actions, book):
         app.include_router(module.router)
     app.include_router(share.router)  # the customer's read-only pages: declared before the chat's mount
     app.api_route("/api/{rest:path}", methods=[*METHODS, "OPTIONS"], include_in_schema=False,

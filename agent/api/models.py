@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Annotated, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, create_model
+from pydantic import AfterValidator, AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, Strict, create_model
 from pydantic.alias_generators import to_camel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
@@ -37,6 +37,11 @@ CAMEL = ConfigDict(extra="forbid", allow_inf_nan=False, alias_generator=to_camel
 
 class Request(BaseModel):
     model_config = STRICT
+
+
+#: A CSM named by the id GET /api/csms gives, or by name (full or first); issue 17.
+CsmId = Annotated[str | None, Field(None, min_length=1, max_length=80, validation_alias=AliasChoices("csmId", "csm_id"),
+                                    description="only this CSM's accounts: the CSM's id (GET /api/csms) or name")]
 
 
 class CamelRequest(BaseModel):

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Path, Query
 
 from agent.api.auth import Caller, CallerDep
 from agent.api.benchmarks import CustomerId, account_name
-from agent.api.models import CamelRequest, derive, to_tool
+from agent.api.models import CamelRequest, CsmId, derive, to_tool
 from agent.api.problems import responses
 from agent.api.uploads import JSON_BODY_LIMIT
 from tools.success.compute_roi import ComputeRoiInput, ComputeRoiOutput, compute_roi
@@ -40,7 +40,11 @@ Milestone = derive("Milestone", ManageGoalsInput, json=True, include=("milestone
                                                             "milestone_done", "goal", "date", "as_of"),
                    required=("milestone_name",), doc="A milestone of the account, optionally linked to a goal.")
 RoiQuery = derive("RoiQuery", ComputeRoiInput, exclude=("customer",), base=CamelRequest)
-PortfolioSuccessQuery = derive("PortfolioSuccessQuery", PortfolioSuccessInput, base=CamelRequest)
+class PortfolioSuccessQuery(derive("PortfolioSuccessQueryBase", PortfolioSuccessInput, exclude=("csm",),
+                                   base=CamelRequest)):
+    """Which accounts; ``csmId`` keeps one CSM's book, ``byCsm`` adds success rates per CSM (issue 17)."""
+
+    csm_id: CsmId = None
 GoalListQuery = derive("GoalListQuery", ManageGoalsInput, include=("customer", "as_of"), required=("customer",),
                        base=CamelRequest)
 GoalId = Annotated[int, Path(alias="goalId", ge=1, le=2**62, description="the goal's id", examples=[1])]
@@ -67,7 +71,7 @@ def get_success_metrics(caller: CallerDep, customer_id: CustomerId, q: Annotated
 @router.get("/api/reports/success-metrics", response_model=PortfolioSuccessOutput, responses=ERRORS,
             summary="Goal success across the portfolio (or one segment)")
 def get_portfolio_success(caller: CallerDep, q: Annotated[PortfolioSuccessQuery, Query()]):
-    return portfolio_success(caller.ws, to_tool(q, PortfolioSuccessInput))
+    return portfolio_success(caller.ws, to_tool(q, PortfolioSuccessInput, exclude={"csm_id"}, csm=q.csm_id))
 
 
 @router.get("/api/success-goals", response_model=ManageGoalsOutput, responses=ERRORS,

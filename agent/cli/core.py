@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from agent.cli.goals import print_goal_changes
 from agent.cli.output import print_json, show
 from reports.format import md_text
 from tools.compare.build_cohort import BuildCohortInput, build_cohort
@@ -70,6 +71,7 @@ def cmd_compare(args, ws) -> int:
     if args.json:
         print_json(out)
     else:
+        print_goal_changes(ws, out.customer)
         print(out.to_markdown())
         print()
         if out.strengths:

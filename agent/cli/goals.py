@@ -7,9 +7,12 @@ import datetime as dt
 
 from agent.cli.output import print_json
 from reports.format import md_text
+from tools.store import changes
 from tools.success.compute_roi import ComputeRoiInput, compute_roi
+from tools.success.from_gaps import SetImprovementGoalsInput, set_improvement_goals
 from tools.success.manage_goals import ManageGoalsInput, manage_goals
 from tools.success.portfolio_success import PortfolioSuccessInput, portfolio_success
+from tools.success.tracking import changes_markdown, take_unseen
 from tools.success.views import goals_markdown, portfolio_success_markdown, roi_markdown
 
 VALUE_FLAGS = ("hours_saved_per_unit", "units_per_month", "hourly_rate", "monthly_amount")
@@ -39,6 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("success", help="goal success across the portfolio")
     p.add_argument("--segment", help="Enterprise, Mid-Market or SMB")
     p.add_argument("--limit", type=int, default=10, help="top performers and at-risk goals to list")
+    p.add_argument("--csm", help="only this CSM's accounts (full or first name)")
+    p.add_argument("--by-csm", action="store_true", dest="by_csm", help="goal success rates per CSM")
     _common(p)
     p.set_defaults(func=cmd_success)
 
@@ -52,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--date", type=_date)
     p.set_defaults(func=lambda a, ws: _run(a, ws, "create", value=a.current, date=a.date))
 
-    p = gsub.add_parser("update", help="change a goal's fields")
+    p = gsub.add_parser("update", aliases=["edit"], help="change a goal's fields (target, --due date, ...)")
     p.add_argument("customer")
     p.add_argument("goal", help="goal id or name")
     _goal_fields(p)
@@ -77,12 +82,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=lambda a, ws: _run(a, ws, "milestone", goal=a.goal, date=a.date, milestone_name=a.name,
                                            milestone_description=a.description, milestone_done=a.done))
 
+    p = gsub.add_parser("from-gaps", help="goals from the account's benchmark gaps (preview; --yes saves them)")
+    p.add_argument("customer")
+    p.add_argument("--benchmark", help="benchmark set name (default: the active set)")
+    p.add_argument("--max-gaps", type=int, default=5, dest="max_gaps", help="gaps turned into goals (worst first)")
+    p.add_argument("--yes", action="store_true", help="save the goals (without it: only show what would be created)")
+    _common(p)
+    p.set_defaults(func=cmd_from_gaps)
+
     p = gsub.add_parser("delete", help="delete a goal (with its measurements) or, with --milestone, a milestone")
     p.add_argument("customer")
     p.add_argument("goal", nargs="?", help="goal id or name")
     p.add_argument("--milestone", help="delete this milestone instead")
     _common(p)
     p.set_defaults(func=lambda a, ws: _run(a, ws, "delete", goal=a.goal, milestone_name=a.milestone))
+
+
+def print_goal_changes(ws, customer: str | None) -> None:
+    """An account's goal changes not shown yet (achieved, newly at risk), above the answer about it."""
+    text = changes_markdown(take_unseen(ws, customer))
+    if text:
+        print(text + "\n")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -128,8 +148,26 @@ def _run(args, ws, action: str, **extra) -> int:
     return 0
 
 
+def cmd_from_gaps(args, ws) -> int:
+    """Preview the goals (nothing written) unless --yes; then save them in one transaction."""
+    inp = SetImprovementGoalsInput(customer=args.customer, benchmark=args.benchmark, max_gaps=args.max_gaps,
+                                   as_of=args.as_of)
+    out, _, saved = changes.track(ws, lambda: set_improvement_goals(ws, inp), decide=lambda c: args.yes)
+    if args.json:
+        print_json(out if saved else out.unsaved())
+        return 0
+    if saved:
+        print(f"{md_text(out.message)}\n\n{out.to_markdown()}")
+    else:
+        print("**Not saved yet.** This would create:\n\n" + "\n".join(f"- {md_text(x)}" for x in out.preview())
+              + f"\n\nRun again with --yes to save: peerbench goal from-gaps \"{out.customer}\" --yes")
+    return 0
+
+
 def cmd_goals(args, ws) -> int:
     out = manage_goals(ws, ManageGoalsInput(action="list", customer=args.customer, as_of=args.as_of))
+    if not args.json:
+        print_goal_changes(ws, out.customer)
     print_json(out) if args.json else print(f"# Success goals: {md_text(out.customer, True)}\n\n" + goals_markdown(out))
     return 0
 
@@ -137,11 +175,14 @@ def cmd_goals(args, ws) -> int:
 def cmd_roi(args, ws) -> int:
     out = compute_roi(ws, ComputeRoiInput(customer=args.customer, period=args.period, investment=args.investment,
                                           peer_group=args.peers, as_of=args.as_of))
+    if not args.json:
+        print_goal_changes(ws, out.customer)
     print_json(out) if args.json else print(roi_markdown(out))
     return 0
 
 
 def cmd_success(args, ws) -> int:
-    out = portfolio_success(ws, PortfolioSuccessInput(segment=args.segment, limit=args.limit, as_of=args.as_of))
+    out = portfolio_success(ws, PortfolioSuccessInput(segment=args.segment, limit=args.limit, as_of=args.as_of,
+                                                      csm=args.csm, by_csm=args.by_csm))
     print_json(out) if args.json else print(portfolio_success_markdown(out))
     return 0

@@ -20,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--benchmark", help="benchmark set name (default: the active set)")
     p.add_argument("--segment", help="only this segment: Enterprise, Mid-Market or SMB")
     p.add_argument("--metric", help="focus the lists on one metric (key or name, e.g. nps)")
+    p.add_argument("--csm", help="only this CSM's book (full or first name; ranks stay within the segment)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_portfolio)
 
@@ -51,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_portfolio(args, ws) -> int:
     return show(compare_portfolio(ws, ComparePortfolioInput(benchmark=args.benchmark, segment=args.segment,
-                                                            metric=args.metric)), args.json)
+                                                            metric=args.metric, csm=args.csm)), args.json)
 
 
 def cmd_practices(args, ws) -> int:

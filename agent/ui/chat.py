@@ -32,6 +32,7 @@ from agent.ui.settings import (Prefs, agent_settings, initial_prefs, panel, pane
 from agent.ui.uploads import UploadRejected, stage_files
 from reports.format import md_text
 from tools.base import ToolError
+from tools.inputs import control_character
 from tools.store.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,11 @@ def current() -> Chat:
 def new_chat() -> Chat:
     user = cl.user_session.get("user")
     identifier = None if history.is_local(user) else getattr(user, "identifier", None)
-    chat = Chat(ws=workspace_for(identifier), prefs=initial_prefs(), user=identifier)
+    prefs = initial_prefs()
+    if identifier and not prefs.csm_name:  # issue 17: "my accounts" is the signed-in user's book
+        name = " ".join(str(getattr(user, "display_name", None) or identifier).split())[:80]
+        prefs = prefs.model_copy(update={"csm_name": "" if control_character(name) else name})
+    chat = Chat(ws=workspace_for(identifier), prefs=prefs, user=identifier)
     cl.user_session.set("chat", chat)
     return chat
 

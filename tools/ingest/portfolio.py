@@ -58,6 +58,7 @@ from tools.ingest.values import (
 )
 from tools.inputs import CONTRACT_LEAD_YEARS, add_years
 from tools.store.workspace import now_iso
+from tools.success.tracking import measure_imported
 
 ACCOUNT_FIELDS = ("industry", "segment", "arr", "region", "contract_start", "csm", "employees")
 PORTFOLIO_FIELDS = ("name", "period", *ACCOUNT_FIELDS)
@@ -78,6 +79,7 @@ class ImportPortfolioOutput(ToolOutput):
     unreconciled: list[UnreconciledMetric]
     normalisations: list[str]
     summary: str
+    goals_measured: list[str] = Field(default_factory=list, description="goals tied to an imported metric, measured")
 
 
 class ImportHistoryOutput(ToolOutput):
@@ -92,6 +94,7 @@ class ImportHistoryOutput(ToolOutput):
     unreconciled: list[UnreconciledMetric]
     normalisations: list[str]
     summary: str
+    goals_measured: list[str] = Field(default_factory=list, description="goals tied to an imported metric, measured")
 
 
 def current_period(today: dt.date | None = None) -> str:
@@ -133,15 +136,23 @@ def import_portfolio(ws, path: str | Path, sheet: str | None = None, *, today: d
     derived = sum(1 for a in accounts.values() if a.get("_derived"))
     if derived:
         notes.append(f"segment derived from ARR for {derived} account{'s' * (derived != 1)}")
-    written, created, updated = _write_portfolio(ws, accounts, rows, values)
+    written, created, updated, tracked = _write_portfolio(ws, accounts, rows, values, table.file)
     periods = sorted({r["period"] for r in rows})
     out = ImportPortfolioOutput(
         file=table.file, rows=len(rows), accounts=len(accounts), accounts_created=created,
         accounts_updated=updated, metric_values_written=written, metrics=[k for k in KEYS if k in values],
         periods=periods, segments_derived=derived, unknown_columns=unknown,
-        unreconciled=unreconciled, normalisations=_dedupe(notes), summary="")
-    out.summary = _portfolio_summary(out)
+        unreconciled=unreconciled, normalisations=_dedupe(notes), summary="", goals_measured=tracked)
+    out.summary = _portfolio_summary(out) + _goals_line(tracked)
     return out
+
+
+def _goals_line(tracked: list[str], shown: int = 5) -> str:
+    """The goals an import measured, for its summary (issue 17)."""
+    if not tracked:
+        return ""
+    more = f" (and {len(tracked) - shown} more)" if len(tracked) > shown else ""
+    return " " + " ".join(tracked[:shown]) + more
 
 
 def _portfolio_columns(table: Table, probs: Problems) -> tuple[dict[str, int], dict[str, int], list[str]]:
@@ -284,7 +295,7 @@ def _accounts(rows: list[dict], cols: dict[str, int]) -> dict[str, dict]:
 
 
 def _write_portfolio(ws, accounts: dict[str, dict], rows: list[dict],
-                     values: dict[str, list]) -> tuple[int, int, int]:
+                     values: dict[str, list], source: str = "") -> tuple[int, int, int, list[str]]:
     """Insert the new accounts, update the known ones, upsert the values: one transaction.
 
     Which accounts are new is read inside the ``BEGIN IMMEDIATE`` transaction, under the
@@ -323,7 +334,9 @@ def _write_portfolio(ws, accounts: dict[str, dict], rows: list[dict],
                     if v is not None:
                         params += (cid, key, period, v)
         _upsert_values(db, params)
-    return len(params) // 4, len(new), len(old)
+        # issue 17: goals tied to these metrics are measured in the same transaction
+        tracked = measure_imported(ws, {k[0] for k in keyed}, values, {r["period"] for r in rows}, source)
+    return len(params) // 4, len(new), len(old), tracked
 
 
 #: Rows per INSERT statement in :func:`_upsert_values` (x4 parameters, well under SQLite's 32,766).
@@ -408,15 +421,17 @@ def import_history(ws, path: str | Path, sheet: str | None = None, *, display_na
     probs.raise_if_any()
     with ws.write() as db:
         _upsert_values(db, list(chain.from_iterable(sorted(triples))))  # primary-key order
+        tracked = measure_imported(ws, {t[0] for t in triples}, {t[1] for t in triples}, {t[2] for t in triples},
+                                   table.file)  # issue 17: goals tied to these metrics, same transaction
     out = ImportHistoryOutput(
         file=table.file, rows=len(table.rows), customers=len({t[0] for t in triples}),
         metric_values_written=len(triples), metrics=[k for k in KEYS if any(g[0] == k for g in groups)],
         periods=sorted({t[2] for t in triples}), unknown_columns=unknown, unreconciled=unreconciled,
-        normalisations=_dedupe(table.notes + notes), summary="")
+        normalisations=_dedupe(table.notes + notes), summary="", goals_measured=tracked)
     span = f" ({out.periods[0]} to {out.periods[-1]})" if out.periods else ""
     out.summary = (f"Imported {out.metric_values_written:,} metric values for {out.customers:,} accounts and "
                    f"{len(out.metrics)} metrics from {out.file}{span}."
-                   + (f" Columns not recognised: {', '.join(unknown)}." if unknown else ""))
+                   + (f" Columns not recognised: {', '.join(unknown)}." if unknown else "") + _goals_line(tracked))
     return out
 
 

@@ -455,7 +455,9 @@ def learn_from_markdown(out: RecommendImprovementsOutput) -> str:
 def follow_ups(out: RecommendImprovementsOutput) -> list[FollowUp]:
     if out.view == "learn_from":
         return [FollowUp.call("Show the full improvement plan", "recommend_improvements", customer=out.customer)]
-    return [FollowUp.call("Who to learn from", "recommend_improvements", customer=out.customer, view="learn_from")]
+    gaps = [FollowUp.call("Set improvement goals", "set_improvement_goals", customer=out.customer)] \
+        if any(not i.target_met for i in out.improvements) else []  # issue 17: the plan's gaps become goals
+    return [FollowUp.call("Who to learn from", "recommend_improvements", customer=out.customer, view="learn_from"), *gaps]
 
 
 def step_title(inp: dict) -> str:

@@ -17,13 +17,15 @@ import numpy as np
 from analytics import practices as pr
 from analytics.catalog import BY_KEY, KEYS
 from reports.format import category_sentence
-from tools.base import FollowUp, Tool
+from tools.base import FollowUp, Tool, ToolError
 from tools.benchmarks.lookup import BenchmarkInfo
 from tools.compare.cohorts import MIN_COHORT
 from tools.portfolio.models import (
     CategoryPosition,
     ComparePortfolioInput,
     ComparePortfolioOutput,
+    GroupAccounts,
+    PeerGroup,
 )
 from tools.portfolio.positions import (
     Positions,
@@ -40,7 +42,9 @@ from tools.portfolio.rows import (
     top_performers,
 )
 from tools.portfolio.snapshots import write_snapshot
+from tools.store.owners import accounts_of, resolve_csm
 from tools.store.workspace import Workspace, now_iso
+from tools.success.tracking import recent_changes
 
 ANONYMITY_NOTE = ("Internal view: account names are shown. For anything customer-facing, name no other "
                   "customer (use Peer A, Peer B, ...) and show no aggregate of fewer than 10 accounts.")
@@ -66,6 +70,9 @@ def compare_portfolio(ws: Workspace, inp: ComparePortfolioInput) -> ComparePortf
     seg = resolve_segment(pos, inp.segment)
     metric = resolve_metric(inp.metric)
     rows = pos.rows_of(seg)
+    csm = resolve_csm(ws, inp.csm) if inp.csm else None
+    if csm:
+        rows = _book_rows(ws, pos, rows, csm, seg)
     everything = [metric_row(pos, rows, k) for k in KEYS]
     keys = [metric] if metric else list(KEYS)
     metrics = [m for m in everything if m.metric in keys]
@@ -76,15 +83,41 @@ def compare_portfolio(ws: Workspace, inp: ComparePortfolioInput) -> ComparePortf
     present = pos.groups_in(rows)
     cats = pr.category_positions({m.metric: m.percentile for m in everything if m.percentile is not None})
     run_id, taken_at = uuid.uuid4().hex, now_iso()
-    write_snapshot(ws, pos, rows, run_id, taken_at)
+    if csm is None:  # a snapshot is of the whole book (benchmark_history reads it so)
+        write_snapshot(ws, pos, rows, run_id, taken_at)
+    groups = [peer_group(pos, g) for g in present]
+    if csm:
+        groups = [_only_book(g, set(pos.names[rows].tolist())) for g in groups]
     return ComparePortfolioOutput(
         accounts=len(rows), segment=seg, metric=metric, period=pos.period, benchmark=_info(pos, rows),
         benchmark_segments={g: benchmark_scopes(pos, pos.rows_of(g)) for g in present},
         summary=_summary(pos, rows, cats),
         categories=[CategoryPosition(category=c, mean_percentile=round(p, 1), position=w) for c, (p, w) in cats.items()],
         metrics=metrics, top_performers=tops, below_benchmark=below,
-        peer_groups=[peer_group(pos, g) for g in present], run_id=run_id, taken_at=taken_at,
-        notes=_notes(pos, rows, present))
+        peer_groups=groups, run_id=run_id, taken_at=taken_at,
+        notes=_notes(pos, rows, present) + ([BOOK_NOTE.format(csm=csm)] if csm else []), csm=csm,
+        goal_changes=[c.line() for c in recent_changes(ws, pos.ids[rows].tolist())])
+
+
+BOOK_NOTE = ("{csm}'s book: the figures are over their accounts; ranks stay within each whole peer group "
+             "(the segment), so '48th of 102' means the same here as in the full portfolio.")
+
+
+def _book_rows(ws: Workspace, pos: Positions, rows: np.ndarray, csm: str, seg: str | None) -> np.ndarray:
+    """The rows of the accounts ``csm`` owns (issue 17: a CSM's book)."""
+    mine = rows[np.isin(pos.ids[rows], accounts_of(ws, csm))]
+    if not len(mine):
+        raise ToolError(f"{csm} owns no accounts" + (f" in {seg}." if seg else " with metric data."),
+                        suggestions=["Show the whole portfolio"])
+    return mine
+
+
+def _only_book(group: PeerGroup, names: set[str]) -> PeerGroup:
+    """The peer group with only the book's accounts listed (their ranks kept)."""
+    cols = group.accounts.model_dump()
+    keep = [i for i, n in enumerate(cols["customer"]) if n in names]
+    accounts = GroupAccounts.model_construct(**{k: [v[i] for i in keep] for k, v in cols.items()})
+    return group.model_copy(update={"accounts": accounts})
 
 
 def _info(pos: Positions, rows: np.ndarray) -> BenchmarkInfo | None:
@@ -155,7 +188,7 @@ def remember(inp: dict, out: ComparePortfolioOutput) -> dict:
 
 
 def step_title(inp: dict) -> str:
-    bits = [b for b in (inp.get("segment"), BY_KEY[inp["metric"]].label if inp.get("metric") in BY_KEY else None) if b]
+    bits = [b for b in (inp.get("csm") and f"{inp['csm']}'s book", inp.get("segment"), BY_KEY[inp["metric"]].label if inp.get("metric") in BY_KEY else None) if b]
     return "portfolio vs benchmarks" + (f": {', '.join(bits)}" if bits else "")
 
 

@@ -28,6 +28,8 @@ class ComparePortfolioInput(ToolInput):
     benchmark: str | None = Field(None, description="benchmark set name; the active (latest loaded) set when omitted")
     segment: str | None = Field(None, description="only accounts of this segment: Enterprise, Mid-Market or SMB")
     metric: str | None = Field(None, description="focus the lists on one metric (catalog key or name, e.g. 'nps')")
+    csm: str | None = Field(None, description="only this CSM's book: the accounts they own (full or first name); "
+                            "ranks stay within the whole peer group")
 
 
 class PortfolioMetric(CatalogMetric):
@@ -132,6 +134,8 @@ class ComparePortfolioOutput(ToolOutput):
     run_id: str
     taken_at: str
     notes: list[str] = Field(default_factory=list)
+    csm: str | None = Field(None, description="the CSM whose book this is (None: every account)")
+    goal_changes: list[str] = Field(default_factory=list, description="goals achieved or newly at risk lately")
 
     def summary_for_model(self) -> dict:
         n = LISTED if self.metric is None else 10
@@ -150,7 +154,7 @@ class ComparePortfolioOutput(ToolOutput):
                 b.metric: [r + [rounded(g, 3)] for r, g in zip(first(b), b.gap_to_median)]
                 for b in self.below_benchmark if b.count},
             "peer_groups": [_group_summary(g) for g in self.peer_groups],
-            "notes": self.notes,
+            "notes": self.notes, "csm": self.csm, "goal_changes": self.goal_changes,
         }
 
     def to_markdown(self) -> str:
@@ -176,13 +180,15 @@ def portfolio_markdown(out: ComparePortfolioOutput) -> str:
     Asked about one metric, the view stays on it: its row, then the accounts below benchmark and
     the top performers on it as tables (no overall ranking, which is about every metric).
     """
+    changes = ["**Goal changes**\n" + "\n".join(f"- {md_text(c)}" for c in out.goal_changes)] if out.goal_changes else []
     if out.metric is not None:
-        return _metric_markdown(out)
+        return "\n\n".join([*changes, _metric_markdown(out)])
     head = f"**Portfolio vs Benchmarks**: {out.accounts} accounts" + (f" ({md_text(out.segment)})" if out.segment else "")
+    head += f" owned by {md_text(out.csm)}" if out.csm else ""
     if out.benchmark:
         head += (f" vs {md_text(out.benchmark.label())}"
                  + (f", {md_text(out.benchmark.segment)} rows" if out.benchmark.segment else ""))
-    parts = [head + (f"; data as of {md_text(out.period)}" if out.period else ""), md_text(out.summary)]
+    parts = [*changes, head + (f"; data as of {md_text(out.period)}" if out.period else ""), md_text(out.summary)]
     rows = [[m.label, m.accounts, *fmt_versus(m.metric, m.portfolio_average, m.benchmark_median),
              m.percentile_label or "n/a", status_label(m.status), m.top_performers, m.below_p25] for m in out.metrics]
     parts.append(markdown_table(["Metric", "Accounts", "Portfolio avg", "Benchmark median", "Avg percentile",
@@ -236,6 +242,8 @@ def _listing(cols: AccountColumns, gaps: bool = False, n: int = LISTED_MD) -> st
 
 def _group_markdown(g: PeerGroup) -> str:
     title = f"{md_bold(g.segment)} peer group: {g.size} accounts"
+    if g.sufficient and len(g.accounts.customer) < g.size:
+        title += f" ({len(g.accounts.customer)} in this book, ranked among all {g.size})"
     if not g.sufficient:
         return f"{title}. {md_text(g.note)}"
     rows = g.accounts.rows()

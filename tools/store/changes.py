@@ -28,7 +28,7 @@ from tools.store.workspace import Workspace, now_iso
 #: Tables never tracked: bookkeeping written beside a change (audit rows, the chat's own
 #: tables, comparison snapshots, the report registry) and the undo log itself.
 UNTRACKED = {"tool_calls", "undo_log", "snapshots", "reports", "users", "threads", "steps", "elements",
-             "feedbacks"}
+             "feedbacks", "goal_changes_seen"}
 #: Columns that only record when something happened: a row differing only in them is unchanged.
 STAMPS = {"created_at", "updated_at", "loaded_at"}
 #: Columns that pick one row among several (the active benchmark set): switching them adds no data and
@@ -39,7 +39,8 @@ MAX_UNDO_ROWS = 200_000  # a bigger change is applied but cannot be undone (said
 NOUNS = {"goals": "goal", "goal_measurements": "goal measurement", "milestones": "milestone",
          "benchmark_sets": "benchmark set", "benchmark_rows": "benchmark figure", "benchmark_peers": "benchmark peer row",
          "customers": "account", "metric_values": "metric value", "settings": "setting", "cohorts": "saved peer group",
-         "practices": "practice note", "stakeholders": "stakeholder", "shares": "customer share link"}
+         "practices": "practice note", "stakeholders": "stakeholder", "shares": "customer share link",
+         "goal_changes": "goal status change"}
 NAME_COLUMNS = ("name", "title", "key", "peer", "metric")
 
 

@@ -218,3 +218,14 @@ def m011_shares(db: Database) -> None:
     )
     db.execute("CREATE UNIQUE INDEX idx_shares_token ON shares(token_hash)")
     db["stakeholders"].add_column("email", str)
+def m012_goal_changes(db: Database) -> None:
+    # Issue 17: a goal's status changed by an import ("achieved", newly "at risk"), surfaced at the
+    # top of the next answer about the account (tools.success.tracking). Which changes were shown
+    # is kept apart (goal_changes_seen, untracked), so showing one never blocks undoing the import.
+    db["goal_changes"].create(
+        {"id": int, "goal_id": int, "customer_id": int, "goal_name": str, "old_status": str,
+         "new_status": str, "achievement_pct": float, "period": str, "source": str, "at": str},
+        pk="id", foreign_keys=[("customer_id", "customers", "id")],
+    )
+    db["goal_changes"].create_index(["customer_id", "at"])
+    db["goal_changes_seen"].create({"change_id": int, "seen_at": str}, pk="change_id")

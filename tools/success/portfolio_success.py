@@ -12,6 +12,8 @@ from analytics.catalog import segment_for
 from analytics.privacy import MIN_COHORT
 from tools.base import Tool, ToolError, ToolInput, ToolOutput, rounded
 from tools.store.frames import customers_frame
+from tools.store.owners import accounts_of, resolve_csm
+from tools.success.by_csm import CsmSuccess, success_by_csm
 from tools.store.workspace import Workspace
 from tools.success.goals import account_table
 from tools.success.periods import PeriodInfo, parse_period, period_values
@@ -25,6 +27,8 @@ class PortfolioSuccessInput(ToolInput):
     as_of: dt.date | None = Field(None, description="evaluation date, default today")
     period: str | None = Field(None, description="'this_quarter', 'last_quarter', '2026-Q3' or '2026': goals "
                                "evaluated at the period's end, plus the value realised within it; omit for to date")
+    csm: str | None = Field(None, description="only this CSM's accounts (full or first name)")
+    by_csm: bool = Field(False, description="add a per-CSM table of goal success rates (for managers)")
 
 
 class AccountSuccess(BaseModel):
@@ -87,6 +91,8 @@ class PortfolioSuccessOutput(ToolOutput):
     period: PeriodInfo | None = None
     period_value: float | None = Field(None, description="value realised within the period across the accounts "
                                        "(annual value x days active in the period / 365), dollars")
+    csm: str | None = Field(None, description="the CSM whose book this is (None: every account)")
+    by_csm: list[CsmSuccess] = Field(default_factory=list, description="goal success per CSM, best rate first")
 
     def to_markdown(self) -> str:
 
@@ -150,6 +156,9 @@ def portfolio_success(ws: Workspace, inp: PortfolioSuccessInput) -> PortfolioSuc
         if segment is None or segment == "All":
             raise ToolError(f"Unknown segment '{inp.segment}'.", suggestions=["Enterprise", "Mid-Market", "SMB"])
         customers = customers[customers["segment"] == segment]
+    csm = resolve_csm(ws, inp.csm) if inp.csm else None
+    if csm:
+        customers = customers[customers.index.isin(accounts_of(ws, csm))]
     frame, summary = account_table(ws, as_of, customers, started_by=as_of if period else None)
     notes = [] if len(summary) else ["No success goals defined for any account" + (f" in {segment}." if segment else ".")]
     counts = {s: int((frame["status"] == s).sum()) if len(frame) else 0 for s in ag.STATUSES}
@@ -177,11 +186,13 @@ def portfolio_success(ws: Workspace, inp: PortfolioSuccessInput) -> PortfolioSuc
         top_performers=[a for a in accounts if a.value_delivered > 0][:inp.limit], at_risk_goals=risk,
         notes=notes + _small_groups_note(summary, segments),
         period=period, period_value=round(float(period_values(frame, period).sum()), 2) if period and len(frame)
-        else (0.0 if period else None))
+        else (0.0 if period else None),
+        csm=csm, by_csm=success_by_csm(summary, customers["csm"]) if inp.by_csm and len(summary) else [])
 
 
 TOOL = Tool("portfolio_success", PortfolioSuccessInput, PortfolioSuccessOutput, portfolio_success,
             narrative="narrative/portfolio_success.md.j2", context=lambda inp, out: {"report_kind": "success"},
-            step_title=lambda inp: "goal success across the portfolio"
+            step_title=lambda inp: "goal success across the portfolio" + (" by CSM" if inp.get("by_csm") else "")
+            + (f", {inp['csm']}'s book" if inp.get("csm") else "")
             + (f": {inp['segment']}" if inp.get("segment") else "")
             + (f", {inp['period'].replace('_', ' ')}" if inp.get("period") else ""))

@@ -14,6 +14,7 @@ from reports.format import (
     md_text,
     ordinal,
 )
+from tools.success.by_csm import by_csm_markdown
 
 STATUS_LABELS = {"achieved": "achieved", "on_track": "on track", "at_risk": Markdown("**at risk**"), "missed": "missed",
                  "not_started": "not started", "unknown": "unknown"}
@@ -104,7 +105,8 @@ def goals_markdown(out, with_message: bool = True) -> str:
 
 def portfolio_success_markdown(out) -> str:
     """portfolio_success as Markdown: status counts by segment, top performers, goals at risk."""
-    lines = [f"### Goal success: {md_text(out.segment or 'all segments', True)} (as of {out.as_of})"]
+    book = f", {md_text(out.csm, True)}'s accounts" if getattr(out, "csm", None) else ""
+    lines = [f"### Goal success: {md_text(out.segment or 'all segments', True)}{book} (as of {out.as_of})"]
     if out.period is not None:
         lines.append(f"Value realised in {out.period.label} ({out.period.start} to {out.period.end}): "
                      f"{fmt_money(out.period_value or 0.0)}.")
@@ -122,6 +124,8 @@ def portfolio_success_markdown(out) -> str:
             for s in out.by_segment]
     lines.append(markdown_table(["Segment", "Accounts", "Goals", "Achieved", "On track", "At risk", "Missed",
                                  "Not started", "Avg score", "Avg value ROI", "Value / year"], rows, "lrrrrrrrrrr"))
+    if getattr(out, "by_csm", None):
+        lines += ["", by_csm_markdown(out.by_csm)]
     rows = [[a.customer, a.segment, fmt_money(a.value_delivered),
              "n/a" if a.roi_multiplier is None else f"{a.roi_multiplier:.1f}x",
              "n/a" if a.success_score is None else f"{a.success_score:.1f}"] for a in out.top_performers]

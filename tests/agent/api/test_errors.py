@@ -29,8 +29,8 @@ async def test_validation_errors_name_the_field(api):
     body = problem(await api.get("/api/benchmarks/Acme%20Corp/recommendations?maxGaps=99"), 422)
     assert body["type"] == "urn:peerbench:problem:validation"
     assert body["errors"][0]["loc"] == ["query", "maxGaps"] and "maxGaps" in body["detail"]
-    unknown = problem(await api.get("/api/reports/success-metrics?csm_id=7"), 422)
-    assert unknown["errors"][0]["loc"] == ["query", "csm_id"]  # never silently ignored
+    unknown = problem(await api.get("/api/reports/success-metrics?segmnet=SMB"), 422)
+    assert unknown["errors"][0]["loc"] == ["query", "segmnet"]  # never silently ignored (csm_id is a field: issue 17)
     nan = problem(await api.post("/api/success-goals", content=b'{"customer": "Acme Corp", "target": NaN}',
                                  headers={**api.auth(), "content-type": "application/json"}), 422)
     assert nan["errors"][0]["loc"] == ["body", "target"]
