@@ -27,6 +27,7 @@ from reports.format import md_prose, md_text
 from tools.base import FollowUp, Tool, ToolError, ToolOutput
 from tools.benchmarks.sets import active_benchmark_set
 from tools.registry import all_tools
+from tools.store.freshness import data_as_of
 from tools.store.workspace import Workspace
 
 log = logging.getLogger("peerbench.agent")
@@ -355,7 +356,8 @@ def _finish(ans: Answer, loads, notices: list[str], load_text: str, message: str
     ans.actions = [*ans.actions, *actions_for(ans.results, registry)]  # a question's options come first
     if any(name != IMPORTED for name, _ in ans.results):
         active = active_benchmark_set(ws)  # named in the line when the conversation uses "the active set"
-        ans.context_line = session.analysis.line(ws.today(), active=active["name"] if active else None)
+        ans.context_line = session.analysis.line(ws.today(), active=active["name"] if active else None,
+                                                 data=data_as_of(ws).text())
     session.remember(message, ans.narrative or ans.text)
     return ans
 

@@ -20,6 +20,8 @@ from reports.format import category_sentence
 from tools.base import FollowUp, Tool
 from tools.benchmarks.lookup import BenchmarkInfo
 from tools.compare.cohorts import MIN_COHORT
+from tools.compare.compare_customer import focus_metrics
+from tools.portfolio.grouping import regroup, resolve_grouping, segment_rows
 from tools.portfolio.models import (
     CategoryPosition,
     ComparePortfolioInput,
@@ -40,6 +42,7 @@ from tools.portfolio.rows import (
     top_performers,
 )
 from tools.portfolio.snapshots import write_snapshot
+from tools.store.freshness import data_as_of
 from tools.store.workspace import Workspace, now_iso
 
 ANONYMITY_NOTE = ("Internal view: account names are shown. For anything customer-facing, name no other "
@@ -64,10 +67,13 @@ def compare_portfolio(ws: Workspace, inp: ComparePortfolioInput) -> ComparePortf
     """
     pos = load_positions(ws, inp.benchmark)
     seg = resolve_segment(pos, inp.segment)
+    group_by = resolve_grouping(ws, inp.group_by)
+    pos = regroup(ws, pos, group_by) if group_by else pos
     metric = resolve_metric(inp.metric)
-    rows = pos.rows_of(seg)
+    rows = segment_rows(pos, seg) if group_by else pos.rows_of(seg)
     everything = [metric_row(pos, rows, k) for k in KEYS]
-    keys = [metric] if metric else list(KEYS)
+    focus = focus_metrics(inp.metrics) or list(KEYS)
+    keys = [metric] if metric else [k for k in KEYS if k in focus]  # catalog order, as ``metrics``
     metrics = [m for m in everything if m.metric in keys]
     tops = [top_performers(pos, rows, k) for k in keys]
     below = [below_benchmark(pos, rows, k) for k in keys]
@@ -76,7 +82,8 @@ def compare_portfolio(ws: Workspace, inp: ComparePortfolioInput) -> ComparePortf
     present = pos.groups_in(rows)
     cats = pr.category_positions({m.metric: m.percentile for m in everything if m.percentile is not None})
     run_id, taken_at = uuid.uuid4().hex, now_iso()
-    write_snapshot(ws, pos, rows, run_id, taken_at)
+    if not group_by:  # history compares segment peer groups only (tools.portfolio.grouping)
+        write_snapshot(ws, pos, rows, run_id, taken_at)
     return ComparePortfolioOutput(
         accounts=len(rows), segment=seg, metric=metric, period=pos.period, benchmark=_info(pos, rows),
         benchmark_segments={g: benchmark_scopes(pos, pos.rows_of(g)) for g in present},
@@ -84,7 +91,8 @@ def compare_portfolio(ws: Workspace, inp: ComparePortfolioInput) -> ComparePortf
         categories=[CategoryPosition(category=c, mean_percentile=round(p, 1), position=w) for c, (p, w) in cats.items()],
         metrics=metrics, top_performers=tops, below_benchmark=below,
         peer_groups=[peer_group(pos, g) for g in present], run_id=run_id, taken_at=taken_at,
-        notes=_notes(pos, rows, present))
+        notes=_notes(pos, rows, present), group_by=group_by or "segment",
+        data_as_of=data_as_of(ws).text() or None)
 
 
 def _info(pos: Positions, rows: np.ndarray) -> BenchmarkInfo | None:
@@ -145,14 +153,15 @@ def follow_ups(out: ComparePortfolioOutput) -> list[FollowUp]:
 
 
 def remember(inp: dict, out: ComparePortfolioOutput) -> dict:
-    found = {"report_kind": "portfolio"}
+    found = {"report_kind": "portfolio"}  # group_by stays on the call: "group them by region" re-runs it
     if inp.get("benchmark"):
         found["benchmark"] = inp["benchmark"]
     return found
 
 
 def step_title(inp: dict) -> str:
-    bits = [b for b in (inp.get("segment"), BY_KEY[inp["metric"]].label if inp.get("metric") in BY_KEY else None) if b]
+    bits = [b for b in (inp.get("segment"), BY_KEY[inp["metric"]].label if inp.get("metric") in BY_KEY else None,
+                        f"by {inp['group_by']}" if inp.get("group_by") else None) if b]
     return "portfolio vs benchmarks" + (f": {', '.join(bits)}" if bits else "")
 
 
