@@ -14,7 +14,7 @@ def _build() -> dict[str, Tool]:
     # Imported here, not at module level: tools.registry is imported by the CLI's start-up path,
     # and the tools pull in pandas and scipy (about 0.5 s) that commands like `--help` never need.
     from tools.benchmarks import list_benchmarks, manage_benchmarks
-    from tools.compare import build_cohort, compare_accounts, compare_customer
+    from tools.compare import build_cohort, compare_accounts, compare_customer, plot_metrics
     from tools.ingest import load_benchmarks
     from tools.playbooks import find_best_practices, recommend_improvements
     from tools.portfolio import benchmark_history, compare_portfolio, find_at_risk_accounts
@@ -37,6 +37,7 @@ def _build() -> dict[str, Tool]:
         find_best_practices.TOOL,
         compare_accounts.TOOL,
         find_at_risk_accounts.TOOL,
+        plot_metrics.TOOL,
     ]
     return {t.name: t for t in tools}
 
