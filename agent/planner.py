@@ -52,7 +52,7 @@ PAIRING = re.compile(r"^\s*(?:and\s+|what about\s+|how about\s+)?(?:vs\.?|versus
 SAME_ANSWER = ({"learn_from", "recommendations"}, {"help", "thanks"}, {"compare_customer", "full_table"})
 
 INTENT_PLANS = {"compare_customer", "compare_accounts", "learn_from", "recommendations", "goals_list",
-                "success", "goal_create", "goal_measure", "goal_update", "history"}
+                "success", "goal_create", "goal_measure", "goal_update", "history", "plot_metrics"}
 
 
 def plan(message: str, ws: Workspace, session: Session, settings: Settings | None = None,
@@ -208,7 +208,8 @@ def _for_accounts(intent: str, r: Reading, accounts: list[str], s: Session, st: 
                 "recommendations": lambda: b.recommendations(r, one, st),
                 "goals_list": lambda: b.goals_list(r, one, st),
                 "success": lambda: b.success(r, one, st),
-                "history": lambda: b.history(r, one, st)}
+                "history": lambda: b.history(r, one, st),
+                "plot_metrics": lambda: b.plot_metrics(r, one, st)}
     return builders[intent]()
 
 
@@ -293,7 +294,9 @@ def _follow_up(r: Reading, s: Session, st: Settings) -> Plan | None:
     "compare it with CloudMax"): "How does GrowthCo compare to peers?" is a question of its own.
     """
     last = s.context.call
-    if last is None or (r.content() - FOLLOW_FILLER - {"full"}):
+    # "group them by industry instead", "show the full distribution": the slot's own words are filler
+    own = ({"regroup", "show"} if r.group_by else set()) | ({"spread", "show"} if r.distribution else set())
+    if last is None or (r.content() - FOLLOW_FILLER - {"full"} - own):
         return None
     fields = all_tools()[last.name].input_model.model_fields if last.name in all_tools() else {}
     if r.accounts:
@@ -307,7 +310,7 @@ def _follow_up(r: Reading, s: Session, st: Settings) -> Plan | None:
         inp.pop("metrics")
         changed = True
     if r.metrics and ("metrics" in fields or "metric" in fields):
-        inp["metrics" if "metrics" in fields else "metric"] = list(r.metrics) if "metrics" in fields else r.metric
+        _set_metrics(inp, fields, r.metrics)
         changed = True
     if (r.criteria or r.cohort_type) and "criteria" in fields:
         inp = {**b.compare_input(inp.get("customer", ""), r, st, base=inp, narrow=True),
@@ -318,6 +321,10 @@ def _follow_up(r: Reading, s: Session, st: Settings) -> Plan | None:
     elif r.segment and "segment" in fields:
         inp["segment"] = r.segment
         changed = True
+    if r.group_by and "group_by" in fields and not r.accounts:
+        inp["group_by"], changed = r.group_by, True
+    if r.distribution and "distribution" in fields:
+        inp["distribution"], changed = True, True
     if r.period and "period" in fields:
         inp["period"], changed = r.period, True
     if r.months and "periods" in fields:
@@ -326,6 +333,14 @@ def _follow_up(r: Reading, s: Session, st: Settings) -> Plan | None:
         return None
     return Plan(s.context.intent or last.name, calls=[ToolCall(last.name, inp)], customer=s.context.customer,
                 report_kind=s.context.report_kind)
+
+
+def _set_metrics(inp: dict, fields: dict, metrics: list[str]) -> None:
+    """The metrics a follow-up names, into the input field that takes them: a list (``metrics``), or
+    one metric (``metric``) where the tool has that for a single one (compare_portfolio has both)."""
+    as_list = "metrics" in fields and ("metric" not in fields or len(metrics) > 1)
+    inp.pop("metric" if as_list else "metrics", None)
+    inp["metrics" if as_list else "metric"] = list(metrics) if as_list else metrics[0]
 
 
 def _other_account(r: Reading, last: ToolCall, fields: dict, s: Session, st: Settings) -> Plan | None:
@@ -343,7 +358,7 @@ def _other_account(r: Reading, last: ToolCall, fields: dict, s: Session, st: Set
     inp = dict(last.input)
     inp["customer"] = r.accounts[0]
     if r.metrics and ("metrics" in fields or "metric" in fields):
-        inp["metrics" if "metrics" in fields else "metric"] = list(r.metrics) if "metrics" in fields else r.metric
+        _set_metrics(inp, fields, r.metrics)
     return Plan(s.context.intent or last.name, calls=[ToolCall(last.name, inp)], customer=r.accounts[0],
                 report_kind=s.context.report_kind)
 
