@@ -20,7 +20,7 @@ import copy
 import dataclasses
 import re
 
-from agent import clarify
+from agent import clarify, grouping_step
 from agent import plans as b
 from agent.clarify import Pending
 from agent.plans import HELP, Plan
@@ -68,6 +68,10 @@ def plan(message: str, ws: Workspace, session: Session, settings: Settings | Non
         done = _answer(pending, r, ranked, session, settings)
         if done is not None:
             return done
+    if loaded_benchmark and not (r.accounts or r.group_by or benchmark_command(r, session)):
+        if settings.propose_grouping:
+            return grouping_step.propose(ws, r, session, settings, loaded_benchmark)  # upload step 2
+        r.group_by = grouping_step.proposed(ws, loaded_benchmark)  # no one to ask: the proposal, stated
     return _decide(r, ranked, session, settings, loaded_benchmark)
 
 
@@ -266,6 +270,8 @@ def _answer(p: Pending, r: Reading, ranked: list[Match], s: Session, st: Setting
     """The pending request completed by this reply, or None when the reply is a new request."""
     top = ranked[0]
     own_request = top.score >= STRONG and top.intent != p.intent and bool(r.content())
+    if p.missing == grouping_step.MISSING:
+        return None if own_request and not r.group_by else grouping_step.answer(p, r, st)
     if p.missing == "topic":
         if not r.metrics:
             r.metrics = list(p.reading.metrics)

@@ -12,6 +12,7 @@ benchmark_history keeps comparing like with like (segment peer groups).
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 import pandas as pd
@@ -99,3 +100,33 @@ def segment_rows(pos: Positions, segment: str | None) -> np.ndarray:
 
 def segment_names(pos: Positions) -> list[str]:
     return sorted({s for s in pos.customers["segment"].dropna().tolist() if s}, key=seg_order)
+
+
+#: A benchmark scope dimension -> the portfolio grouping that matches it (the proposal's reason).
+_DIM_GROUPING = {"segment": "segment", "industry": "industry", "region": "region", "arr": "arr_band",
+                 "acv": "arr_band"}
+LABELS = {"segment": "segment", "industry": "industry", "arr_band": "ARR band", "region": "region", "csm": "CSM"}
+
+
+def proposed_grouping(ws: Workspace, set_name: str | None) -> tuple[str, str]:
+    """The grouping to propose before comparing with a benchmark set, and why.
+
+    The dimension most of the set's rows are scoped by (segment, industry, ARR/ACV band, region),
+    so each peer group meets the benchmark rows made for it; segment when the set has only
+    "All" rows or is unknown.
+    """
+    row = ws.db.conn.execute("SELECT id FROM benchmark_sets WHERE name = ?", [set_name]).fetchone() if set_name else None
+    counts: dict[str, int] = {}
+    for (scope,) in ws.db.conn.execute("SELECT scope_json FROM benchmark_rows WHERE set_id = ?", [row[0]]) if row else []:
+        for part in json.loads(scope or "[]"):
+            key = _DIM_GROUPING.get(part.get("dim"))
+            if key:
+                counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return "segment", "the default peer grouping (the benchmark has no segment, industry or band rows)"
+    best = max(counts, key=lambda k: (counts[k], k == "segment"))
+    return best, f"the benchmark's rows are by {LABELS[best]}"
+
+
+def label_of(key: str) -> str:
+    return LABELS.get(key, key.replace("_", " "))

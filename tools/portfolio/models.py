@@ -187,7 +187,7 @@ def portfolio_markdown(out: ComparePortfolioOutput) -> str:
     if out.benchmark:
         head += (f" vs {md_text(out.benchmark.label())}"
                  + (f", {md_text(out.benchmark.segment)} rows" if out.benchmark.segment else ""))
-    head += f"; peer groups by {out.group_by.replace('_', ' ')}" if out.group_by != "segment" else ""
+    head += f"; peer groups by {out.group_by.replace('_', ' ').replace('arr', 'ARR')}"
     fresh = md_text(out.data_as_of) if out.data_as_of else (f"data as of {md_text(out.period)}" if out.period else "")
     parts = [head + (f"; {fresh}" if fresh else ""), md_text(out.summary)]
     rows = [[m.label, m.accounts, *fmt_versus(m.metric, m.portfolio_average, m.benchmark_median),
