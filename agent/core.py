@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 import anthropic
 
-from agent import narrative, numbers, writes
+from agent import grouping_step, narrative, numbers, writes
 from agent.loop import LoopFault, Toolbox, ToolRun, run_loop, tool_data, tool_schemas
 from agent.planner import Plan, note_plan, plan
 from agent.session import Session, Settings, ToolCall
@@ -155,7 +155,11 @@ async def answer(message: str, *, ws: Workspace, session: Session, attachments: 
         ans = await _offline(message, ws, session, settings, toolbox, loaded=_loaded_set(loads, session))
         ans.notices.insert(0, OFFLINE_NOTICE)
     else:
-        ans = await _claude(message, load_text, ws, session, settings, client, registry, events, loads, hold)
+        loaded = _loaded_set(loads, session) if settings.propose_grouping else None
+        note = grouping_step.claude_note(ws, loaded) if loaded else ""  # upload step 2, told to Claude
+        ans = await _claude(message, load_text + note, ws, session, settings, client, registry, events, loads, hold)
+        if note and all(n != "compare_portfolio" for n, _ in ans.results):
+            ans.actions = [*grouping_step.buttons(ws, loaded), *ans.actions]
     ans = _finish(ans, loads, notices, load_text, message, session, registry, ws)
     return _with_write_buttons(ans, session, before)
 

@@ -64,3 +64,19 @@ def answer(p: Pending, r: Reading, settings: Settings) -> Plan | None:
     merged = copy.copy(p.reading)
     merged.group_by = chosen
     return b.compare_portfolio(merged, settings)
+
+
+def claude_note(ws: Workspace, loaded: str) -> str:
+    """What Claude is told after a benchmark file loaded (step 2 happens before any comparison)."""
+    key, why = proposed_grouping(ws, loaded)
+    return ("\n\nStep 2 of 3 (peer groups): the proposed grouping for a portfolio comparison is by "
+            f"{label_of(key)} ({why}); other groupings: {', '.join(label_of(g) for g in groupings(ws))}. Unless the "
+            "user already said how to group the accounts, do not compare the portfolio yet: state the proposal in "
+            "one sentence and ask them to confirm or choose (buttons are shown under your answer). Once they have, "
+            "call compare_portfolio with that group_by.")
+
+
+def buttons(ws: Workspace, loaded: str) -> list[FollowUp]:
+    """The step-2 buttons, for an answer that did not compare yet."""
+    key, _ = proposed_grouping(ws, loaded)
+    return [_button(g, loaded, proposed=g == key, custom=g not in FIXED) for g in groupings(ws)]
