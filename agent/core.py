@@ -158,8 +158,8 @@ async def answer(message: str, *, ws: Workspace, session: Session, attachments: 
         loaded = _loaded_set(loads, session) if settings.propose_grouping else None
         note = grouping_step.claude_note(ws, loaded) if loaded else ""  # upload step 2, told to Claude
         ans = await _claude(message, load_text + note, ws, session, settings, client, registry, events, loads, hold)
-        if note and all(n != "compare_portfolio" for n, _ in ans.results):
-            ans.actions = [*grouping_step.buttons(ws, loaded), *ans.actions]
+        if note:
+            ans.actions = [*grouping_step.buttons(ws, loaded, [o for _, o in ans.results]), *ans.actions]
     ans = _finish(ans, loads, notices, load_text, message, session, registry, ws)
     return _with_write_buttons(ans, session, before)
 

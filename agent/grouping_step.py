@@ -20,11 +20,10 @@ from agent.plans import Plan
 from agent.session import Session, Settings
 from agent.understand.reading import Reading
 from tools.base import FollowUp
-from tools.portfolio.grouping import groupings, label_of, proposed_grouping
+from tools.portfolio.grouping import compared_portfolio, grouping_offers, groupings, label_of, proposed_grouping
 from tools.store.workspace import Workspace
 
 MISSING = "grouping"
-FIXED = ("segment", "industry", "arr_band")   # the buttons always offered; the rest are "custom"
 YES = re.compile(r"^\s*(yes|y|yep|yeah|ok|okay|sure|confirm(ed)?|go ahead|looks good|fine|keep it|"
                  r"(use |keep )?(the )?(proposed|proposal|default)( one| grouping)?)\W*$", re.I)
 
@@ -32,9 +31,7 @@ YES = re.compile(r"^\s*(yes|y|yep|yeah|ok|okay|sure|confirm(ed)?|go ahead|looks 
 def propose(ws: Workspace, r: Reading, s: Session, settings: Settings, loaded: str) -> Plan:
     """The question of step 2 (the request waits on the conversation until answered)."""
     key, why = proposed_grouping(ws, loaded)
-    others = [g for g in groupings(ws) if g not in FIXED]
-    options = [_button(g, loaded, proposed=g == key) for g in FIXED]
-    options += [_button(g, loaded, proposed=g == key, custom=True) for g in others]
+    options = grouping_offers(ws, loaded, key)
     waiting = copy.copy(r)
     waiting.group_by = key
     s.context.pending = Pending("compare_portfolio", MISSING, waiting)
@@ -46,11 +43,6 @@ def propose(ws: Workspace, r: Reading, s: Session, settings: Settings, loaded: s
 
 def proposed(ws: Workspace, loaded: str) -> str:
     return proposed_grouping(ws, loaded)[0]
-
-
-def _button(key: str, benchmark: str, proposed: bool, custom: bool = False) -> FollowUp:
-    label = ("Custom: by " if custom else "By ") + label_of(key) + (" (proposed)" if proposed else "")
-    return FollowUp.call(label, "compare_portfolio", benchmark=benchmark, group_by=key)
 
 
 def answer(p: Pending, r: Reading, settings: Settings) -> Plan | None:
@@ -76,7 +68,6 @@ def claude_note(ws: Workspace, loaded: str) -> str:
             "call compare_portfolio with that group_by.")
 
 
-def buttons(ws: Workspace, loaded: str) -> list[FollowUp]:
-    """The step-2 buttons, for an answer that did not compare yet."""
-    key, _ = proposed_grouping(ws, loaded)
-    return [_button(g, loaded, proposed=g == key, custom=g not in FIXED) for g in groupings(ws)]
+def buttons(ws: Workspace, loaded: str, outputs) -> list[FollowUp]:
+    """The step-2 buttons under Claude's answer when it did not compare the portfolio yet."""
+    return [] if compared_portfolio(outputs) else grouping_offers(ws, loaded)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from analytics.catalog import ARR_BANDS, arr_band
 from analytics.portfolio import rank_portfolio
-from tools.base import ToolError
+from tools.base import FollowUp, ToolError
 from tools.compare.cohorts import MIN_COHORT
 from tools.portfolio.positions import DIRECTIONS, Positions, seg_order
 from tools.store.workspace import Workspace
@@ -130,3 +130,20 @@ def proposed_grouping(ws: Workspace, set_name: str | None) -> tuple[str, str]:
 
 def label_of(key: str) -> str:
     return LABELS.get(key, key.replace("_", " "))
+
+
+def grouping_offers(ws: Workspace, benchmark: str, proposed: str | None = None) -> list[FollowUp]:
+    """The upload's step-2 buttons: compare with ``benchmark`` by segment / industry / ARR band (always
+    offered) or by another customer attribute ("Custom: by region"); the proposed one is marked."""
+    proposed = proposed or proposed_grouping(ws, benchmark)[0]
+    fixed = ("segment", "industry", "arr_band")
+    order = [*fixed, *(g for g in groupings(ws) if g not in fixed)]
+    return [FollowUp.call(("By " if g in fixed else "Custom: by ") + label_of(g) + (" (proposed)" if g == proposed else ""),
+                          "compare_portfolio", benchmark=benchmark, group_by=g) for g in order]
+
+
+def compared_portfolio(outputs) -> bool:
+    """Whether an answer's results include a portfolio comparison (step 3 done)."""
+    from tools.portfolio.models import ComparePortfolioOutput
+
+    return any(isinstance(o, ComparePortfolioOutput) for o in outputs)
