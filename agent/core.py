@@ -157,7 +157,7 @@ async def answer(message: str, *, ws: Workspace, session: Session, attachments: 
     else:
         loaded = _loaded_set(loads, session) if settings.propose_grouping else None
         note = grouping_step.claude_note(ws, loaded) if loaded else ""  # upload step 2, told to Claude
-        ans = await _claude(message, load_text + note, ws, session, settings, client, registry, events, loads, hold)
+        ans = await _claude(message, load_text, ws, session, settings, client, registry, events, loads, hold, note)
         if note:
             ans.actions = [*grouping_step.buttons(ws, loaded, [o for _, o in ans.results]), *ans.actions]
     ans = _finish(ans, loads, notices, load_text, message, session, registry, ws)
@@ -284,13 +284,15 @@ def _remember_calls(session: Session, runs: list[ToolRun], registry: dict[str, T
 
 async def _claude(message: str, load_text: str, ws: Workspace, session: Session, settings: Settings,
                   client: anthropic.AsyncAnthropic, registry: dict[str, Tool], events: Events,
-                  loads: list[tuple[str, ToolOutput]], hold=None) -> Answer:
+                  loads: list[tuple[str, ToolOutput]], hold=None, note: str = "") -> Answer:
+    """``note``: peerbench's own instruction about the imported files (upload step 2), outside the data."""
     sources: list[Any] = [message, *(o for _, o in loads)]
     gated = _Gated(events, sources)
     toolbox = Toolbox(ws, registry, session.id, gated, settings.max_result_bytes, prepare=session.analysis.fill,
                       hold=hold)
     content = message if not load_text else [
         {"type": "text", "text": "Files imported before this message:\n" + tool_data(load_text)},
+        *([{"type": "text", "text": note.strip()}] if note else []),
         {"type": "text", "text": message}]
     ask = dict(model=settings.model, max_tokens=settings.max_tokens, system=narrative.system_prompt(settings),
                tools=tool_schemas(registry), toolbox=toolbox, events=gated)

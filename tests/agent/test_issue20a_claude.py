@@ -83,8 +83,10 @@ async def test_claude_proposes_the_grouping_before_comparing_an_upload(demo_ws, 
     session = new_session()
     ans = await _ask(demo_ws, "Compare my customers against these benchmarks", session, [staged])
     assert [n for n, _ in ans.results] == ["load_benchmarks"]
-    told = claude.bodies[0]["messages"][-1]["content"][0]["text"]
-    assert "Step 2 of 3 (peer groups): the proposed grouping for a portfolio comparison is by ARR band" in told
+    data, told, asked = claude.bodies[0]["messages"][-1]["content"]
+    assert told["text"].startswith("Step 2 of 3 (peer groups): the proposed grouping for a portfolio comparison is "
+                                   "by ARR band")  # peerbench's instruction, outside the untrusted file data
+    assert "Step 2" not in data["text"] and asked["text"] == "Compare my customers against these benchmarks"
     grouping = {a.label: a.payload["input"]["group_by"] for a in ans.actions if a.tools() == {"compare_portfolio"}}
     assert grouping["By ARR band (proposed)"] == "arr_band" and grouping["By industry"] == "industry"
     assert claude.all_used()

@@ -225,7 +225,7 @@ def compare_customer(ws: Workspace, inp: CompareCustomerInput) -> CompareCustome
         strengths=[m.metric for m in sorted(mine, key=lambda m: -m.percentile) if m.percentile >= STRENGTH_AT][:MAX_LISTED],
         gaps=gaps, peers=_peer_points(customers, composites, row["id"], inp.anonymise),
         distributions=[_distribution(k, latest, row["id"]) for k in charted[:DISTRIBUTIONS_SHOWN]], focus=focus,
-        position=position_words(overall.loc[row["id"]]) and overall_position(overall.loc[row["id"]]),
+        position=overall_position(overall.loc[row["id"]]) if position_words(overall.loc[row["id"]]) else None,
         data_as_of=data_as_of(ws).text() or None, show_distribution=inp.distribution,
     )
 
