@@ -19,6 +19,7 @@ from agent.clarify import Pending
 from agent.plans import Plan
 from agent.session import Session, Settings
 from agent.understand.reading import Reading
+from reports.format import md_text
 from tools.base import FollowUp
 from tools.portfolio.grouping import compared_portfolio, grouping_offers, groupings, label_of, proposed_grouping
 from tools.store.workspace import Workspace
@@ -35,7 +36,7 @@ def propose(ws: Workspace, r: Reading, s: Session, settings: Settings, loaded: s
     waiting = copy.copy(r)
     waiting.group_by = key
     s.context.pending = Pending("compare_portfolio", MISSING, waiting)
-    text = (f"**Step 2 of 3: peer groups.** Benchmark set '{loaded}' is loaded. Each account will be ranked "
+    text = (f"**Step 2 of 3: peer groups.** Benchmark set '{md_text(loaded, True)}' is loaded. Each account will be ranked "
             f"within a peer group: I propose **by {label_of(key)}** ({why}). Confirm it, or choose another "
             "grouping (or type e.g. \"by region\"); then I compare the portfolio.")
     return Plan("compare_portfolio", question=text, options=options, report_kind="portfolio")
