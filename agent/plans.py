@@ -130,9 +130,12 @@ def best_practices(r: Reading, settings: Settings) -> Plan:
     return _plan("best_practices", "find_best_practices", inp)
 
 
+HEADLINES = ("health_score", "renewal_rate")  # "impact on health score" names the headline, not a gap
+
+
 def recommendations(r: Reading, customer: str, settings: Settings, view: str = "plan") -> Plan:
     inp: dict[str, Any] = {"customer": customer}
-    if r.metric:
+    if r.metric and not (r.metric in HEADLINES and re.search(r"\bimpact\b", r.text, re.I)):
         inp["metric"] = r.metric
     if r.benchmark:
         inp["benchmark"] = r.benchmark

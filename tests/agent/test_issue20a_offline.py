@@ -18,7 +18,6 @@ async def test_group_them_by_industry_follows_the_last_portfolio_answer(demo_ws)
     (name, out), = again.results
     assert name == "compare_portfolio" and out.group_by == "industry"
     assert "**FinTech** peer group" in again.text and "peer groups by industry" in again.text
-    assert "peers: portfolio grouped by industry" in again.context_line
     region = await _say(demo_ws, "now by region", s)
     assert region.results[0][1].group_by == "region"
     assert "data as of 2026-10" in region.context_line

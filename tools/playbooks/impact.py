@@ -72,6 +72,8 @@ def unsupported_note(items) -> str | None:
     """Why no impact is shown, when none is (the rule, so the absence is not read as 'no effect')."""
     if any(getattr(i, "expected_impact", None) for i in items):
         return None
+    if items and all(i.metric in HEADLINES for i in items):
+        return "No expected impact shown: these are the headline metrics themselves (health score, renewal rate)."
     return (f"No expected impact shown: none of these gaps has a clear association with health score or renewal "
             f"rate across the peer group (needs >= {im.MIN_N} accounts, |r| >= {im.MIN_R} and a 95% interval "
             "that excludes zero).")

@@ -154,8 +154,6 @@ def follow_ups(out: ComparePortfolioOutput) -> list[FollowUp]:
 
 def remember(inp: dict, out: ComparePortfolioOutput) -> dict:
     found = {"report_kind": "portfolio"}  # group_by stays on the call: "group them by region" re-runs it
-    if out.group_by != "segment":  # the answer's context line says how the peer groups were formed
-        found["peer_group"] = f"portfolio grouped by {out.group_by.replace('_', ' ').replace('arr', 'ARR')}"
     if inp.get("benchmark"):
         found["benchmark"] = inp["benchmark"]
     return found
