@@ -83,10 +83,11 @@ class AnalysisContext:
         if "cohort_type" in found and "criteria" not in found:
             self.criteria = None
 
-    def line(self, today: dt.date, active: str | None = None) -> str:
+    def line(self, today: dt.date, active: str | None = None, data: str = "") -> str:
         """'Acme Corp · peers: Enterprise accounts (102 accounts) · benchmark: SaaS Industry 2026 · ...'.
 
-        ``active`` names the workspace's active set, used when the conversation chose none.
+        ``active`` names the workspace's active set, used when the conversation chose none; ``data``
+        says how fresh the data is ("data as of 2026-10 (imported 5 Dec 2026)", tools.store.freshness).
         """
         parts = [self.account] if self.account else []
         parts.append(f"peers: {self.peer_group or COHORT_WORDS.get(self.cohort_type, self.cohort_type)}")
@@ -96,6 +97,8 @@ class AnalysisContext:
         if self.period:
             parts.append(f"period {self.period}")
         parts.append(f"as of {fmt_date((self.as_of or today).isoformat())}")
+        if data:
+            parts.append(data)
         if self.csm_name:
             parts.append(f"prepared by {self.csm_name}")
         return " · ".join(parts)

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 import anthropic
 
-from agent import narrative, numbers, writes
+from agent import grouping_step, narrative, numbers, writes
 from agent.loop import LoopFault, Toolbox, ToolRun, run_loop, tool_data, tool_schemas
 from agent.planner import Plan, note_plan, plan
 from agent.session import Session, Settings, ToolCall
@@ -27,6 +27,7 @@ from reports.format import md_prose, md_text
 from tools.base import FollowUp, Tool, ToolError, ToolOutput
 from tools.benchmarks.sets import active_benchmark_set
 from tools.registry import all_tools
+from tools.store.freshness import data_as_of
 from tools.store.workspace import Workspace
 from tools.success.tracking import changes_markdown, take_unseen
 
@@ -155,7 +156,11 @@ async def answer(message: str, *, ws: Workspace, session: Session, attachments: 
         ans = await _offline(message, ws, session, settings, toolbox, loaded=_loaded_set(loads, session))
         ans.notices.insert(0, OFFLINE_NOTICE)
     else:
-        ans = await _claude(message, load_text, ws, session, settings, client, registry, events, loads, hold)
+        loaded = _loaded_set(loads, session) if settings.propose_grouping else None
+        note = grouping_step.claude_note(ws, loaded) if loaded else ""  # upload step 2, told to Claude
+        ans = await _claude(message, load_text, ws, session, settings, client, registry, events, loads, hold, note)
+        if note:
+            ans.actions = [*grouping_step.buttons(ws, loaded, [o for _, o in ans.results]), *ans.actions]
     ans = _finish(ans, loads, notices, load_text, message, session, registry, ws)
     return _with_write_buttons(ans, session, before)
 
@@ -280,13 +285,15 @@ def _remember_calls(session: Session, runs: list[ToolRun], registry: dict[str, T
 
 async def _claude(message: str, load_text: str, ws: Workspace, session: Session, settings: Settings,
                   client: anthropic.AsyncAnthropic, registry: dict[str, Tool], events: Events,
-                  loads: list[tuple[str, ToolOutput]], hold=None) -> Answer:
+                  loads: list[tuple[str, ToolOutput]], hold=None, note: str = "") -> Answer:
+    """``note``: peerbench's own instruction about the imported files (upload step 2), outside the data."""
     sources: list[Any] = [message, *(o for _, o in loads)]
     gated = _Gated(events, sources)
     toolbox = Toolbox(ws, registry, session.id, gated, settings.max_result_bytes, prepare=session.analysis.fill,
                       hold=hold)
     content = message if not load_text else [
         {"type": "text", "text": "Files imported before this message:\n" + tool_data(load_text)},
+        *([{"type": "text", "text": note.strip()}] if note else []),
         {"type": "text", "text": message}]
     ask = dict(model=settings.model, max_tokens=settings.max_tokens, system=narrative.system_prompt(settings),
                tools=tool_schemas(registry), toolbox=toolbox, events=gated)
@@ -357,7 +364,8 @@ def _finish(ans: Answer, loads, notices: list[str], load_text: str, message: str
     if any(name != IMPORTED for name, _ in ans.results):
         ans.text = _with_goal_changes(ans.text, ws, session.context.customer)
         active = active_benchmark_set(ws)  # named in the line when the conversation uses "the active set"
-        ans.context_line = session.analysis.line(ws.today(), active=active["name"] if active else None)
+        ans.context_line = session.analysis.line(ws.today(), active=active["name"] if active else None,
+                                                 data=data_as_of(ws).text())
     session.remember(message, ans.narrative or ans.text)
     return ans
 

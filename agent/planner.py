@@ -21,7 +21,7 @@ import datetime as dt
 import dataclasses
 import re
 
-from agent import clarify
+from agent import clarify, grouping_step
 from agent import plans as b
 from agent.clarify import Pending
 from agent.plans import HELP, Plan
@@ -54,7 +54,7 @@ PAIRING = re.compile(r"^\s*(?:and\s+|what about\s+|how about\s+)?(?:vs\.?|versus
 SAME_ANSWER = ({"learn_from", "recommendations"}, {"help", "thanks"}, {"compare_customer", "full_table"})
 
 INTENT_PLANS = {"compare_customer", "compare_accounts", "learn_from", "recommendations", "goals_list",
-                "success", "goal_create", "goal_measure", "goal_update", "history"}
+                "success", "goal_create", "goal_measure", "goal_update", "history", "plot_metrics"}
 
 
 def plan(message: str, ws: Workspace, session: Session, settings: Settings | None = None,
@@ -70,6 +70,10 @@ def plan(message: str, ws: Workspace, session: Session, settings: Settings | Non
         done = _answer(pending, r, ranked, session, settings)
         if done is not None:
             return done
+    if loaded_benchmark and not (r.accounts or r.group_by or benchmark_command(r, session)):
+        if settings.propose_grouping:
+            return grouping_step.propose(ws, r, session, settings, loaded_benchmark)  # upload step 2
+        r.group_by = grouping_step.proposed(ws, loaded_benchmark)  # no one to ask: the proposal, stated
     own = None if loaded_benchmark else b.book_and_goal_command(r, session, settings, ws)  # issue 17
     return b.with_own_book(own or _decide(r, ranked, session, settings, loaded_benchmark), r, settings, ws, _fields)
 
@@ -221,7 +225,8 @@ def _for_accounts(intent: str, r: Reading, accounts: list[str], s: Session, st: 
                 "share": lambda: b.share(r, one, st),
                 "email": lambda: b.email(r, one, st),
                 "invite": lambda: b.invite(r, one, st, _when(r)),
-                "goals_from_gaps": lambda: b.goals_from_gaps(one)}
+                "goals_from_gaps": lambda: b.goals_from_gaps(one),
+                "plot_metrics": lambda: b.plot_metrics(r, one, st)}
     return builders[intent]()
 
 
@@ -284,6 +289,8 @@ def _answer(p: Pending, r: Reading, ranked: list[Match], s: Session, st: Setting
     """The pending request completed by this reply, or None when the reply is a new request."""
     top = ranked[0]
     own_request = top.score >= STRONG and top.intent != p.intent and bool(r.content())
+    if p.missing == grouping_step.MISSING:
+        return None if own_request and not r.group_by else grouping_step.answer(p, r, st)
     if p.missing == "topic":
         if not r.metrics:
             r.metrics = list(p.reading.metrics)
@@ -312,7 +319,9 @@ def _follow_up(r: Reading, s: Session, st: Settings) -> Plan | None:
     "compare it with CloudMax"): "How does GrowthCo compare to peers?" is a question of its own.
     """
     last = s.context.call
-    if last is None or (r.content() - FOLLOW_FILLER - {"full"}):
+    # "group them by industry instead", "show the full distribution": the slot's own words are filler
+    own = ({"regroup", "show"} if r.group_by else set()) | ({"spread", "show"} if r.distribution else set())
+    if last is None or (r.content() - FOLLOW_FILLER - {"full"} - own):
         return None
     fields = all_tools()[last.name].input_model.model_fields if last.name in all_tools() else {}
     if r.accounts:
@@ -326,7 +335,7 @@ def _follow_up(r: Reading, s: Session, st: Settings) -> Plan | None:
         inp.pop("metrics")
         changed = True
     if r.metrics and ("metrics" in fields or "metric" in fields):
-        inp["metrics" if "metrics" in fields else "metric"] = list(r.metrics) if "metrics" in fields else r.metric
+        _set_metrics(inp, fields, r.metrics)
         changed = True
     if (r.criteria or r.cohort_type) and "criteria" in fields:
         inp = {**b.compare_input(inp.get("customer", ""), r, st, base=inp, narrow=True),
@@ -337,6 +346,10 @@ def _follow_up(r: Reading, s: Session, st: Settings) -> Plan | None:
     elif r.segment and "segment" in fields:
         inp["segment"] = r.segment
         changed = True
+    if r.group_by and "group_by" in fields and not r.accounts:
+        inp["group_by"], changed = r.group_by, True
+    if r.distribution and "distribution" in fields:
+        inp["distribution"], changed = True, True
     if r.period and "period" in fields:
         inp["period"], changed = r.period, True
     if r.months and "periods" in fields:
@@ -345,6 +358,14 @@ def _follow_up(r: Reading, s: Session, st: Settings) -> Plan | None:
         return None
     return Plan(s.context.intent or last.name, calls=[ToolCall(last.name, inp)], customer=s.context.customer,
                 report_kind=s.context.report_kind)
+
+
+def _set_metrics(inp: dict, fields: dict, metrics: list[str]) -> None:
+    """The metrics a follow-up names, into the input field that takes them: a list (``metrics``), or
+    one metric (``metric``) where the tool has that for a single one (compare_portfolio has both)."""
+    as_list = "metrics" in fields and ("metric" not in fields or len(metrics) > 1)
+    inp.pop("metric" if as_list else "metrics", None)
+    inp["metrics" if as_list else "metric"] = list(metrics) if as_list else metrics[0]
 
 
 def _other_account(r: Reading, last: ToolCall, fields: dict, s: Session, st: Settings) -> Plan | None:
@@ -362,7 +383,7 @@ def _other_account(r: Reading, last: ToolCall, fields: dict, s: Session, st: Set
     inp = dict(last.input)
     inp["customer"] = r.accounts[0]
     if r.metrics and ("metrics" in fields or "metric" in fields):
-        inp["metrics" if "metrics" in fields else "metric"] = list(r.metrics) if "metrics" in fields else r.metric
+        _set_metrics(inp, fields, r.metrics)
     return Plan(s.context.intent or last.name, calls=[ToolCall(last.name, inp)], customer=r.accounts[0],
                 report_kind=s.context.report_kind)
 

@@ -74,6 +74,8 @@ def compare_input(customer: str, r: Reading, settings: Settings, base: dict | No
         inp["benchmark"] = r.benchmark
     if r.metrics:
         inp["metrics"] = list(r.metrics)
+    if r.distribution:
+        inp["distribution"] = True
     return inp
 
 
@@ -87,7 +89,7 @@ def compare_customer(r: Reading, accounts: list[str], settings: Settings) -> Pla
 def compare_accounts(r: Reading, accounts: list[str], settings: Settings) -> Plan:
     inp: dict[str, Any] = {"customers": accounts[:MAX_SIDE_BY_SIDE]}
     single = compare_input(accounts[0], r, settings)
-    for key in ("cohort_type", "criteria", "benchmark", "metrics"):
+    for key in ("cohort_type", "criteria", "benchmark", "metrics"):  # no distribution: one table per account
         if single.get(key) is not None:
             inp[key] = single[key]
     return _plan("compare_accounts", "compare_accounts", inp, accounts[0], "benchmark")
@@ -98,10 +100,24 @@ def compare_portfolio(r: Reading, settings: Settings, benchmark: str | None = No
     inp: dict[str, Any] = {"benchmark": r.benchmark or benchmark} if r.benchmark or benchmark else {}
     if r.segment:
         inp["segment"] = r.segment
-    if r.metric:
+    if len(r.metrics) > 1:  # "on NPS and health score only": a subset of the table
+        inp["metrics"] = list(r.metrics)
+    elif r.metric:
         inp["metric"] = r.metric
+    if r.group_by:
+        inp["group_by"] = r.group_by
     intent = "below_benchmark" if r.has("lagging") else "compare_portfolio"
     return _plan(intent, "compare_portfolio", inp, report_kind="portfolio")
+
+
+def plot_metrics(r: Reading, customer: str, settings: Settings) -> Plan:
+    """'plot feature adoption against health score': the first metric across, the second up (health
+    score when only one is named; feature adoption vs health score when none is)."""
+    named = list(r.metrics[:2])
+    if len(named) == 1:
+        named.append("health_score" if named[0] != "health_score" else "feature_adoption")
+    inp: dict[str, Any] = {"customer": customer, **dict(zip(("x", "y"), named or ["feature_adoption", "health_score"]))}
+    return _plan("plot_metrics", "plot_metrics", inp, customer, "benchmark")
 
 
 def at_risk_accounts(r: Reading, settings: Settings) -> Plan:
@@ -116,9 +132,12 @@ def best_practices(r: Reading, settings: Settings) -> Plan:
     return _plan("best_practices", "find_best_practices", inp)
 
 
+HEADLINES = ("health_score", "renewal_rate")  # "impact on health score" names the headline, not a gap
+
+
 def recommendations(r: Reading, customer: str, settings: Settings, view: str = "plan") -> Plan:
     inp: dict[str, Any] = {"customer": customer}
-    if r.metric:
+    if r.metric and not (r.metric in HEADLINES and re.search(r"\bimpact\b", r.text, re.I)):
         inp["metric"] = r.metric
     if r.benchmark:
         inp["benchmark"] = r.benchmark

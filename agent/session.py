@@ -43,6 +43,7 @@ class Settings:
     max_result_bytes: int = 8000  # cap on one tool result sent to the model (its summary_for_model)
     history_messages: int = 12    # earlier messages (user + assistant) kept for Claude
     confirm_writes: bool = True   # writes from a message are previewed and wait for "yes" (agent.writes)
+    propose_grouping: bool = True  # a benchmark upload asks for the peer grouping first (agent.grouping_step)
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -274,3 +274,27 @@ def goal_progress(panels: list[tuple[str, list[str], list[float], float | None, 
         fig.legend(handles=handles, labels=[h.get_label() for h in handles], loc="lower center", ncol=3,
                    fontsize=7.5, frameon=False, bbox_to_anchor=(0.5, 0.0))
     return _png(fig, GRID_DPI)
+
+
+@cached
+def peer_scatter(xs: tuple, ys: tuple, you: tuple, x_label: str, y_label: str, you_label: str,
+                 fit: tuple | None = None) -> bytes:
+    """Peers as anonymous grey points, the account as a navy diamond with its label; an optional
+    least-squares line ``fit = (slope, intercept)`` over the peers' x range (drawn, not computed here)."""
+    fig = _figure(WIDE_IN, 3.6)
+    fig.subplots_adjust(left=0.11, right=0.97, bottom=0.15, top=0.95)
+    ax = fig.add_subplot()
+    ax.scatter(xs, ys, s=14, color=PEER, alpha=0.8, linewidths=0, label="peers (anonymous)")
+    if fit is not None and len(xs):
+        lo, hi = min(xs), max(xs)
+        ax.plot([lo, hi], [fit[1] + fit[0] * lo, fit[1] + fit[0] * hi], color=MUTED, linewidth=1.0,
+                linestyle="--", label="peer trend (association, not causation)")
+    ax.scatter([you[0]], [you[1]], s=70, marker="D", color=NAVY, zorder=3, label=you_label)
+    ax.annotate(you_label, (you[0], you[1]), xytext=(6, 6), textcoords="offset points", color=NAVY,
+                fontsize=8.5, fontweight="bold")
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    ax.grid(True, color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(loc="lower right")
+    return _png(fig)

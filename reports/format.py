@@ -311,6 +311,42 @@ def _md_cell(c: object) -> str:
     return md_text(str(c), inline=True)
 
 
+#: Overall position words (the one place they are defined; README "Overall position"): the lowest
+#: percentile of each band, best first. A percentile is compared with the tolerance of the statuses.
+POSITION_BANDS = ((90.0, "top 10%"), (75.0, "well above average"), (55.0, "above average"),
+                  (45.0, "average"), (25.0, "below average"), (0.0, "well below average"))
+
+
+def position_words(percentile: float | None) -> str | None:
+    """The band of an overall percentile in words.
+
+    >>> position_words(72), position_words(50), position_words(89.9999999999), position_words(10)
+    ('above average', 'average', 'top 10%', 'well below average')
+    """
+    if percentile is None or percentile != percentile:
+        return None
+    return next(words for low, words in POSITION_BANDS if percentile >= low - 1e-9)
+
+
+def overall_position(percentile: float | None) -> str:
+    """'72nd percentile, above average'; 'n/a' without a percentile.
+
+    >>> overall_position(72.4), overall_position(None)
+    ('72nd percentile, above average', 'n/a')
+    """
+    words = position_words(percentile)
+    return "n/a" if words is None else f"{ordinal(percentile)} percentile, {words}"
+
+
+def distribution_table_markdown(metrics) -> str:
+    """The peer distribution per metric: the account's value beside P25 / median / P75 / P90 of its peers."""
+    rows = [[m.label, *fmt_versus(m.metric, m.value, m.cohort_p25, m.cohort_median, m.cohort_p75, m.cohort_p90),
+             fmt_pct(m.percentile)]
+            for m in metrics if m.value is not None]
+    return markdown_table(["Metric", "Value", "Peer P25", "Peer median", "Peer P75", "Peer P90", "Peer percentile"],
+                          rows, "lrrrrrr")
+
+
 def metric_table_markdown(metrics) -> str:
     """The per-metric comparison table of compare_customer (metrics without a value skipped)."""
     rows = []

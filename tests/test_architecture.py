@@ -74,7 +74,8 @@ def test_no_test_fakes_in_shipped_code():
         assert bad == [], f"{module} imports test code: {bad}"
 
 
-PLANNER = {"agent.planner", "agent.plans", "agent.clarify"}  # the offline planner: intents -> tool calls
+PLANNER = {"agent.planner", "agent.plans", "agent.clarify",  # the offline planner: intents -> tool calls
+           "agent.grouping_step"}
 
 
 def test_agent_and_ui_never_switch_on_a_tool_name():

@@ -15,7 +15,7 @@ def _build() -> dict[str, Tool]:
     # and the tools pull in pandas and scipy (about 0.5 s) that commands like `--help` never need.
     from tools.actions import email_report, schedule_call, share_report
     from tools.benchmarks import list_benchmarks, manage_benchmarks
-    from tools.compare import build_cohort, compare_accounts, compare_customer
+    from tools.compare import build_cohort, compare_accounts, compare_customer, plot_metrics
     from tools.ingest import load_benchmarks
     from tools.playbooks import find_best_practices, recommend_improvements
     from tools.portfolio import benchmark_history, compare_portfolio, find_at_risk_accounts
@@ -46,6 +46,7 @@ def _build() -> dict[str, Tool]:
         schedule_call.CALL_TOOL,
         schedule_call.REVIEW_CALLS_TOOL,
         from_gaps.TOOL,
+        plot_metrics.TOOL,
     ]
     return {t.name: t for t in tools}
 

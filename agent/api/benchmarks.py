@@ -71,7 +71,8 @@ class CohortParam(MetricsParam):
                         + ", ".join(COHORT_TYPES) + "; or the name of a saved peer group")
 
 
-CompareQuery = derive("CompareQuery", CompareCustomerInput, include=("benchmark", "anonymise"), base=CohortParam)
+CompareQuery = derive("CompareQuery", CompareCustomerInput, include=("benchmark", "anonymise", "distribution"),
+                      base=CohortParam)
 LeadersQuery = derive("LeadersQuery", FindBestPracticesInput, base=CamelRequest)
 RecommendQuery = derive("RecommendQuery", RecommendImprovementsInput, exclude=("customer",), base=CamelRequest)
 HistoryQuery = derive("HistoryQuery", BenchmarkHistoryInput, exclude=("customer",), base=CamelRequest)
@@ -92,7 +93,7 @@ def compare_input(name: str, q, cohort: str | None = None, criteria: CohortCrite
         criteria = CohortCriteria(saved=cohort)
     cohort_type = "custom" if criteria is not None else cohort.lower()
     return CompareCustomerInput(customer=name, cohort_type=cohort_type, criteria=criteria, benchmark=q.benchmark,
-                                anonymise=q.anonymise)
+                                anonymise=q.anonymise, distribution=getattr(q, "distribution", False))
 
 
 def only_metrics(out: CompareCustomerOutput, metrics: str) -> CompareCustomerOutput:

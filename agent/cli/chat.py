@@ -74,7 +74,8 @@ def cmd_ask(args, ws: Workspace) -> int:
     from agent.core import Session, Settings, answer
 
     session = Session(scope=ws.scope)
-    settings = dataclasses.replace(Settings.from_env(), confirm_writes=not args.yes)
+    # one shot: --yes also takes the proposed peer grouping of an attached benchmark file (stated in the answer)
+    settings = dataclasses.replace(Settings.from_env(), confirm_writes=not args.yes, propose_grouping=not args.yes)
     ans = asyncio.run(answer(args.message, ws=ws, session=session, settings=settings,
                              attachments=[Path(a) for a in args.attach], events=_steps()))
     print_answer(ans, args.json)

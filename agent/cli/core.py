@@ -28,6 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "contract_age_min, contract_age_max (months), cohort (saved name)")
     p.add_argument("--benchmark", help="benchmark set name (default: the active set)")
     p.add_argument("--named-peers", action="store_true", help="show peer names (internal use only)")
+    p.add_argument("--metrics", help="only these metrics, comma-separated (e.g. nps,renewal_rate)")
+    p.add_argument("--distribution", action="store_true", help="also show peer P25 / median / P75 / P90 per metric")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_compare)
 
@@ -67,7 +69,9 @@ def cmd_compare(args, ws) -> int:
     criteria = criteria_from_where(args.where) if args.where else None
     out = compare_customer(ws, CompareCustomerInput(
         customer=args.customer, cohort_type=args.cohort or ("custom" if criteria else "segment"),
-        criteria=criteria, benchmark=args.benchmark, anonymise=not args.named_peers))
+        criteria=criteria, benchmark=args.benchmark, anonymise=not args.named_peers,
+        metrics=[m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics else None,
+        distribution=args.distribution))
     if args.json:
         print_json(out)
     else:

@@ -21,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--segment", help="only this segment: Enterprise, Mid-Market or SMB")
     p.add_argument("--metric", help="focus the lists on one metric (key or name, e.g. nps)")
     p.add_argument("--csm", help="only this CSM's book (full or first name; ranks stay within the segment)")
+    p.add_argument("--metrics", type=metric_list, help="only these metrics, comma-separated (e.g. nps,health_score)")
+    p.add_argument("--group-by", help="peer groups by: segment (default), industry, arr_band, region, csm, ...")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_portfolio)
 
@@ -52,7 +54,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_portfolio(args, ws) -> int:
     return show(compare_portfolio(ws, ComparePortfolioInput(benchmark=args.benchmark, segment=args.segment,
-                                                            metric=args.metric, csm=args.csm)), args.json)
+                                                            metric=args.metric, csm=args.csm,
+                                                            metrics=args.metrics, group_by=args.group_by)), args.json)
+
+
+def metric_list(text: str) -> list[str]:
+    """'nps, health score' -> ['nps', 'health score'] (names resolved by the tool)."""
+    return [m.strip() for m in text.split(",") if m.strip()]
 
 
 def cmd_practices(args, ws) -> int:

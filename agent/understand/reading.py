@@ -13,6 +13,7 @@ from typing import Any
 
 from agent.understand import slots as sl
 from agent.understand.dates import find_date, find_months, find_period
+from agent.understand.grouping import find_group_by, wants_distribution
 from agent.understand.lexicon import correct, lexicon, words_of
 from agent.understand.names import find_names
 from tools.store.workspace import Workspace
@@ -39,6 +40,8 @@ class Reading:
     report_kind: str | None = None
     goal: dict[str, Any] = field(default_factory=dict)    # baseline / target in words
     quoted: str | None = None                             # a quoted name ("the 'Reduce ...' goal")
+    group_by: str | None = None                           # portfolio peer groups by ("by industry")
+    distribution: bool = False                            # every peer quantile per metric asked for
 
     def has(self, *concepts: str) -> bool:
         return any(c in self.tokens for c in concepts)
@@ -90,6 +93,8 @@ def read(message: str, ws: Workspace) -> Reading:
     r.benchmark, lower = sl.find_value(lower, _names(ws, "benchmark_sets"), "{benchset}")
     r.metrics, lower = sl.find_metrics(lower)
     r.cohort_type = sl.cohort_type(lower)
+    r.group_by, lower = find_group_by(lower, mask=not r.accounts)  # an account's "by industry" is its peers
+    r.distribution = wants_distribution(lower)
     segment, lower = sl.find_segment(lower)
     industry, lower = sl.find_value(lower, _workspace_values(ws, "industry"), "{industry}")
     region, lower = sl.find_value(lower, _workspace_values(ws, "region"), "{region}", sl.REGION_ALIASES)

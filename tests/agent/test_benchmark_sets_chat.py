@@ -39,12 +39,17 @@ async def test_load_then_map_a_near_miss_then_make_it_active(ws):
     first = await _ask(ws, "Compare my customers against these benchmarks", s, [_staged(ws, KBCM)])
     assert "It is not the active set; **Team Benchmarks** stays active." in first.text
     assert "'Gross Dolar Retention' looks like Renewal Rate" in first.text
-    assert [n for n, _ in first.results] == ["load_benchmarks", "compare_portfolio"]
-    assert first.results[1][1].benchmark.name.startswith("KBCM-style")  # the question used the file it came with
+    assert [n for n, _ in first.results] == ["load_benchmarks"]  # then step 2: the peer grouping
+    assert "I propose **by ARR band** (the benchmark's rows are by ARR band)" in first.text
     labels = [a.label for a in first.actions]
+    assert "By ARR band (proposed)" in labels
     assert "Map 'Gross Dolar Retention' to Renewal Rate" in labels
     assert "Make 'KBCM-style SaaS survey 2023\u2026' the active set" in labels
     assert _active(ws) == "Team Benchmarks"
+
+    compared = await _ask(ws, "by industry", s)
+    assert [n for n, _ in compared.results] == ["compare_portfolio"] and compared.results[0][1].group_by == "industry"
+    assert compared.results[0][1].benchmark.name.startswith("KBCM-style")  # the question used the file it came with
 
     mapped = await _ask(ws, "map Gross Dolar Retention to renewal_rate", s)
     (name, out), = mapped.results

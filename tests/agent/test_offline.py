@@ -85,11 +85,17 @@ async def test_offline_help_for_unmapped(rws):
 
 
 async def test_attachment_is_loaded_first_and_used(rws):
-    ans = await _offline(rws, "Compare my customers against these benchmarks", attachments=[DATA])
-    assert ans.results[0][0] == "load_benchmarks"
-    summary = ans.results[0][1].summary
-    assert summary in ans.text.split("\n\n")[0] and ans.results[0][1].name in ans.text.split("\n\n")[0]
-    assert ans.results[1][0] == "compare_portfolio"
+    session = Session(id="offline")
+    loaded = await _offline(rws, "Compare my customers against these benchmarks", session, attachments=[DATA])
+    assert [n for n, _ in loaded.results] == ["load_benchmarks"]  # step 2 first: the peer grouping
+    summary = loaded.results[0][1].summary
+    assert summary in loaded.text.split("\n\n")[0] and loaded.results[0][1].name in loaded.text.split("\n\n")[0]
+    assert "Step 2 of 3: peer groups" in loaded.text and "I propose **by segment**" in loaded.text
+    grouping = [a.label for a in loaded.actions if a.tools() == {"compare_portfolio"}]
+    assert grouping[:3] == ["By segment (proposed)", "By industry", "By ARR band"]
+    ans = await _offline(rws, "yes", session)
+    assert ans.results[0][0] == "compare_portfolio" and ans.results[0][1].group_by == "segment"
+    ans.results = [loaded.results[0], *ans.results]
     assert ans.results[1][1].benchmark.name == ans.results[0][1].name
     batch = next(a for a in ans.actions if a.label.startswith("Create benchmark reports per customer"))
     calls = batch.payload["calls"]

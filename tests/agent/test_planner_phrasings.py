@@ -136,9 +136,34 @@ def test_a_bare_account_name_is_asked_about_not_answered(pws):
     assert follow.call.name == "manage_goals" and follow.call.input == {"action": "list", "customer": "Acme Corp"}
 
 
-def test_attached_benchmarks_compare_the_portfolio(pws):
-    p = plan("Compare my customers against these benchmarks", pws, Session(), loaded_benchmark="Uploaded 2026")
-    assert p.call == ToolCall("compare_portfolio", {"benchmark": "Uploaded 2026"})
+def test_attached_benchmarks_propose_the_grouping_then_compare_the_portfolio(pws):
+    s = Session()
+    p = plan("Compare my customers against these benchmarks", pws, s, loaded_benchmark="Uploaded 2026")
+    assert not p.calls and "Step 2 of 3" in p.question
+    assert [o.payload["input"]["group_by"] for o in p.options][:3] == ["segment", "industry", "arr_band"]
+    assert all(o.payload["input"]["benchmark"] == "Uploaded 2026" for o in p.options)
+    p = plan("yes", pws, s)
+    assert p.call == ToolCall("compare_portfolio", {"benchmark": "Uploaded 2026", "group_by": "segment"})
+
+
+@pytest.mark.parametrize("reply, grouping", [("by industry", "industry"), ("group them by ARR band", "arr_band"),
+                                             ("custom: by region", "region")])
+def test_the_proposed_grouping_can_be_changed_by_typing(pws, reply, grouping):
+    s = Session()
+    plan("Compare my customers against these benchmarks", pws, s, loaded_benchmark="Uploaded 2026")
+    assert plan(reply, pws, s).call.input == {"benchmark": "Uploaded 2026", "group_by": grouping}
+
+
+def test_an_upload_that_names_the_grouping_compares_at_once(pws):
+    p = plan("Compare my customers against these benchmarks by industry", pws, Session(),
+             loaded_benchmark="Uploaded 2026")
+    assert p.call == ToolCall("compare_portfolio", {"benchmark": "Uploaded 2026", "group_by": "industry"})
+
+
+def test_one_shot_ask_takes_the_proposal(pws):
+    p = plan("Compare my customers against these benchmarks", pws, Session(), Settings(propose_grouping=False),
+             loaded_benchmark="Uploaded 2026")
+    assert p.call == ToolCall("compare_portfolio", {"benchmark": "Uploaded 2026", "group_by": "segment"})
 
 
 @pytest.mark.parametrize("message", ["help", "What can you do?", "What's the weather like?", ""])

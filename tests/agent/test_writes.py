@@ -142,7 +142,9 @@ async def test_an_import_that_replaces_data_asks_first_then_answers(demo_ws, tmp
     assert demo_ws.query("SELECT set_id, metric, segment, stat, value FROM benchmark_rows ORDER BY 1, 2, 3, 4") == figures
 
     confirmed = await answer("yes", ws=demo_ws, session=session)
-    assert [n for n, _ in confirmed.results][-1] == "compare_portfolio"  # the question is answered after the import
+    assert "Step 2 of 3: peer groups" in confirmed.text  # the question goes on after the import: the grouping
+    compared = await answer("yes", ws=demo_ws, session=session)
+    assert [n for n, _ in compared.results][-1] == "compare_portfolio"
     assert demo_ws.query("SELECT set_id, metric, segment, stat, value FROM benchmark_rows ORDER BY 1, 2, 3, 4") != figures
     await answer("undo", ws=demo_ws, session=session)
     assert demo_ws.query("SELECT set_id, metric, segment, stat, value FROM benchmark_rows ORDER BY 1, 2, 3, 4") == figures

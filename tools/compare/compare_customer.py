@@ -9,7 +9,15 @@ from pydantic import BaseModel, Field
 from analytics import percentiles as pc
 from analytics.catalog import BY_KEY, KEYS, metric_for
 from analytics.trends import WINDOW, classify_trends, window_slopes
-from reports.format import bound_label, md_bold, md_text, metric_table_markdown, ordinal
+from reports.format import (
+    bound_label,
+    distribution_table_markdown,
+    md_bold,
+    md_text,
+    metric_table_markdown,
+    overall_position,
+    position_words,
+)
 from tools.base import (
     CatalogMetric,
     FollowUp,
@@ -28,6 +36,7 @@ from tools.benchmarks.views import (
 )
 from tools.compare.charts import comparison_charts
 from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members, describe
+from tools.store.freshness import data_as_of
 from tools.store.frames import customers_frame, latest_metrics, metric_history
 from tools.store.resolve import resolve_customer
 from tools.store.workspace import Workspace
@@ -48,6 +57,8 @@ class CompareCustomerInput(ToolInput):
     anonymise: bool = Field(True, description="label peers Peer A, Peer B... (keep True for anything customer-facing)")
     metrics: list[str] | None = Field(None, description="show only these metrics (catalog keys or names) when the "
                                       "question is about them; figures and the overall percentile are unchanged")
+    distribution: bool = Field(False, description="also show the full peer distribution per metric (P25, median, "
+                               "P75, P90) in the answer, e.g. 'show the full distribution'")
 
 
 class CohortInfo(BaseModel):
@@ -110,6 +121,10 @@ class CompareCustomerOutput(ToolOutput):
     distributions: list[Distribution] = Field(default_factory=list,
                                               description="peer-group spread of the largest gaps (for charts)")
     focus: list[str] | None = Field(None, description="the metrics asked about (only their rows are shown)")
+    position: str | None = Field(None, description="overall percentile in words: '72nd percentile, above average' "
+                                 "(bands: reports.format.POSITION_BANDS)")
+    data_as_of: str | None = Field(None, description="latest metric period and import: 'data as of 2026-10 (...)'")
+    show_distribution: bool = Field(False, description="the answer shows P25/median/P75/P90 per metric")
 
     def metric(self, key: str) -> MetricComparison:
         return next(m for m in self.metrics if m.metric == key)
@@ -125,7 +140,8 @@ class CompareCustomerOutput(ToolOutput):
             "customer": self.customer, "segment": self.segment, "industry": self.industry,
             "cohort": {"type": self.cohort.type, "size": self.cohort.size, "description": self.cohort.description},
             "benchmark": self.benchmark.model_dump() if self.benchmark else None,
-            "overall_percentile": rounded(self.overall_percentile, 1), "composite": rounded(self.composite, 1),
+            "overall_percentile": rounded(self.overall_percentile, 1), "position": self.position,
+            "data_as_of": self.data_as_of, "composite": rounded(self.composite, 1),
             "benchmark_composite": rounded(self.benchmark_composite, 1),
             "columns": ["metric", "value", "percentile", "cohort_median", "benchmark_median",
                         "benchmark_percentile", "status", "trend"],
@@ -140,11 +156,14 @@ class CompareCustomerOutput(ToolOutput):
     def to_markdown(self) -> str:
         head = (f"{md_bold(self.customer)} vs {md_text(self.cohort.description)} ({self.cohort.size} accounts)"
                 + (f" and {md_text(self.benchmark.label())}" if self.benchmark else ""))
-        overall = (f"Overall: **{ordinal(self.overall_percentile)} percentile** among peers"
+        head += f"; {self.data_as_of}" if self.data_as_of else ""
+        overall = (f"Overall: **{overall_position(self.overall_percentile)}** among peers"
                    if self.overall_percentile is not None else "")
+        spread = ("**Peer distribution per metric**\n\n" + distribution_table_markdown(self.shown())
+                  if self.show_distribution else "")
         note = (f"_Showing {', '.join(m.label for m in self.shown())} only; the full table has "
                 f"{len(self.metrics)} metrics._" if self.focus else "")
-        return "\n\n".join(x for x in (head, overall, metric_table_markdown(self.shown()), note,
+        return "\n\n".join(x for x in (head, overall, metric_table_markdown(self.shown()), spread, note,
                                         benchmark_basis_markdown(self.shown())) if x)
 
 
@@ -206,6 +225,8 @@ def compare_customer(ws: Workspace, inp: CompareCustomerInput) -> CompareCustome
         strengths=[m.metric for m in sorted(mine, key=lambda m: -m.percentile) if m.percentile >= STRENGTH_AT][:MAX_LISTED],
         gaps=gaps, peers=_peer_points(customers, composites, row["id"], inp.anonymise),
         distributions=[_distribution(k, latest, row["id"]) for k in charted[:DISTRIBUTIONS_SHOWN]], focus=focus,
+        position=overall_position(overall.loc[row["id"]]) if position_words(overall.loc[row["id"]]) else None,
+        data_as_of=data_as_of(ws).text() or None, show_distribution=inp.distribution,
     )
 
 

@@ -22,6 +22,7 @@ from tools.base import CatalogMetric, FollowUp, Tool, ToolInput, ToolOutput, cat
 from tools.benchmarks.lookup import BenchmarkInfo
 from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members, describe
 from tools.playbooks.find_best_practices import PracticeNote, _letters, _notes
+from tools.playbooks.impact import ExpectedImpact, expected_impacts, impact_lines, unsupported_note
 from tools.portfolio.positions import DIRECTIONS, KIDX, Positions, load_positions, resolve_metric, with_peer_group
 from tools.store.frames import customers_frame
 from tools.store.resolve import resolve_customer
@@ -154,6 +155,8 @@ class Improvement(CatalogMetric):
     due_week: int | None
     actions: list[str]
     copy_from: PeerExample | None = None
+    expected_impact: list[ExpectedImpact] = Field(default_factory=list, description="headline-metric change "
+                                                  "associated with closing the gap (association, not causation)")
 
 
 class Checkpoint(BaseModel):
@@ -207,6 +210,7 @@ def _item_summary(i: Improvement) -> dict:
             "target": i.target, "target_met": i.target_met, "stretch": i.stretch,
             "stretch_percentile": i.stretch_percentile, "gap": i.gap, "gap_size": i.gap_size,
             "timeline_days": i.timeline_days, "actions": i.actions,
+            "expected_impact": [e.text() for e in i.expected_impact],
             "copy_from": ({"label": i.copy_from.label, "value": i.copy_from.value,
                            "quoted_practice": i.copy_from.practices[0].text if i.copy_from.practices else None}
                           if i.copy_from else None)}
@@ -244,6 +248,8 @@ def recommend_improvements(ws: Workspace, inp: RecommendImprovementsInput) -> Re
     for i in items:
         i.actions = PLAYBOOK[i.metric][:rc.ACTIONS_PER_GAP]
     _attach_examples(ws, pos, me, [i for i in items if not i.target_met or metric] or items, inp.anonymise)
+    for i in items:
+        i.expected_impact = [] if i.target_met else expected_impacts(pos, me, i.metric, i.target)
     phases = rc.plan_phases([(i.metric, i.due_week or rc.PLAN_WEEKS, i.gap_size) for i in planned], uses)
     actions = [Action(key=u.key, title=ACTIONS[u.key][0], description=ACTIONS[u.key][1], owner=ACTIONS[u.key][2],
                       metrics=u.metrics, start_week=next(p.first_week for p in phases if u.key in p.start))
@@ -418,6 +424,9 @@ def recommend_markdown(out: RecommendImprovementsOutput) -> str:
               for i in out.improvements if i.copy_from]
     if copies:
         parts.append("**Learn from top performers**\n" + "\n".join(copies))
+    impacts = impact_lines(out.improvements)
+    parts.append("**Expected impact** (peer correlation: association, not causation)\n" + "\n".join(impacts)
+                 if impacts else f"_{unsupported_note(out.improvements)}_")
     plan = []
     for p in out.plan:
         lines = [f"**Weeks {p.weeks}: {md_text(p.title, True)}**"] + [f"- {md_text(s, True)}" for s in p.steps]

@@ -20,6 +20,8 @@ from reports.format import category_sentence
 from tools.base import FollowUp, Tool, ToolError
 from tools.benchmarks.lookup import BenchmarkInfo
 from tools.compare.cohorts import MIN_COHORT
+from tools.compare.compare_customer import focus_metrics
+from tools.portfolio.grouping import regroup, resolve_grouping, segment_rows
 from tools.portfolio.models import (
     CategoryPosition,
     ComparePortfolioInput,
@@ -43,6 +45,7 @@ from tools.portfolio.rows import (
 )
 from tools.portfolio.snapshots import write_snapshot
 from tools.store.owners import accounts_of, resolve_csm
+from tools.store.freshness import data_as_of
 from tools.store.workspace import Workspace, now_iso
 from tools.success.tracking import recent_changes
 
@@ -68,13 +71,16 @@ def compare_portfolio(ws: Workspace, inp: ComparePortfolioInput) -> ComparePortf
     """
     pos = load_positions(ws, inp.benchmark)
     seg = resolve_segment(pos, inp.segment)
+    group_by = resolve_grouping(ws, inp.group_by)
+    pos = regroup(ws, pos, group_by) if group_by else pos
     metric = resolve_metric(inp.metric)
-    rows = pos.rows_of(seg)
+    rows = segment_rows(pos, seg) if group_by else pos.rows_of(seg)
     csm = resolve_csm(ws, inp.csm) if inp.csm else None
     if csm:
         rows = _book_rows(ws, pos, rows, csm, seg)
     everything = [metric_row(pos, rows, k) for k in KEYS]
-    keys = [metric] if metric else list(KEYS)
+    focus = focus_metrics(inp.metrics) or list(KEYS)
+    keys = [metric] if metric else [k for k in KEYS if k in focus]  # catalog order, as ``metrics``
     metrics = [m for m in everything if m.metric in keys]
     tops = [top_performers(pos, rows, k) for k in keys]
     below = [below_benchmark(pos, rows, k) for k in keys]
@@ -83,7 +89,7 @@ def compare_portfolio(ws: Workspace, inp: ComparePortfolioInput) -> ComparePortf
     present = pos.groups_in(rows)
     cats = pr.category_positions({m.metric: m.percentile for m in everything if m.percentile is not None})
     run_id, taken_at = uuid.uuid4().hex, now_iso()
-    if csm is None:  # a snapshot is of the whole book (benchmark_history reads it so)
+    if csm is None and not group_by:  # a snapshot is of the whole book, by segment (benchmark_history)
         write_snapshot(ws, pos, rows, run_id, taken_at)
     groups = [peer_group(pos, g) for g in present]
     if csm:
@@ -96,7 +102,8 @@ def compare_portfolio(ws: Workspace, inp: ComparePortfolioInput) -> ComparePortf
         metrics=metrics, top_performers=tops, below_benchmark=below,
         peer_groups=groups, run_id=run_id, taken_at=taken_at,
         notes=_notes(pos, rows, present) + ([BOOK_NOTE.format(csm=csm)] if csm else []), csm=csm,
-        goal_changes=[c.line() for c in recent_changes(ws, pos.ids[rows].tolist())])
+        goal_changes=[c.line() for c in recent_changes(ws, pos.ids[rows].tolist())],
+        group_by=group_by or "segment", data_as_of=data_as_of(ws).text() or None)
 
 
 BOOK_NOTE = ("{csm}'s book: the figures are over their accounts; ranks stay within each whole peer group "
@@ -181,14 +188,16 @@ def follow_ups(out: ComparePortfolioOutput) -> list[FollowUp]:
 
 
 def remember(inp: dict, out: ComparePortfolioOutput) -> dict:
-    found = {"report_kind": "portfolio"}
+    found = {"report_kind": "portfolio"}  # group_by stays on the call: "group them by region" re-runs it
     if inp.get("benchmark"):
         found["benchmark"] = inp["benchmark"]
     return found
 
 
 def step_title(inp: dict) -> str:
-    bits = [b for b in (inp.get("csm") and f"{inp['csm']}'s book", inp.get("segment"), BY_KEY[inp["metric"]].label if inp.get("metric") in BY_KEY else None) if b]
+    bits = [b for b in (inp.get("csm") and f"{inp['csm']}'s book", inp.get("segment"),
+                        BY_KEY[inp["metric"]].label if inp.get("metric") in BY_KEY else None,
+                        f"by {inp['group_by']}" if inp.get("group_by") else None) if b]
     return "portfolio vs benchmarks" + (f": {', '.join(bits)}" if bits else "")
 
 

@@ -30,6 +30,9 @@ class ComparePortfolioInput(ToolInput):
     metric: str | None = Field(None, description="focus the lists on one metric (catalog key or name, e.g. 'nps')")
     csm: str | None = Field(None, description="only this CSM's book: the accounts they own (full or first name); "
                             "ranks stay within the whole peer group")
+    metrics: list[str] | None = Field(None, description="only these metrics in the table and lists (keys or names)")
+    group_by: str | None = Field(None, description="peer groups by this customer attribute: segment (default), "
+                                 "industry, arr_band, region, or another customers column such as csm")
 
 
 class PortfolioMetric(CatalogMetric):
@@ -136,12 +139,14 @@ class ComparePortfolioOutput(ToolOutput):
     notes: list[str] = Field(default_factory=list)
     csm: str | None = Field(None, description="the CSM whose book this is (None: every account)")
     goal_changes: list[str] = Field(default_factory=list, description="goals achieved or newly at risk lately")
+    group_by: str = Field("segment", description="the attribute the peer groups are by")
+    data_as_of: str | None = Field(None, description="latest metric period and import")
 
     def summary_for_model(self) -> dict:
         n = LISTED if self.metric is None else 10
         first = lambda c: [[name, v, lab] for name, v, lab in zip(c.customer[:n], c.value[:n], c.percentile_label[:n])]
         return {
-            "accounts": self.accounts, "segment": self.segment, "period": self.period,
+            "accounts": self.accounts, "segment": self.segment, "period": self.period, "group_by": self.group_by,
             "benchmark": self.benchmark.model_dump(exclude_none=True) if self.benchmark else None,
             "summary": self.summary,
             "metric_table": {"columns": ["metric", "accounts", "portfolio_average", "benchmark_median",
@@ -188,7 +193,9 @@ def portfolio_markdown(out: ComparePortfolioOutput) -> str:
     if out.benchmark:
         head += (f" vs {md_text(out.benchmark.label())}"
                  + (f", {md_text(out.benchmark.segment)} rows" if out.benchmark.segment else ""))
-    parts = [*changes, head + (f"; data as of {md_text(out.period)}" if out.period else ""), md_text(out.summary)]
+    head += f"; peer groups by {out.group_by.replace('_', ' ').replace('arr', 'ARR')}"
+    fresh = md_text(out.data_as_of) if out.data_as_of else (f"data as of {md_text(out.period)}" if out.period else "")
+    parts = [*changes, head + (f"; {fresh}" if fresh else ""), md_text(out.summary)]
     rows = [[m.label, m.accounts, *fmt_versus(m.metric, m.portfolio_average, m.benchmark_median),
              m.percentile_label or "n/a", status_label(m.status), m.top_performers, m.below_p25] for m in out.metrics]
     parts.append(markdown_table(["Metric", "Accounts", "Portfolio avg", "Benchmark median", "Avg percentile",

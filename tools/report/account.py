@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analytics.catalog import CATEGORIES
+from analytics.catalog import BY_KEY, CATEGORIES
 from reports.format import fmt_value, fmt_versus, ordinal
 from reports.model import Bullets, Callout, Callouts, Cell, Figure, Paragraph, Report, Section, Table, chart
 from tools.report.cells import cols, mcell, pcell, status_cell, text, unit_label
@@ -127,6 +127,21 @@ def _recommendations(data: ReportData) -> Table | Paragraph:
                  rows, note="Worst gap first. " + source)
 
 
+def _scatter(data: ReportData) -> list:
+    """Feature breadth against health score: peers as anonymous points, the account marked (internal only)."""
+    s = data.scatter
+    if s is None:
+        return [Paragraph("Fewer than 10 accounts of the peer group have both values: no scatter plot.", "note")]
+    axis = lambda k: f"{BY_KEY[k].label} ({BY_KEY[k].unit_label})"
+    fit = (s.slope, s.intercept) if s.slope is not None else None
+    draw = chart("peer_scatter", tuple(s.peers_x), tuple(s.peers_y), (s.account_x, s.account_y), axis(s.x), axis(s.y),
+                 data.compare.customer, fit)
+    r = f" Across the peer group r = {s.r:.2f}: an association, not causation." if s.r is not None else ""
+    return [Figure("scatter", f"{BY_KEY[s.x].label} vs {BY_KEY[s.y].label}", draw, width_in=5.6,
+                   caption=f"Each grey point is one peer (anonymous, {len(s.peers_x)} peers); the diamond is this "
+                           f"account; the dashed line is the peers' least-squares trend.{r}")]
+
+
 def _trend(data: ReportData) -> list:
     fig = trend_figure(data.peers, data.brand.accent)
     if fig is None:
@@ -161,6 +176,7 @@ def build_account(data: ReportData) -> Report:
             _dimension_table(cmp)),
         Section("detail", "Detailed comparison by category").add(*_category_tables(cmp)),
         Section("distribution", "Distribution in the peer group").add(*_distribution(data)),
+        Section("scatter", "Feature adoption and health across peers").add(*_scatter(data)),
         Section("strengths_gaps", "Strengths and improvement areas").add(
             Paragraph("Strengths (top quartile of the peer group):"), Bullets(strengths or ["None yet."]),
             Paragraph("Improvement areas (below the peer median):"), Bullets(gaps or ["None."])),

@@ -58,6 +58,9 @@ from tools.report.story import shown
 from tools.report.success import build_success
 from tools.store.frames import customers_frame, latest_metrics
 from tools.store.resolve import resolve_customer
+from tools.compare.plot_metrics import DEFAULT_X as SCATTER_X
+from tools.compare.plot_metrics import DEFAULT_Y as SCATTER_Y
+from tools.compare.plot_metrics import scatter_of
 from tools.store.workspace import Workspace, now_iso
 from tools.success.compute_roi import ComputeRoiInput, compute_roi
 from tools.success.portfolio_success import PortfolioSuccessInput, portfolio_success
@@ -237,6 +240,7 @@ def _gather(ws: Workspace, inp: DraftReportInput):
         data.peers = _peer_view(ws, cust, inp, data, account, members)
         if inp.kind == "account":
             data.cohort_values = _cohort_values(ws, members)
+            data.scatter = scatter_of(latest_metrics(ws), members, int(cust["id"]), SCATTER_X, SCATTER_Y)
     return cust, data
 
 

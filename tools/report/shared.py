@@ -39,6 +39,7 @@ class ReportData:
     roi: Any = None                # ComputeRoiOutput
     recommend: Any = None          # recommend_improvements output, when that tool is available
     cohort_values: dict[str, list[float]] = field(default_factory=dict)  # internal kind only
+    scatter: Any = None            # tools.compare.plot_metrics.Scatter: internal kind only (anonymous peer points)
     history: list[tuple[str, float]] = field(default_factory=list)       # (period, overall percentile)
     portfolio: Any = None          # compare_portfolio output
     success: Any = None            # portfolio_success output

@@ -207,7 +207,17 @@ def test_uploaded_benchmarks_are_loaded_and_the_portfolio_compared(page, server,
     assert "Time to First Value (days) -> Time to Value (alias)" in text  # every mapping listed, in words
     assert "'Gross Dolar Retention' looks like Renewal Rate" in text  # a near miss asks
     steps = [t.lower() for t in page.locator('[data-step-type="tool"]').all_inner_texts()]
-    assert any("file import" in t for t in steps) and "portfolio vs benchmarks" in steps[-1]
+    assert any("file import" in t for t in steps)
+    assert "Step 2 of 3: peer groups" in text and "I propose by ARR band" in text  # before any comparison
+    for label in ("By segment", "By industry", "Custom: by region"):
+        assert page.get_by_role("button", name=label, exact=True).count() == 1
+    before = answers(page).count()
+    page.get_by_role("button", name="By ARR band (proposed)").click()
+    page.wait_for_function("n => document.querySelectorAll('[data-step-type=\"assistant_message\"]').length > n",
+                           arg=before)
+    page.wait_for_selector("#stop-button", state="detached")
+    shot(page, tmp_path, "03a-grouped")
+    assert "peer groups by ARR band" in last_answer(page).inner_text()
     assert last_answer(page).locator("table").count() >= 1
 
     page.get_by_role("button", name="Make 'KBCM-style SaaS survey 2023\u2026' the active set").click()

@@ -284,16 +284,25 @@ async def test_upload_is_copied_then_imported_and_compared(ws, tmp_path):
     assert "- statistic 'top decile' -> top 10% (a performance percentile)" in text
     assert "- Gross Revenue Retention -> Renewal Rate (alias)" in text
     steps = rec.tool_steps()
-    assert [s["name"] for s in steps] == ["file import", "portfolio vs benchmarks"]
-    assert "Cs compilation multi source" in steps[1]["name"] + steps[1]["output"]  # the question uses the file it came with
-    assert "| Metric |" in text
+    assert [s["name"] for s in steps] == ["file import"]  # step 2 before the comparison: the peer grouping
+    assert "Step 2 of 3: peer groups" in text and "I propose **by ARR band**" in text
     labels = [a["label"] for a in rec.actions()]
-    assert "Export full analysis" in labels and "Prefer KeyBanc as primary" in labels
+    assert "Prefer KeyBanc as primary" in labels
     assert "Prefer Pendo as primary" not in labels  # Pendo overlaps no other source: nothing to choose
+    assert {"By segment", "By industry", "By ARR band (proposed)"} <= set(labels)
     (make,) = [a for a in rec.actions() if a["label"] == "Make 'Cs compilation multi source' the active set"]
+    (by_industry,) = [a for a in rec.actions() if a["label"] == "By industry"]
 
     import chainlit as cl
 
+    rec.sent.clear()
+    await app.on_action(cl.Action(name=by_industry["name"], payload=by_industry["payload"], label="By industry"))
+    (msg,) = rec.messages()
+    steps = rec.tool_steps()
+    assert [s["name"] for s in steps] == ["portfolio vs benchmarks: by industry"]
+    assert "Cs compilation multi source" in msg["output"]  # the question uses the file it came with
+    assert "| Metric |" in msg["output"] and "peer groups by industry" in msg["output"]
+    assert "Export full analysis" in [a["label"] for a in rec.actions()]
     rec.sent.clear()
     await app.on_action(cl.Action(name=make["name"], payload=make["payload"], label=make["label"]))
     (msg,) = rec.messages()
@@ -312,7 +321,8 @@ async def test_a_file_already_loaded_is_not_loaded_again(ws):
     (msg,) = rec.messages()
     assert "This file is already loaded as benchmark set **SaaS Industry 2026**" in msg["output"]
     assert "nothing was loaded again. It is now the active set" in msg["output"]
-    assert [s["name"] for s in rec.tool_steps()] == ["file import", "portfolio vs benchmarks"]
+    assert [s["name"] for s in rec.tool_steps()] == ["file import"]  # then the peer grouping (step 2)
+    assert "Step 2 of 3: peer groups" in msg["output"]
     assert counts(ws) == before
 
 

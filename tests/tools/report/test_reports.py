@@ -223,10 +223,10 @@ def test_account_report_detail_equals_compare(book, fmt):
     out = produce("account", fmt)
     assert not out.customer_facing
     assert out.sections == ["Summary by dimension", "Detailed comparison by category", "Distribution in the peer group",
-                            "Strengths and improvement areas", "Top performer profile", "Industry benchmark",
+                            "Feature adoption and health across peers", "Strengths and improvement areas", "Top performer profile", "Industry benchmark",
                             "Prioritised recommendations", "Percentile over time"]
     assert out.charts == ["Peer-group distribution", "Where the account sits on key metrics",
-                          "Your position over the last 12 months", "Key metrics over time: you and the peer median"]
+                          "Feature Adoption vs Health Score", "Your position over the last 12 months", "Key metrics over time: you and the peer median"]
     if fmt == "docx":
         cmp = compare_customer(ws, CompareCustomerInput(customer="Acme Corp"))
         doc = Document(out.path)
@@ -237,9 +237,9 @@ def test_account_report_detail_equals_compare(book, fmt):
         assert row[:8] == ["Health Score", fmt_value("health_score", m.value), fmt_value("health_score", m.cohort_p25),
                            fmt_value("health_score", m.cohort_median), fmt_value("health_score", m.cohort_p75),
                            fmt_value("health_score", m.cohort_p90), row[6], f"{m.rank} of 14"]
-        assert len(doc.inline_shapes) == 4
+        assert len(doc.inline_shapes) == 5  # with the internal scatter (feature adoption vs health score)
     if fmt == "pdf":
-        assert sum(len(p.images) for p in PdfReader(out.path).pages) == 4
+        assert sum(len(p.images) for p in PdfReader(out.path).pages) == 5
 
 
 def test_narrative_slots_are_checked(book):
