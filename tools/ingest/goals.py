@@ -36,6 +36,7 @@ from tools.ingest.reader import Table, read_table
 from tools.ingest.values import BadValue, clean_text, parse_date, parse_number
 from tools.store.resolve import close_matches
 from tools.store.workspace import Workspace, now_iso
+from tools.success.categories import canonical
 from tools.success.rules import (
     CATEGORIES,
     GoalProblem,
@@ -154,10 +155,10 @@ def _goal_record(r: _Row, customers: dict[str, dict], as_of: dt.date) -> tuple[d
         near = close_matches([c["name"] for c in customers.values()], name, limit=3)
         r.bad("customer", "an existing customer name" + (f" (did you mean {', '.join(near)}?)" if near else ""))
     goal = {"name": r.text("goal", required=True), "description": r.text("description"), "owner": r.text("owner")}
-    category = (r.text("category") or "custom").lower()
-    if category not in CATEGORIES:
-        r.bad("category", "one of " + ", ".join(CATEGORIES))
-    goal["category"] = category
+    category = canonical(r.text("category") or "custom")
+    if category is None:
+        r.bad("category", "one of " + ", ".join(CATEGORIES) + " (or operational, financial, strategic, ...)")
+    goal["category"] = category or "custom"
     metric_text = r.text("metric")
     metric = metric_for(metric_text) if metric_text else None
     goal["metric"] = metric.key if metric else metric_text

@@ -202,3 +202,28 @@ def m010_undo_log(db: Database) -> None:
     db["undo_log"].create({"id": str, "conversation": str, "created_at": str, "summary": str, "change_json": str},
                           pk="id")
     db["undo_log"].create_index(["conversation"])
+
+
+@migrations()
+def m013_key_results_quotes(db: Database) -> None:
+    # A goal's key results (several metrics, each with its baseline, target, direction and how often
+    # it is measured) and their measurements; the goal's achievement follows from them
+    # (analytics.goal_trends.key_result_achievement). Customer quotes attached to a goal (from QBR
+    # notes): the text as said, who said it, when; shown in the goal detail and the success report.
+    db["key_results"].create(
+        {"id": int, "goal_id": int, "name": str, "metric": str, "baseline": float, "target": float,
+         "unit": str, "direction": str, "frequency": str, "weight": float, "created_at": str},
+        pk="id", foreign_keys=[("goal_id", "goals", "id")], defaults={"weight": 1.0, "frequency": "monthly"},
+        not_null={"goal_id", "name"},
+    )
+    db["key_results"].create_index(["goal_id"])
+    db["key_result_measurements"].create(
+        {"id": int, "key_result_id": int, "date": str, "value": float},
+        pk="id", foreign_keys=[("key_result_id", "key_results", "id")], not_null={"key_result_id", "date"},
+    )
+    db["key_result_measurements"].create_index(["key_result_id", "date"])
+    db["goal_quotes"].create(
+        {"id": int, "goal_id": int, "text": str, "person": str, "date": str, "source": str, "created_at": str},
+        pk="id", foreign_keys=[("goal_id", "goals", "id")], not_null={"goal_id", "text"},
+    )
+    db["goal_quotes"].create_index(["goal_id"])

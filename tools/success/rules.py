@@ -15,6 +15,7 @@ from analytics.catalog import BY_KEY, normalise_label
 from analytics.units import _UNIT_ALIASES, UNITS, unit_base
 from reports.format import fmt_number
 from tools.base import ToolError
+from tools.success.categories import CATEGORIES, canonical  # one vocabulary, aliases included
 from tools.inputs import (
     GOAL_HORIZON_YEARS,
     MAX_MAGNITUDE,
@@ -25,7 +26,6 @@ from tools.inputs import (
     number_problem,
 )
 
-CATEGORIES = ("efficiency", "revenue", "cost", "quality", "adoption", "satisfaction", "custom")
 DIRECTIONS = ("increase", "decrease")
 
 
@@ -57,10 +57,11 @@ def normalise_unit(unit: str) -> str:
 
 
 def normalise_category(category: str) -> str:
-    key = category.strip().lower()
-    if key not in CATEGORIES:
+    """The canonical category for a word of either requirements document ('operational' -> efficiency)."""
+    key = canonical(category)
+    if key is None:
         raise ToolError(f"Unknown goal category '{category}'.",
-                        suggestions=[f"Use one of: {', '.join(CATEGORIES)}"])
+                        suggestions=[f"Use one of: {', '.join(CATEGORIES)} (or operational, financial, strategic, ...)"])
     return key
 
 
