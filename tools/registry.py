@@ -20,6 +20,7 @@ def _build() -> dict[str, Tool]:
     from tools.portfolio import benchmark_history, compare_portfolio, find_at_risk_accounts
     from tools.report import draft_report
     from tools.success import compute_roi, manage_goals, portfolio_success
+    from tools.success import define_goals, goal_detail, quotes  # issue 20: goal detail, quotes, starter goals
 
     tools = [
         compare_customer.TOOL,
@@ -37,6 +38,10 @@ def _build() -> dict[str, Tool]:
         find_best_practices.TOOL,
         compare_accounts.TOOL,
         find_at_risk_accounts.TOOL,
+        goal_detail.TOOL,
+        quotes.TOOL,
+        define_goals.TOOL,
+        define_goals.FORM_TOOL,
     ]
     return {t.name: t for t in tools}
 

@@ -304,9 +304,12 @@ def compute_roi(ws: Workspace, inp: ComputeRoiInput) -> ComputeRoiOutput:
 
 
 def follow_ups(out: ComputeRoiOutput) -> list[FollowUp]:
+    if not out.goals:  # "No success goals defined": offer the starter goals for the account's category
+        return [FollowUp.call("Define goals", "define_goals", customer=out.customer)]
     return [FollowUp.call("Export success report (DOCX)", "draft_report", customer=out.customer, kind="success",
                           format="docx"),
-            FollowUp.call("Generate QBR slide", "draft_report", customer=out.customer, kind="qbr", format="pptx")]
+            FollowUp.call("Generate QBR slide", "draft_report", customer=out.customer, kind="qbr", format="pptx"),
+            FollowUp.call("Update metrics", "goal_measurement_form", customer=out.customer)]
 
 
 def remember(inp: dict, out: ComputeRoiOutput) -> dict:

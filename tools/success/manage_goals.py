@@ -17,7 +17,7 @@ from analytics import goals as ag
 from analytics.catalog import metric_for
 from analytics.units import UNITS
 from reports.format import fmt_number
-from tools.base import NotFound, Tool, ToolError, ToolInput, ToolOutput, rounded
+from tools.base import FollowUp, NotFound, Tool, ToolError, ToolInput, ToolOutput, rounded
 from tools.store.resolve import resolve_customer
 from tools.store.workspace import Workspace, now_iso
 from tools.success.goals import (
@@ -29,8 +29,10 @@ from tools.success.goals import (
     goal_views,
     milestone_views,
 )
+from tools.success.categories import matches as category_matches
 from tools.success.rules import (
     CATEGORIES,
+    normalise_category,
     TEMPLATES,
     Template,
     template_for,
@@ -54,7 +56,8 @@ class ManageGoalsInput(ToolInput):
                                  "the baseline defaults to the account's current value of the metric)")
     name: str | None = None
     description: str | None = None
-    category: str | None = Field(None, description=", ".join(CATEGORIES))
+    category: str | None = Field(None, description=", ".join(CATEGORIES) + " (aliases such as operational or "
+                                 "strategic accepted); with list: only goals of this category")
     metric: str | None = Field(None, description="what is measured: a catalog metric key (nps, user_activation, "
                                "...) or a free label such as 'ticket resolution time'")
     baseline: float | None = None
@@ -276,6 +279,12 @@ def _delete(ws, inp, cust, as_of) -> ManageGoalsOutput:
 def _list(ws, inp, cust, as_of) -> ManageGoalsOutput:
     frame = goal_frame(ws, as_of, customer_ids=[cust["id"]])
     views = goal_views(frame) if not frame.empty else []
+    wanted = normalise_category(inp.category) if inp.category else None  # 'operational' -> efficiency
+    if wanted and views:
+        views = [v for v in views if category_matches(v.category, wanted)]
+        msg = (f"{len(views)} {wanted} goals for {cust['name']}." if views
+               else f"No {wanted} goals for {cust['name']} (of {len(frame)} success goals).")
+        return ManageGoalsOutput(action="list", customer=cust["name"], goals=views, message=msg)
     msg = f"{len(views)} success goals for {cust['name']}." if views else f"No success goals defined for {cust['name']}."
     return ManageGoalsOutput(action="list", customer=cust["name"], goals=views, message=msg)
 
@@ -318,6 +327,14 @@ def step_title(inp: dict) -> str:
     return f"{_STEP.get(inp.get('action', ''), 'goals')}: {inp.get('customer') or inp.get('goal') or ''}".rstrip(": ")
 
 
+def follow_ups(out: ManageGoalsOutput) -> list[FollowUp]:
+    """[Define goals] when an account has none (templates for its category)."""
+    if out.action == "list" and not out.goals and out.message.startswith("No success goals defined"):
+        return [FollowUp.call("Define goals", "define_goals", customer=out.customer)]
+    return []
+
+
 TOOL = Tool("manage_goals", ManageGoalsInput, ManageGoalsOutput, manage_goals, narrative="narrative/manage_goals.md.j2",
+            follow_ups=follow_ups,
             context=lambda inp, out: {"customer": inp.get("customer"), "report_kind": "success"}
             if inp.get("customer") else {"report_kind": "success"}, step_title=step_title, writes=True)
