@@ -52,7 +52,8 @@ PAIRING = re.compile(r"^\s*(?:and\s+|what about\s+|how about\s+)?(?:vs\.?|versus
 SAME_ANSWER = ({"learn_from", "recommendations"}, {"help", "thanks"}, {"compare_customer", "full_table"})
 
 INTENT_PLANS = {"compare_customer", "compare_accounts", "learn_from", "recommendations", "goals_list",
-                "success", "goal_create", "goal_measure", "goal_update", "history"}
+                "success", "goal_create", "goal_measure", "goal_update", "history",
+                "show_goal", "add_quote", "define_goals", "measurement_form"}
 
 
 def plan(message: str, ws: Workspace, session: Session, settings: Settings | None = None,
@@ -208,7 +209,10 @@ def _for_accounts(intent: str, r: Reading, accounts: list[str], s: Session, st: 
                 "recommendations": lambda: b.recommendations(r, one, st),
                 "goals_list": lambda: b.goals_list(r, one, st),
                 "success": lambda: b.success(r, one, st),
-                "history": lambda: b.history(r, one, st)}
+                "history": lambda: b.history(r, one, st),
+                "show_goal": lambda: b.show_goal(r, one, st), "add_quote": lambda: b.add_quote(r, one, st),
+                "define_goals": lambda: b.define_goals(r, one, st),
+                "measurement_form": lambda: b.measurement_form(r, one, st)}
     return builders[intent]()
 
 

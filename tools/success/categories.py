@@ -11,9 +11,9 @@ adoption                  usage, engagement, activation, product adoption
 efficiency                operational, operations, ops, process, productivity, time savings
 revenue                   growth, revenue growth, expansion revenue, sales
 cost                      cost savings, cost reduction, savings
-financial                 finance, roi (a money goal that is neither only revenue nor cost)
+financial                 finance, money (a money goal that is neither only revenue nor cost)
 quality                   reliability, incidents, support quality
-satisfaction              customer satisfaction, experience, cx, nps, csat, sentiment
+satisfaction              customer satisfaction, experience, cx, sentiment
 strategic                 strategy, business, executive, expansion, transformation
 custom                    other, general
 ========================  ==============================================================
@@ -35,10 +35,10 @@ ALIASES: dict[str, str] = {
     "operational efficiency": "efficiency",
     "growth": "revenue", "revenue growth": "revenue", "expansion revenue": "revenue", "sales": "revenue",
     "cost savings": "cost", "cost reduction": "cost", "savings": "cost", "costs": "cost",
-    "finance": "financial", "roi": "financial",
+    "finance": "financial", "money": "financial",
     "reliability": "quality", "incidents": "quality", "support quality": "quality",
     "customer satisfaction": "satisfaction", "experience": "satisfaction", "cx": "satisfaction",
-    "nps": "satisfaction", "csat": "satisfaction", "sentiment": "satisfaction",
+    "sentiment": "satisfaction",
     "strategy": "strategic", "business": "strategic", "executive": "strategic", "expansion": "strategic",
     "transformation": "strategic",
     "other": "custom", "general": "custom",
