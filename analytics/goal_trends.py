@@ -3,7 +3,8 @@
 Definitions
 -----------
 - **Key results (several metrics per goal).** A goal with key results takes its achievement from
-  them, not from its headline figure: the weighted mean of each key result's achievement %
+  all its metrics (the tools count the goal's own headline metric as the first key result, weight
+  1): the weighted mean of each key result's achievement %
   (``(current - baseline) / (target - baseline) x 100``, each clipped to 0..100, so one
   over-achieved key result cannot hide a lagging one). A key result not measured yet counts as 0
   once another one has been measured; with none measured the goal has no achievement yet. The goal

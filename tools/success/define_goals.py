@@ -1,5 +1,4 @@
-"""define_goals: a starter set of success goals for an account, from the templates for its category,
-and goal_measurement_form: the account's goals and key results as a form to fill in.
+"""define_goals: a starter set of success goals for an account, from the templates for its category.
 
 The account's category is its industry; each has a small template set (:data:`STARTER_SETS`),
 any other industry the default set. A starter goal's baseline is the account's current value of
@@ -12,15 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from analytics.catalog import BY_KEY
-from reports.format import fmt_goal, markdown_table, md_text
-from tools.base import FollowUp, Tool, ToolError, ToolInput, ToolOutput
+from reports.format import md_text
+from tools.base import Tool, ToolError, ToolInput, ToolOutput
 from tools.store.resolve import resolve_customer
 from tools.store.workspace import Workspace
-from tools.success.goals import GoalView, goal_frame, goal_views
-from tools.success.key_results import KeyResultView, key_result_views
+from tools.success.goals import GoalView
 from tools.success.manage_goals import ManageGoalsInput, _latest_metric, manage_goals
 from tools.success.rules import TEMPLATES
 
@@ -121,71 +119,6 @@ def define_goals(ws: Workspace, inp: DefineGoalsInput) -> DefineGoalsOutput:
                              skipped=skipped, message=msg)
 
 
-TOOL = Tool("define_goals", DefineGoalsInput, DefineGoalsOutput, define_goals, writes=True,
+TOOL = Tool("define_goals", DefineGoalsInput, DefineGoalsOutput, define_goals, writes=True, clickable=True,
             context=lambda inp, out: {"customer": inp.get("customer"), "report_kind": "success"},
             step_title=lambda inp: f"starter goals: {inp.get('customer', '')}")
-
-
-# ---------------------------------------------------------------------------
-# the measurement form
-
-
-class FormField(BaseModel):
-    key: str = Field(description="'goal:<id>' or 'kr:<id>'")
-    goal: str
-    label: str
-    unit: str | None
-    current: float | None
-    last_measured: str | None
-    target: float | None
-
-
-class MeasurementFormInput(ToolInput):
-    customer: str = Field(description="account name as the user wrote it (fuzzy-matched)")
-    as_of: dt.date | None = Field(None, description="default today")
-
-
-class MeasurementFormOutput(ToolOutput):
-    customer: str
-    as_of: str
-    fields: list[FormField]
-    message: str
-
-    def to_markdown(self) -> str:
-        rows = [[f.label, fmt_goal(f.current, f.unit), f.last_measured or "never", fmt_goal(f.target, f.unit)]
-                for f in self.fields]
-        return "\n".join([md_text(self.message), "",
-                          markdown_table(["Measure", "Latest", "Measured", "Target"], rows, "lrlr")])
-
-
-def goal_measurement_form(ws: Workspace, inp: MeasurementFormInput) -> MeasurementFormOutput:
-    """The account's goals and key results with their latest values: the form to record new
-    measurements ("Update metrics for Acme Corp"). Nothing is saved here; each value entered is
-    recorded with manage_goals (action measure) after the user confirms."""
-    as_of = inp.as_of or ws.today()
-    cust = resolve_customer(ws, inp.customer)
-    frame = goal_frame(ws, as_of, customer_ids=[cust["id"]])
-    goals = goal_views(frame) if not frame.empty else []
-    krs: dict[int, list[KeyResultView]] = key_result_views(ws, [g.id for g in goals], as_of)
-    fields = []
-    for g in goals:
-        fields.append(FormField(key=f"goal:{g.id}", goal=g.name, label=g.name, unit=g.unit, current=g.current,
-                                last_measured=g.last_measured, target=g.target))
-        fields += [FormField(key=f"kr:{k.id}", goal=g.name, label=f"{g.name} · {k.name}", unit=k.unit,
-                             current=k.current, last_measured=k.last_measured, target=k.target)
-                   for k in krs.get(g.id, [])]
-    msg = (f"{len(fields)} measures to update for {cust['name']}: enter the new values (each is saved after you confirm)."
-           if fields else f"No success goals defined for {cust['name']}.")
-    return MeasurementFormOutput(customer=cust["name"], as_of=as_of.isoformat(), fields=fields, message=msg)
-
-
-def form_follow_ups(out: MeasurementFormOutput) -> list[FollowUp]:
-    if not out.fields:
-        return [FollowUp.call("Define goals", "define_goals", customer=out.customer)]
-    return [FollowUp("Fill in the measurement form", {"measurement_form": out.customer})]
-
-
-FORM_TOOL = Tool("goal_measurement_form", MeasurementFormInput, MeasurementFormOutput, goal_measurement_form,
-                 follow_ups=form_follow_ups,
-                 context=lambda inp, out: {"customer": out.customer, "report_kind": "success"},
-                 step_title=lambda inp: f"measurement form: {inp.get('customer', '')}")

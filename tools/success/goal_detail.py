@@ -59,8 +59,8 @@ class ShowGoalOutput(ToolOutput):
 
 
 RULE_HEADLINE = "Achievement = (current - baseline) / (target - baseline) x 100."
-RULE_KR = ("Achievement from the key results: the weighted mean of each key result's achievement, each capped "
-           "at 100%; the goal is achieved when every key result is.")
+RULE_KR = ("Achievement from the goal's metric and its key results: the weighted mean of each one's achievement, "
+           "each capped at 100%; the goal is achieved when every one is.")
 
 
 def show_goal(ws: Workspace, inp: ShowGoalInput) -> ShowGoalOutput:
