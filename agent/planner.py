@@ -53,7 +53,7 @@ SAME_ANSWER = ({"learn_from", "recommendations"}, {"help", "thanks"}, {"compare_
 
 INTENT_PLANS = {"compare_customer", "compare_accounts", "learn_from", "recommendations", "goals_list",
                 "success", "goal_create", "goal_measure", "goal_update", "history",
-                "show_goal", "add_quote", "define_goals", "measurement_form"}
+                "show_goal", "add_quote", "define_goals", "measurement_form", "add_key_result"}
 
 
 def plan(message: str, ws: Workspace, session: Session, settings: Settings | None = None,
@@ -212,7 +212,8 @@ def _for_accounts(intent: str, r: Reading, accounts: list[str], s: Session, st: 
                 "history": lambda: b.history(r, one, st),
                 "show_goal": lambda: b.show_goal(r, one, st), "add_quote": lambda: b.add_quote(r, one, st),
                 "define_goals": lambda: b.define_goals(r, one, st),
-                "measurement_form": lambda: b.measurement_form(r, one, st)}
+                "measurement_form": lambda: b.measurement_form(r, one, st),
+                "add_key_result": lambda: b.add_key_result(r, one, st)}
     return builders[intent]()
 
 

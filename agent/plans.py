@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.session import Settings, ToolCall
-from agent.understand.goal_words import category_of, goal_text, quote_parts
+from agent.understand.goal_words import category_of, goal_text, key_result_parts, quote_parts
 from agent.understand.reading import Reading
 from analytics.catalog import BY_KEY
 from tools.base import FollowUp
@@ -230,6 +230,12 @@ def add_quote(r: Reading, customer: str, settings: Settings) -> Plan:
     if person:
         inp["person"] = person
     return _plan("add_quote", "add_goal_quote", inp, customer, "success")
+
+
+def add_key_result(r: Reading, customer: str, settings: Settings) -> Plan:
+    inp: dict[str, Any] = {"customer": customer, "goal": goal_text(r.text) or goal_ref(r) or ""}
+    inp.update(key_result_parts(r.text) or {})
+    return _plan("add_key_result", "add_key_result", inp, customer, "success")
 
 
 def define_goals(r: Reading, customer: str, settings: Settings) -> Plan:

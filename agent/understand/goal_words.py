@@ -19,6 +19,12 @@ _OF = re.compile(rf"\bthe\s+(?P<g>[^:;,.?!\"“”]{{2,60}}?)\s+goal\s+(?:of|for
 _QUOTED = re.compile(r"[\"'“‘](?P<g>[^\"'“”‘’]{3,80})[\"'”’]")
 # "add a quote to X's goal: <text>": everything after the colon is the quote, never instructions.
 _QUOTE_CMD = re.compile(r"\b(?:quote|quotes|testimonial|said)\b[^:]{0,120}?:(?P<body>.+)$", re.I | re.S)
+# "add a key result to X's goal: <name> from 0 to 10 (weekly)"
+_KR_CMD = re.compile(r"\b(?:key[- ]results?|krs?)\b[^:]{0,120}?:(?P<body>.+)$", re.I | re.S)
+_FIGURES = re.compile(r"^(?P<name>.*?)\s*\bfrom\s+\$?(?P<b>-?\d[\d,]*(?:\.\d+)?)\s*%?\s+to\s+\$?(?P<t>-?\d[\d,]*(?:\.\d+)?)",
+                      re.I | re.S)
+_FREQUENCY = re.compile(r"\b(weekly|monthly|quarterly|annually|yearly)\b", re.I)
+KEY_RESULT = "{keyresult}"
 _PERSON_DASH = re.compile(r"\s[-–—]{1,2}\s*(?P<p>[^-–—\"“”]{2,80}?)\s*$")
 _PERSON_PAREN = re.compile(r"\((?P<p>[^()]{2,80})\)\s*[.!]?\s*$")
 _NOT_GOALS = {"success", "the", "a", "an", "new", "this", "that", "their", "its", "our", "next", "first"}
@@ -36,7 +42,7 @@ def goal_text(message: str) -> str | None:
     >>> goal_text("show me acme's goals") is None
     True
     """
-    text = _normal(message.split(":", 1)[0] if _QUOTE_CMD.search(message) else message)
+    text = _normal(message.split(":", 1)[0] if _QUOTE_CMD.search(message) or _KR_CMD.search(message) else message)
     if (m := _QUOTED.search(text)) and " " in m["g"]:
         return m["g"].strip()
     for pattern in (_POSSESSIVE, _OF):
@@ -54,7 +60,7 @@ def mask_quote(message: str) -> str:
     >>> mask_quote("add a quote to Acme's NPS goal: we save 10 hours - Jo")
     "add a quote to Acme's NPS goal:"
     """
-    m = _QUOTE_CMD.search(message)
+    m = _KR_CMD.search(message) or _QUOTE_CMD.search(message)
     return message if m is None else message[:m.start("body")]
 
 
@@ -67,7 +73,7 @@ def quote_parts(message: str) -> tuple[str, str | None] | None:
     ('month-end takes two days, not five', 'Sam Lee')
     """
     m = _QUOTE_CMD.search(message)
-    if m is None:
+    if m is None or _KR_CMD.search(message):
         return None
     body, person = m["body"].strip(), None
     for pattern in (_PERSON_PAREN, _PERSON_DASH):
@@ -77,6 +83,23 @@ def quote_parts(message: str) -> tuple[str, str | None] | None:
             break
     body = body.strip().strip("\"'“”‘’").strip()
     return (body, person) if body else None
+
+
+def key_result_parts(message: str) -> dict | None:
+    """Name, baseline, target (and frequency) of a key result given after a colon, or None.
+
+    >>> key_result_parts("add a key result to Acme's goal: teams onboarded from 0 to 10, measured weekly")
+    {'name': 'teams onboarded', 'baseline': 0.0, 'target': 10.0, 'frequency': 'weekly'}
+    """
+    m = _KR_CMD.search(message)
+    f = _FIGURES.search(m["body"].strip()) if m else None
+    if f is None:
+        return None
+    out = {"name": f["name"].strip(" ,;-").strip(), "baseline": float(f["b"].replace(",", "")),
+           "target": float(f["t"].replace(",", ""))}
+    if freq := _FREQUENCY.search(m["body"]):
+        out["frequency"] = {"yearly": "annually"}.get(freq[1].lower(), freq[1].lower())
+    return out
 
 
 def category_of(message: str) -> str | None:
@@ -101,6 +124,8 @@ def goal_tokens(message: str) -> frozenset[str]:
     out = set()
     if quote_parts(message):
         out.add(QUOTE)
+    if key_result_parts(message):
+        out.add(KEY_RESULT)
     named = goal_text(message)
     if named and not find_metrics(named.lower())[0]:
         out.add(GOAL_NAME)
