@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from agent.cli import goal_extras
 from agent.cli.output import print_json
 from reports.format import md_text
 from tools.success.compute_roi import ComputeRoiInput, compute_roi
 from tools.success.manage_goals import ManageGoalsInput, manage_goals
 from tools.success.portfolio_success import PortfolioSuccessInput, portfolio_success
+from tools.success.categories import CATEGORIES
 from tools.success.views import goals_markdown, portfolio_success_markdown, roi_markdown
 
 VALUE_FLAGS = ("hours_saved_per_unit", "units_per_month", "hourly_rate", "monthly_amount")
@@ -28,17 +30,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--period", help="2026-Q3, 2026, this_quarter, last_quarter (default: contract to date)")
     p.add_argument("--investment", type=float, help="annual investment in dollars (default: ARR)")
     p.add_argument("--peers", choices=["segment", "all"], default="segment", help="peer group for percentiles")
+    _category(p)
     _common(p)
     p.set_defaults(func=cmd_roi)
 
     p = sub.add_parser("goals", help="list an account's success goals and milestones")
     p.add_argument("customer")
+    _category(p)
     _common(p)
     p.set_defaults(func=cmd_goals)
 
     p = sub.add_parser("success", help="goal success across the portfolio")
     p.add_argument("--segment", help="Enterprise, Mid-Market or SMB")
     p.add_argument("--limit", type=int, default=10, help="top performers and at-risk goals to list")
+    _category(p)
     _common(p)
     p.set_defaults(func=cmd_success)
 
@@ -83,6 +88,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--milestone", help="delete this milestone instead")
     _common(p)
     p.set_defaults(func=lambda a, ws: _run(a, ws, "delete", goal=a.goal, milestone_name=a.milestone))
+    goal_extras.register(gsub, _date, _common)  # show, quote, kr, define, form (issue 20)
+
+
+def _category(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--category", help="only goals of this category: " + ", ".join(CATEGORIES)
+                   + " (either requirements document's words: operational, financial, strategic, ...)")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -93,7 +104,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 def _goal_fields(p: argparse.ArgumentParser) -> None:
     p.add_argument("--name")
     p.add_argument("--description")
-    p.add_argument("--category", help="efficiency, revenue, cost, quality, adoption, satisfaction, custom")
+    p.add_argument("--category", help=", ".join(CATEGORIES) + " (aliases such as operational accepted)")
     p.add_argument("--metric", help="catalog key (nps, user_activation, ...) or a free label")
     p.add_argument("--baseline", type=float)
     p.add_argument("--target", type=float)
@@ -129,19 +140,21 @@ def _run(args, ws, action: str, **extra) -> int:
 
 
 def cmd_goals(args, ws) -> int:
-    out = manage_goals(ws, ManageGoalsInput(action="list", customer=args.customer, as_of=args.as_of))
+    out = manage_goals(ws, ManageGoalsInput(action="list", customer=args.customer, as_of=args.as_of,
+                                            category=args.category))
     print_json(out) if args.json else print(f"# Success goals: {md_text(out.customer, True)}\n\n" + goals_markdown(out))
     return 0
 
 
 def cmd_roi(args, ws) -> int:
     out = compute_roi(ws, ComputeRoiInput(customer=args.customer, period=args.period, investment=args.investment,
-                                          peer_group=args.peers, as_of=args.as_of))
+                                          peer_group=args.peers, as_of=args.as_of, category=args.category))
     print_json(out) if args.json else print(roi_markdown(out))
     return 0
 
 
 def cmd_success(args, ws) -> int:
-    out = portfolio_success(ws, PortfolioSuccessInput(segment=args.segment, limit=args.limit, as_of=args.as_of))
+    out = portfolio_success(ws, PortfolioSuccessInput(segment=args.segment, limit=args.limit, as_of=args.as_of,
+                                                      category=args.category))
     print_json(out) if args.json else print(portfolio_success_markdown(out))
     return 0

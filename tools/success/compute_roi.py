@@ -27,6 +27,7 @@ from tools.store.resolve import resolve_customer
 from tools.store.workspace import Workspace
 from tools.success.charts import goal_progress_charts
 from tools.success.goals import (
+    only_category,
     GoalView,
     MeasurementView,
     MilestoneView,
@@ -36,7 +37,7 @@ from tools.success.goals import (
     milestone_views,
 )
 from tools.success.periods import PeriodInfo, parse_period, period_values
-from tools.success.rules import STATUS_RULE
+from tools.success.rules import STATUS_RULE, normalise_category
 from tools.success.views import roi_markdown
 
 MISSING_NOTE = "Some metrics missing data: showing what is available"
@@ -55,6 +56,8 @@ class ComputeRoiInput(ToolInput):
     peer_group: Literal["segment", "all"] = Field("segment", description="peers for the benchmark comparison: "
                                                   "accounts with goals in the same segment, or all accounts")
     as_of: dt.date | None = Field(None, description="evaluation date, default today")
+    category: str | None = Field(None, description="only goals of this category (adoption, efficiency, revenue, cost, "
+                                 "financial, quality, satisfaction, strategic, custom; operational = efficiency)")
 
 
 class RoiGoal(GoalView):
@@ -214,7 +217,7 @@ def _signals(ws: Workspace, cust: dict, frame: pd.DataFrame, notes: list[str]) -
     return out
 
 
-def _benchmark(ws, cust, period, mine: dict, peer_group: str) -> PeerComparison:
+def _benchmark(ws, cust, period, mine: dict, peer_group: str, category: str | None = None) -> PeerComparison:
     customers = customers_frame(ws)
     if peer_group == "segment" and cust.get("segment"):
         customers = customers[customers["segment"] == cust["segment"]]
@@ -222,7 +225,7 @@ def _benchmark(ws, cust, period, mine: dict, peer_group: str) -> PeerComparison:
     else:
         peer_group, label = "all", "all accounts with goals"
     end = dt.date.fromisoformat(period.end)
-    _, summary = account_table(ws, end, customers, end)
+    _, summary = account_table(ws, end, customers, end, category)
     n = len(summary)
     if n < ag.MIN_PEERS:
         return PeerComparison(peer_group=label, peers=n, shown=False, message=(
@@ -263,7 +266,8 @@ def compute_roi(ws: Workspace, inp: ComputeRoiInput) -> ComputeRoiOutput:
     contract = dt.date.fromisoformat(cust["contract_start"][:10]) if cust.get("contract_start") else None
     period = parse_period(inp.period, as_of, contract)
     end = dt.date.fromisoformat(period.end)
-    frame = goal_frame(ws, end, customer_ids=[cust["id"]], started_by=end)
+    category = normalise_category(inp.category) if inp.category else None
+    frame = only_category(goal_frame(ws, end, customer_ids=[cust["id"]], started_by=end), category)
     notes: list[str] = []
     if frame.empty:
         notes.append(f"No success goals defined for {cust['name']}"
@@ -298,7 +302,7 @@ def compute_roi(ws: Workspace, inp: ComputeRoiInput) -> ComputeRoiOutput:
         roi_multiplier=rounded(multiplier, 1), net_roi_pct=rounded(net, 1),
         at_risk=_signals(ws, cust, frame, notes) if len(frame) else [],
         milestones=milestone_views(ws, cust["id"], as_of, {g.id: (g.status, g.target_date) for g in goals}),
-        benchmark=_benchmark(ws, cust, period, mine, inp.peer_group) if goals else PeerComparison(
+        benchmark=_benchmark(ws, cust, period, mine, inp.peer_group, category) if goals else PeerComparison(
             peer_group=inp.peer_group, peers=0, shown=False, message="No goals: nothing to compare."),
         notes=notes)
 

@@ -250,10 +250,20 @@ def goal_customer(ws: Workspace, goal_id: int) -> str:
     return rows[0]["name"]
 
 
+def only_category(frame: pd.DataFrame, category: str | None) -> pd.DataFrame:
+    """The goals of one category (canonical, 'financial' covering revenue and cost); all when None."""
+    if not category or frame.empty:
+        return frame
+    from tools.success.categories import matches
+    return frame[[matches(c, category) for c in frame["category"]]].reset_index(drop=True)
+
+
 def account_table(ws: Workspace, as_of: dt.date, customers: pd.DataFrame,
-                  started_by: dt.date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Evaluated goals of the given accounts and their per-account roll-up (with ARR and ROI)."""
-    frame = goal_frame(ws, as_of, customer_ids=[int(i) for i in customers.index], started_by=started_by)
+                  started_by: dt.date | None = None, category: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Evaluated goals of the given accounts (of one category when given) and their per-account roll-up
+    (with ARR and ROI)."""
+    frame = only_category(goal_frame(ws, as_of, customer_ids=[int(i) for i in customers.index],
+                                     started_by=started_by), category)
     if frame.empty:
         return frame, pd.DataFrame()
     summary = ag.account_summary(frame).join(customers[["name", "segment", "arr"]])

@@ -282,7 +282,7 @@ def _list(ws, inp, cust, as_of) -> ManageGoalsOutput:
     wanted = normalise_category(inp.category) if inp.category else None  # 'operational' -> efficiency
     if wanted and views:
         views = [v for v in views if category_matches(v.category, wanted)]
-        msg = (f"{len(views)} {wanted} goals for {cust['name']}." if views
+        msg = (f"{len(views)} {wanted} goal{'s' if len(views) != 1 else ''} for {cust['name']}." if views
                else f"No {wanted} goals for {cust['name']} (of {len(frame)} success goals).")
         return ManageGoalsOutput(action="list", customer=cust["name"], goals=views, message=msg)
     msg = f"{len(views)} success goals for {cust['name']}." if views else f"No success goals defined for {cust['name']}."

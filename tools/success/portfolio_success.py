@@ -14,6 +14,7 @@ from tools.base import Tool, ToolError, ToolInput, ToolOutput, rounded
 from tools.store.frames import customers_frame
 from tools.store.workspace import Workspace
 from tools.success.goals import account_table
+from tools.success.rules import normalise_category
 from tools.success.periods import PeriodInfo, parse_period, period_values
 from tools.success.rules import STATUS_RULE
 from tools.success.views import portfolio_success_markdown
@@ -25,6 +26,8 @@ class PortfolioSuccessInput(ToolInput):
     as_of: dt.date | None = Field(None, description="evaluation date, default today")
     period: str | None = Field(None, description="'this_quarter', 'last_quarter', '2026-Q3' or '2026': goals "
                                "evaluated at the period's end, plus the value realised within it; omit for to date")
+    category: str | None = Field(None, description="only goals of this category (adoption, efficiency, revenue, cost, "
+                                 "financial, quality, satisfaction, strategic, custom; operational = efficiency)")
 
 
 class AccountSuccess(BaseModel):
@@ -150,7 +153,8 @@ def portfolio_success(ws: Workspace, inp: PortfolioSuccessInput) -> PortfolioSuc
         if segment is None or segment == "All":
             raise ToolError(f"Unknown segment '{inp.segment}'.", suggestions=["Enterprise", "Mid-Market", "SMB"])
         customers = customers[customers["segment"] == segment]
-    frame, summary = account_table(ws, as_of, customers, started_by=as_of if period else None)
+    category = normalise_category(inp.category) if inp.category else None
+    frame, summary = account_table(ws, as_of, customers, started_by=as_of if period else None, category=category)
     notes = [] if len(summary) else ["No success goals defined for any account" + (f" in {segment}." if segment else ".")]
     counts = {s: int((frame["status"] == s).sum()) if len(frame) else 0 for s in ag.STATUSES}
     risk: list[RiskGoal] = []
