@@ -39,7 +39,8 @@ MAX_UNDO_ROWS = 200_000  # a bigger change is applied but cannot be undone (said
 NOUNS = {"goals": "goal", "goal_measurements": "goal measurement", "milestones": "milestone",
          "benchmark_sets": "benchmark set", "benchmark_rows": "benchmark figure", "benchmark_peers": "benchmark peer row",
          "customers": "account", "metric_values": "metric value", "settings": "setting", "cohorts": "saved peer group",
-         "practices": "practice note", "stakeholders": "stakeholder"}
+         "practices": "practice note", "stakeholders": "stakeholder", "goal_quotes": "goal quote",
+         "key_results": "key result", "key_result_measurements": "key result measurement"}
 NAME_COLUMNS = ("name", "title", "key", "peer", "metric")
 
 
