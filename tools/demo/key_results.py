@@ -13,13 +13,13 @@ from tools.demo.model import AS_OF_TS
 # (account, goal name) -> key results: (name, unit, baseline, target, frequency, [(date, value), ...])
 KEY_RESULTS = {
     ("Acme Corp", "Consolidate support tooling"): [
-        ("Help-desk tools in use", "count", 4.0, 2.0, "monthly",
+        ("Help-desk tools in use", None, 4.0, 2.0, "monthly",
          [("2026-04-30", 4.0), ("2026-07-31", 3.0), ("2026-10-31", 2.0)]),
-        ("Agents trained on the unified workflow", "count", 0.0, 40.0, "monthly",
+        ("Agents trained on the unified workflow", None, 0.0, 40.0, "monthly",
          [("2026-04-30", 12.0), ("2026-07-31", 31.0), ("2026-10-31", 42.0)]),
     ],
     ("Acme Corp", "Cut onboarding time for new teams"): [
-        ("Teams onboarded with the playbook", "count", 0.0, 10.0, "monthly",
+        ("Teams onboarded with the playbook", None, 0.0, 10.0, "monthly",
          [("2026-06-30", 1.2), ("2026-08-31", 3.9), ("2026-10-31", 6.6)]),
     ],
 }

@@ -36,6 +36,11 @@ from tools.success.goals import (
     goal_views,
     milestone_views,
 )
+from analytics.goal_trends import goal_trend
+from tools.success.key_results import KeyResultView, key_result_views
+from tools.success.quotes import QuoteView, quotes_for
+from tools.success.score_gauge import gauge_chart, score_label
+from tools.success.trend_words import trend_observation
 from tools.success.periods import PeriodInfo, parse_period, period_values
 from tools.success.rules import STATUS_RULE, normalise_category
 from tools.success.views import roi_markdown
@@ -62,6 +67,10 @@ class ComputeRoiInput(ToolInput):
 
 class RoiGoal(GoalView):
     progress: list[MeasurementView] = Field(default_factory=list, description="measurements over time")
+    key_results: list[KeyResultView] = Field(default_factory=list, description="the goal's other metrics; its "
+                                             "achievement is the mean of theirs and its own, each capped at 100")
+    trend: str | None = Field(None, description="the goal's trend in one plain sentence")
+    quotes: list[QuoteView] = Field(default_factory=list, description="what the customer said about this goal")
 
 
 class ValueItem(BaseModel):
@@ -119,6 +128,8 @@ class ComputeRoiOutput(ToolOutput):
     goals: list[RoiGoal]
     status_counts: dict[str, int]
     success_score: float | None = Field(description="weighted mean of goal achievement, each capped at 100")
+    success_label: str | None = Field(None, description="the score's band: Strong >= 80, On track >= 60, "
+                                      "Needs attention >= 40, At risk below 40")
     goal_achievement_rate: float | None = Field(description="achieved goals / goals x 100")
     value_delivered: ValueDelivered
     investment: float | None
@@ -154,13 +165,18 @@ def _progress(ws: Workspace, goal_ids: list[int], end: str) -> dict[int, list[di
 
 
 def _roi_goals(ws: Workspace, frame: pd.DataFrame, end: str) -> list[RoiGoal]:
-    progress = _progress(ws, frame["id"].tolist(), end)
+    ids = frame["id"].tolist()
+    progress = _progress(ws, ids, end)
+    krs, quotes = key_result_views(ws, ids, dt.date.fromisoformat(end)), quotes_for(ws, ids)
     out = []
     for view, row in zip(goal_views(frame), frame.to_dict("records")):
         points = [MeasurementView(date=p["date"], value=p["value"],
                                   achievement_pct=rounded(ag.achievement_pct(row["baseline"], row["target"], p["value"]), 1))
                   for p in progress.get(view.id, [])]
-        out.append(RoiGoal(**view.model_dump(), progress=points))
+        dates, values = [p.date for p in points], [p.value for p in points]
+        trend = trend_observation(view, goal_trend(dates, values, view.baseline, view.target), dates, values)
+        out.append(RoiGoal(**view.model_dump(), progress=points, key_results=krs.get(view.id, []), trend=trend,
+                           quotes=quotes.get(view.id, [])))
     return out
 
 
@@ -297,6 +313,7 @@ def compute_roi(ws: Workspace, inp: ComputeRoiInput) -> ComputeRoiOutput:
     return ComputeRoiOutput(
         customer=cust["name"], segment=cust.get("segment"), arr=cust.get("arr"), as_of=as_of.isoformat(),
         period=period, goals=goals, status_counts=counts, success_score=rounded(score, 1),
+        success_label=score_label(rounded(score, 1)),
         goal_achievement_rate=rounded(rate, 1), value_delivered=value, investment=investment,
         investment_source=None if investment is None else ("given" if inp.investment is not None else "arr"),
         roi_multiplier=rounded(multiplier, 1), net_roi_pct=rounded(net, 1),
@@ -320,7 +337,12 @@ def remember(inp: dict, out: ComputeRoiOutput) -> dict:
     return {"customer": out.customer, "report_kind": "success"}
 
 
-TOOL = Tool("compute_roi", ComputeRoiInput, ComputeRoiOutput, compute_roi, charts=goal_progress_charts,
+def dashboard_charts(out: ComputeRoiOutput) -> list:
+    """The success dashboard: the score's gauge, then each goal's progress against its target."""
+    return gauge_chart(out) + goal_progress_charts(out)
+
+
+TOOL = Tool("compute_roi", ComputeRoiInput, ComputeRoiOutput, compute_roi, charts=dashboard_charts,
             follow_ups=follow_ups, narrative="narrative/compute_roi.md.j2", clickable=True, context=remember,
             step_title=lambda inp: f"goals, value and ROI: {inp.get('customer', '')}"
             + (f" ({str(inp['period']).replace('_', ' ')})" if inp.get("period") else ""))

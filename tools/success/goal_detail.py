@@ -111,7 +111,7 @@ def show_goal(ws: Workspace, inp: ShowGoalInput) -> ShowGoalOutput:
 
 
 def _kr_table(krs: list[KeyResultView]) -> str:
-    rows = [[k.name, fmt_goal(k.baseline, k.unit), fmt_goal(k.target, k.unit), fmt_goal(k.current, k.unit),
+    rows = [[k.name, fmt_goal(k.baseline, k.shown_unit), fmt_goal(k.target, k.shown_unit), fmt_goal(k.current, k.shown_unit),
              fmt_share(k.achievement_pct), k.frequency] for k in krs]
     return markdown_table(["Key result", "Baseline", "Target", "Current", "Achievement", "Measured"], rows, "lrrrrl")
 

@@ -39,6 +39,11 @@ class KeyResultView(BaseModel):
     achieved: bool = False
     weight: float = 1.0
 
+    @property
+    def shown_unit(self) -> str | None:
+        """The unit as figures show it ('count' goes without saying: '6.6 of 10')."""
+        return None if (self.unit or "").lower() in ("count", "number") else self.unit
+
 
 def key_result_rows(ws: Workspace, goal_ids: list[int], as_of: dt.date) -> pd.DataFrame:
     """Key results of these goals with their latest measurement on or before ``as_of``."""
