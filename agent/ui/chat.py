@@ -251,6 +251,9 @@ async def run_action(spec: Any, chat: Chat, events: ChainlitEvents) -> Any:
         return await core.decide(kind, ref, **kwargs)
     if payload.message:
         return await core.answer(payload.message, **kwargs)
+    if payload.form:  # "Update metrics for Acme Corp": a sequence of asks, then a confirmed write
+        from agent.ui import measure_form
+        return await measure_form.run(chat, payload.form, kwargs)
     if len(calls) == 1:
         return await core.run_action(calls[0].model_dump(), **kwargs)
     if not calls:

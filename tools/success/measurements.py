@@ -75,6 +75,7 @@ def form_follow_ups(out: MeasurementFormOutput) -> list[FollowUp]:
 
 
 FORM_TOOL = Tool("goal_measurement_form", MeasurementFormInput, MeasurementFormOutput, goal_measurement_form,
+                 clickable=True,
                  follow_ups=form_follow_ups,
                  context=lambda inp, out: {"customer": out.customer, "report_kind": "success"},
                  step_title=lambda inp: f"measurement form: {inp.get('customer', '')}")
