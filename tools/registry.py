@@ -20,7 +20,7 @@ def _build() -> dict[str, Tool]:
     from tools.portfolio import benchmark_history, compare_portfolio, find_at_risk_accounts
     from tools.report import draft_report
     from tools.success import compute_roi, manage_goals, portfolio_success
-    from tools.success import define_goals, goal_detail, key_results, measurements, quotes  # issue 20: goal detail, quotes, starter goals
+    from tools.success import define_goals, goal_detail, key_result_tool, measurements, quotes  # issue 20: goal detail, quotes, starter goals
 
     tools = [
         compare_customer.TOOL,
@@ -43,7 +43,7 @@ def _build() -> dict[str, Tool]:
         define_goals.TOOL,
         measurements.FORM_TOOL,
         measurements.RECORD_TOOL,
-        key_results.TOOL,
+        key_result_tool.TOOL,
     ]
     return {t.name: t for t in tools}
 

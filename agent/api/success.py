@@ -18,7 +18,7 @@ from agent.api.models import CamelRequest, derive, to_tool
 from agent.api.problems import responses
 from agent.api.uploads import JSON_BODY_LIMIT
 from tools.success.goal_detail import ShowGoalInput, ShowGoalOutput, show_goal
-from tools.success.key_results import AddKeyResultInput, AddKeyResultOutput, add_key_result
+from tools.success.key_result_tool import AddKeyResultInput, AddKeyResultOutput, add_key_result
 from tools.success.quotes import AddGoalQuoteInput, AddGoalQuoteOutput, add_goal_quote
 from tools.success.compute_roi import ComputeRoiInput, ComputeRoiOutput, compute_roi
 from tools.success.goals import goal_customer

@@ -8,7 +8,8 @@ import argparse
 from agent.cli.output import print_json
 from tools.success.define_goals import DefineGoalsInput, define_goals
 from tools.success.goal_detail import ShowGoalInput, show_goal
-from tools.success.key_results import FREQUENCIES, AddKeyResultInput, add_key_result
+from tools.success.key_result_tool import AddKeyResultInput, add_key_result
+from tools.success.key_results import FREQUENCIES
 from tools.success.measurements import MeasurementFormInput, goal_measurement_form
 from tools.success.quotes import AddGoalQuoteInput, add_goal_quote
 

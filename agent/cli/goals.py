@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from agent.cli import goal_extras
+from agent.cli.goal_extras import register as register_goal_extras
 from agent.cli.output import print_json
 from reports.format import md_text
 from tools.success.compute_roi import ComputeRoiInput, compute_roi
@@ -88,7 +88,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--milestone", help="delete this milestone instead")
     _common(p)
     p.set_defaults(func=lambda a, ws: _run(a, ws, "delete", goal=a.goal, milestone_name=a.milestone))
-    goal_extras.register(gsub, _date, _common)  # show, quote, kr, define, form (issue 20)
+    register_goal_extras(gsub, _date, _common)  # show, quote, kr, define, form (issue 20)
 
 
 def _category(p: argparse.ArgumentParser) -> None:

@@ -59,7 +59,7 @@ async def run(chat, customer: str, kwargs: dict):
 
     from agent import core
     from tools.base import ToolError
-    from tools.success.measurements import MeasurementFormInput, goal_measurement_form
+    from tools.success.measurements import RECORD_TOOL, MeasurementFormInput, goal_measurement_form
 
     form = await asyncio.to_thread(goal_measurement_form, chat.ws, MeasurementFormInput(customer=customer))
     if not form.fields:
@@ -72,5 +72,5 @@ async def run(chat, customer: str, kwargs: dict):
     values, _ = await collect(form.fields, ask)
     if not values:
         raise ToolError("No values entered: nothing to save.")
-    return await core.run_action({"tool": "record_measurements", "input": {"customer": form.customer,
+    return await core.run_action({"tool": RECORD_TOOL.name, "input": {"customer": form.customer,
                                                                          "values": values}}, **kwargs)

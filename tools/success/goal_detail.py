@@ -15,7 +15,7 @@ from tools.store.resolve import resolve_customer
 from tools.store.workspace import Workspace
 from tools.success.charts import _axis
 from tools.success.goals import GoalView, MeasurementView, MilestoneView, goal_frame, goal_views, milestone_views
-from tools.success.key_results import KeyResultView, key_result_views
+from tools.success.key_results import KeyResultView, key_result_views, kr_table
 from tools.success.quotes import QuoteView, _goal_of, quote_line, quotes_for
 from tools.success.trend_words import trend_observation
 from tools.success.views import STATUS_LABELS
@@ -110,12 +110,6 @@ def show_goal(ws: Workspace, inp: ShowGoalInput) -> ShowGoalOutput:
 # views
 
 
-def _kr_table(krs: list[KeyResultView]) -> str:
-    rows = [[k.name, fmt_goal(k.baseline, k.shown_unit), fmt_goal(k.target, k.shown_unit), fmt_goal(k.current, k.shown_unit),
-             fmt_share(k.achievement_pct), k.frequency] for k in krs]
-    return markdown_table(["Key result", "Baseline", "Target", "Current", "Achievement", "Measured"], rows, "lrrrrl")
-
-
 def goal_detail_markdown(out: ShowGoalOutput) -> str:
     g = out.goal
     status = md_text(STATUS_LABELS.get(g.status, g.status), True) + (" (exceeding)" if g.exceeding else "")
@@ -130,7 +124,7 @@ def goal_detail_markdown(out: ShowGoalOutput) -> str:
     if out.trend.observation:
         lines += ["", f"**Trend:** {md_text(out.trend.observation)}"]
     if out.key_results:
-        lines += ["", "**Key results**", "", _kr_table(out.key_results), "", f"_{md_text(out.achievement_rule)}_"]
+        lines += ["", "**Key results**", "", kr_table(out.key_results), "", f"_{md_text(out.achievement_rule)}_"]
     v = out.value
     if v.annual is not None or v.pending is not None:
         amount = v.annual if v.annual is not None else v.pending
