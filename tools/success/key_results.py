@@ -159,3 +159,11 @@ def kr_table(krs: list[KeyResultView]) -> str:
     rows = [[k.name, fmt_goal(k.baseline, k.shown_unit), fmt_goal(k.target, k.shown_unit),
              fmt_goal(k.current, k.shown_unit), fmt_share(k.achievement_pct), k.frequency] for k in krs]
     return markdown_table(["Key result", "Baseline", "Target", "Current", "Achievement", "Measured"], rows, "lrrrrl")
+
+
+def delete_goal_extras(db, goal_id: int) -> None:
+    """A goal's key results, their measurements and its quotes (inside the write deleting the goal)."""
+    db.execute("DELETE FROM key_result_measurements WHERE key_result_id IN "
+               "(SELECT id FROM key_results WHERE goal_id = ?)", (goal_id,))
+    db.execute("DELETE FROM key_results WHERE goal_id = ?", (goal_id,))
+    db.execute("DELETE FROM goal_quotes WHERE goal_id = ?", (goal_id,))

@@ -30,6 +30,7 @@ from tools.success.goals import (
     milestone_views,
 )
 from tools.success.categories import matches as category_matches
+from tools.success.key_results import delete_goal_extras
 from tools.success.rules import (
     CATEGORIES,
     normalise_category,
@@ -271,6 +272,7 @@ def _delete(ws, inp, cust, as_of) -> ManageGoalsOutput:
         n = db.execute("SELECT COUNT(*) FROM goal_measurements WHERE goal_id = ?", (row["id"],)).fetchone()[0]
         db.execute("DELETE FROM goal_measurements WHERE goal_id = ?", (row["id"],))
         db.execute("DELETE FROM milestones WHERE goal_id = ?", (row["id"],))
+        delete_goal_extras(db, row["id"])  # its key results (and their measurements) and quotes
         db["goals"].delete(row["id"])
     return ManageGoalsOutput(action="delete", customer=row["customer"],
                              message=f"Deleted goal '{row['name']}' of {row['customer']} and its {n} measurements.")

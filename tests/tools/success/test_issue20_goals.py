@@ -220,3 +220,12 @@ def test_import_key_result_of_an_unknown_goal_fails_whole_naming_row_and_column(
         import_goals(demo_ws, path, as_of=AS_OF)
     assert "row 3" in str(exc.value) and "goal" in str(exc.value)
     assert not demo_ws.query("SELECT 1 FROM goals WHERE name = 'Speed up approvals'")  # all or nothing
+
+
+def test_deleting_a_goal_removes_its_key_results_and_quotes(demo_ws):
+    gid = demo_ws.query("SELECT id FROM goals WHERE name = 'Cut onboarding time for new teams'")[0]["id"]
+    manage_goals(demo_ws, ManageGoalsInput(action="delete", customer="Acme", goal=str(gid), as_of=AS_OF))
+    for table, where in (("key_results", "goal_id"), ("goal_quotes", "goal_id")):
+        assert not demo_ws.query(f"SELECT 1 FROM {table} WHERE {where} = ?", (gid,))
+    assert not demo_ws.query("SELECT 1 FROM key_result_measurements m LEFT JOIN key_results k "
+                             "ON k.id = m.key_result_id WHERE k.id IS NULL")
