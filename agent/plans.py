@@ -27,7 +27,7 @@ HELP = """I can help with:
 - **The portfolio**: "Compare my customers against these benchmarks" (attach a CSV/XLSX), "Which enterprise accounts are lagging on NPS?", "Which accounts are at risk of churn?"
 - **Learn from the best**: "What do top performers do for NPS?", "Who should OldCorp learn from?"
 - **Recommendations**: "What should Acme do to reach the median?", "Improvement plan for DataPro"
-- **Goals, value and ROI**: "Show Acme's goals", "Is Acme achieving its goals?", "What value have we delivered this quarter?"
+- **Goals, value and ROI**: "Show Acme's goals", "Is Acme achieving its goals?", "What value have we delivered this quarter?", "Show TechCorp's reporting goal progress", "Update metrics for Acme Corp"
 - **Set goals**: "Set a goal for BetaInc to get NPS to 45 by end of March", "Record 45 for Acme's NPS goal"
 - **Reports**: "Create a QBR slide for Acme", "Export Acme's benchmark report as PDF"
 - **History**: "Has Acme gotten better or worse over the last year?", "Acme's health score trend over the last 6 months"
