@@ -397,6 +397,7 @@ async def run_action(payload: dict, *, ws: Workspace, session: Session, events: 
     if "anonymise" in registry[tool].input_model.model_fields:
         inp["anonymise"] = True  # buttons produce customer-facing output
     session.analysis.sync(settings)
+    before = (session.last_change or {}).get("id")
     toolbox = Toolbox(session.workspace(ws), registry, session.id, events or NullEvents(), settings.max_result_bytes,
                       prepare=session.analysis.fill,
                       hold=writes.holder(session, f"[action] {tool}") if settings.confirm_writes else None)
@@ -404,7 +405,8 @@ async def run_action(payload: dict, *, ws: Workspace, session: Session, events: 
     _remember_calls(session, runs, registry)
     prose, text = narrative.compose(_composed(runs), registry, intent=tool)
     ans = Answer(text=text, mode="offline", narrative=prose, results=_ok(runs))
-    return _finish(ans, [], [], "", f"[action] {tool}", session, registry, ws)
+    # a button running a writing tool (Define goals, the measurement form) waits for Save / Cancel too
+    return _with_write_buttons(_finish(ans, [], [], "", f"[action] {tool}", session, registry, ws), session, before)
 
 
 async def decide(kind: str, ref: str | None, *, ws: Workspace, session: Session, events: Events | None = None,

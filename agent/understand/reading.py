@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.understand import slots as sl
-from agent.understand.goal_words import goal_tokens, mask_quote
 from agent.understand.dates import find_date, find_months, find_period
+from agent.understand.goal_words import goal_tokens, mask_quote
 from agent.understand.lexicon import correct, lexicon, words_of
 from agent.understand.names import find_names
 from tools.store.workspace import Workspace

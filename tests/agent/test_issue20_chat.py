@@ -52,6 +52,7 @@ async def test_no_goals_offers_define_goals_which_is_confirmed(demo_ws):
     button = next(a for a in ans.actions if a.label == "Define goals")
     held = await run_action(button.payload, ws=demo_ws, session=session)
     assert "Not saved yet" in held.text and "Add goal" in held.text
+    assert [a.label for a in held.actions][:2] == ["Save this change", "Cancel"]
     assert not demo_ws.query("SELECT 1 FROM goals g JOIN customers c ON c.id = g.customer_id WHERE c.name = ?", (name,))
     await decide("confirm", None, ws=demo_ws, session=session)
     created = demo_ws.query("SELECT g.name FROM goals g JOIN customers c ON c.id = g.customer_id WHERE c.name = ?",
