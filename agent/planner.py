@@ -17,8 +17,8 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import dataclasses
+import datetime as dt
 import re
 
 from agent import clarify, grouping_step
@@ -54,7 +54,8 @@ PAIRING = re.compile(r"^\s*(?:and\s+|what about\s+|how about\s+)?(?:vs\.?|versus
 SAME_ANSWER = ({"learn_from", "recommendations"}, {"help", "thanks"}, {"compare_customer", "full_table"})
 
 INTENT_PLANS = {"compare_customer", "compare_accounts", "learn_from", "recommendations", "goals_list",
-                "success", "goal_create", "goal_measure", "goal_update", "history", "plot_metrics"}
+                "success", "goal_create", "goal_measure", "goal_update", "history", "plot_metrics",
+                "show_goal", "add_quote", "define_goals", "measurement_form", "add_key_result"}
 
 
 def plan(message: str, ws: Workspace, session: Session, settings: Settings | None = None,
@@ -226,7 +227,11 @@ def _for_accounts(intent: str, r: Reading, accounts: list[str], s: Session, st: 
                 "email": lambda: b.email(r, one, st),
                 "invite": lambda: b.invite(r, one, st, _when(r)),
                 "goals_from_gaps": lambda: b.goals_from_gaps(one),
-                "plot_metrics": lambda: b.plot_metrics(r, one, st)}
+                "plot_metrics": lambda: b.plot_metrics(r, one, st),
+                "show_goal": lambda: b.show_goal(r, one, st), "add_quote": lambda: b.add_quote(r, one, st),
+                "define_goals": lambda: b.define_goals(r, one, st),
+                "measurement_form": lambda: b.measurement_form(r, one, st),
+                "add_key_result": lambda: b.add_key_result(r, one, st)}
     return builders[intent]()
 
 

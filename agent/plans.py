@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.session import Settings, ToolCall
+from agent.understand.goal_words import category_of, goal_text, key_result_parts, quote_parts
 from agent.understand.reading import Reading
 from analytics.catalog import BY_KEY
 from tools.base import FollowUp
@@ -26,7 +27,7 @@ HELP = """I can help with:
 - **The portfolio**: "Compare my customers against these benchmarks" (attach a CSV/XLSX), "Which enterprise accounts are lagging on NPS?", "Which accounts are at risk of churn?"
 - **Learn from the best**: "What do top performers do for NPS?", "Who should OldCorp learn from?"
 - **Recommendations**: "What should Acme do to reach the median?", "Improvement plan for DataPro"
-- **Goals, value and ROI**: "Show Acme's goals", "Is Acme achieving its goals?", "What value have we delivered this quarter?"
+- **Goals, value and ROI**: "Show Acme's goals", "Is Acme achieving its goals?", "What value have we delivered this quarter?", "Show TechCorp's reporting goal progress", "Update metrics for Acme Corp"
 - **Set goals**: "Set a goal for BetaInc to get NPS to 45 by end of March", "Record 45 for Acme's NPS goal", "Set improvement goals for Acme Corp", "Add a milestone for Acme's NPS goal: pilot done by Jan 15"
 - **A CSM's book**: "My accounts", "Show Sarah's accounts", "Success rate per CSM for enterprise"
 - **Reports**: "Create a QBR slide for Acme", "Export Acme's benchmark report as PDF"
@@ -147,7 +148,10 @@ def recommendations(r: Reading, customer: str, settings: Settings, view: str = "
 
 
 def goals_list(r: Reading, customer: str, settings: Settings) -> Plan:
-    return _plan("goals_list", "manage_goals", {"action": "list", "customer": customer}, customer, "success")
+    inp: dict[str, Any] = {"action": "list", "customer": customer}
+    if category := category_of(r.text):  # "Acme's operational goals" (one vocabulary: tools.success.categories)
+        inp["category"] = category
+    return _plan("goals_list", "manage_goals", inp, customer, "success")
 
 
 def success(r: Reading, customer: str, settings: Settings) -> Plan:
@@ -231,6 +235,36 @@ def goal_update(r: Reading, customer: str, settings: Settings) -> Plan:
     if r.date:
         inp["target_date"] = r.date
     return _plan("goal_update", "manage_goals", inp, customer, "success")
+
+
+# issue 20: one goal in detail, quotes, starter goals, the measurement form -------------------------
+
+
+def show_goal(r: Reading, customer: str, settings: Settings) -> Plan:
+    return _plan("show_goal", "show_goal", {"customer": customer, "goal": goal_text(r.text) or goal_ref(r) or ""},
+                 customer, "success")
+
+
+def add_quote(r: Reading, customer: str, settings: Settings) -> Plan:
+    text, person = quote_parts(r.text) or ("", None)
+    inp: dict[str, Any] = {"customer": customer, "goal": goal_text(r.text) or goal_ref(r) or "", "text": text}
+    if person:
+        inp["person"] = person
+    return _plan("add_quote", "add_goal_quote", inp, customer, "success")
+
+
+def add_key_result(r: Reading, customer: str, settings: Settings) -> Plan:
+    inp: dict[str, Any] = {"customer": customer, "goal": goal_text(r.text) or goal_ref(r) or ""}
+    inp.update(key_result_parts(r.text) or {})
+    return _plan("add_key_result", "add_key_result", inp, customer, "success")
+
+
+def define_goals(r: Reading, customer: str, settings: Settings) -> Plan:
+    return _plan("define_goals", "define_goals", {"customer": customer}, customer, "success")
+
+
+def measurement_form(r: Reading, customer: str, settings: Settings) -> Plan:
+    return _plan("measurement_form", "goal_measurement_form", {"customer": customer}, customer, "success")
 
 
 def goal_ref(r: Reading) -> str | None:

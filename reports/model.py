@@ -113,9 +113,10 @@ class ChartCall:
         self.name, self.args = name, args
 
     def __call__(self) -> bytes:
-        from reports import charts, charts_position
+        from reports import charts, charts_gauge, charts_position
 
-        draw = getattr(charts_position, self.name, None) or getattr(charts, self.name)
+        draw = (getattr(charts_position, self.name, None) or getattr(charts_gauge, self.name, None)
+                or getattr(charts, self.name))
         return draw(*no_tabs(cleaned(self.args)))  # labels and titles are data text too
 
 

@@ -20,8 +20,17 @@ def _build() -> dict[str, Tool]:
     from tools.playbooks import find_best_practices, recommend_improvements
     from tools.portfolio import benchmark_history, compare_portfolio, find_at_risk_accounts
     from tools.report import draft_report
-    from tools.success import compute_roi, manage_goals, portfolio_success
-    from tools.success import from_gaps  # issue 17: goals from an account's gaps
+    from tools.success import (  # issue 20: goal detail, quotes, starter goals
+        compute_roi,
+        define_goals,
+        from_gaps,  # issue 17: goals from an account's gaps
+        goal_detail,
+        key_result_tool,
+        manage_goals,
+        measurements,
+        portfolio_success,
+        quotes,
+    )
 
     tools = [
         compare_customer.TOOL,
@@ -47,6 +56,12 @@ def _build() -> dict[str, Tool]:
         schedule_call.REVIEW_CALLS_TOOL,
         from_gaps.TOOL,
         plot_metrics.TOOL,
+        goal_detail.TOOL,
+        quotes.TOOL,
+        define_goals.TOOL,
+        measurements.FORM_TOOL,
+        measurements.RECORD_TOOL,
+        key_result_tool.TOOL,
     ]
     return {t.name: t for t in tools}
 

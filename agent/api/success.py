@@ -1,4 +1,5 @@
-"""Success metrics and goals: ``/api/reports/success-metrics`` and ``/api/success-goals``.
+"""Success metrics and goals: ``/api/reports/success-metrics`` and ``/api/success-goals`` (with a goal's
+detail, quotes and key results; ``category`` filters goal lists and success metrics).
 
 Every route runs ``compute_roi``, ``portfolio_success`` or ``manage_goals``; a goal's body is
 ``ManageGoalsInput``'s own fields. ``goalId`` is a goal's id only (never a name that happens to
@@ -17,9 +18,12 @@ from agent.api.models import CamelRequest, CsmId, derive, to_tool
 from agent.api.problems import responses
 from agent.api.uploads import JSON_BODY_LIMIT
 from tools.success.compute_roi import ComputeRoiInput, ComputeRoiOutput, compute_roi
+from tools.success.goal_detail import ShowGoalInput, ShowGoalOutput, show_goal
 from tools.success.goals import goal_customer
+from tools.success.key_result_tool import AddKeyResultInput, AddKeyResultOutput, add_key_result
 from tools.success.manage_goals import ManageGoalsInput, ManageGoalsOutput, manage_goals
 from tools.success.portfolio_success import PortfolioSuccessInput, PortfolioSuccessOutput, portfolio_success
+from tools.success.quotes import AddGoalQuoteInput, AddGoalQuoteOutput, add_goal_quote
 
 router = APIRouter(tags=["success"], max_body_size=JSON_BODY_LIMIT)
 ERRORS = responses(401, 404, 422)
@@ -45,8 +49,17 @@ class PortfolioSuccessQuery(derive("PortfolioSuccessQueryBase", PortfolioSuccess
     """Which accounts; ``csmId`` keeps one CSM's book, ``byCsm`` adds success rates per CSM (issue 17)."""
 
     csm_id: CsmId = None
-GoalListQuery = derive("GoalListQuery", ManageGoalsInput, include=("customer", "as_of"), required=("customer",),
-                       base=CamelRequest)
+
+
+GoalListQuery = derive("GoalListQuery", ManageGoalsInput, include=("customer", "category", "as_of"),
+                       required=("customer",), base=CamelRequest)
+# issue 20: one goal in detail, quotes and key results of a goal
+GoalDetailQuery = derive("GoalDetailQuery", ShowGoalInput, include=("as_of",), base=CamelRequest)
+QuoteBody = derive("QuoteBody", AddGoalQuoteInput, json=True, include=("text", "person", "date"), required=("text",),
+                   doc="A customer quote about the goal (from QBR notes): what was said, by whom, when.")
+KeyResultBody = derive("KeyResultBody", AddKeyResultInput, json=True,
+                       include=("name", "baseline", "target", "unit", "frequency", "weight", "current", "date"),
+                       doc="A key result of the goal: another metric with its own baseline and target.")
 GoalId = Annotated[int, Path(alias="goalId", ge=1, le=2**62, description="the goal's id", examples=[1])]
 
 
@@ -78,7 +91,7 @@ def get_portfolio_success(caller: CallerDep, q: Annotated[PortfolioSuccessQuery,
             summary="An account's success goals with their status")
 def list_goals(caller: CallerDep, q: Annotated[GoalListQuery, Query()]):
     return manage_goals(caller.ws, ManageGoalsInput(action="list", customer=account_name(caller, q.customer),
-                                                    as_of=q.as_of))
+                                                    as_of=q.as_of, category=q.category))
 
 
 @router.post("/api/success-goals", response_model=ManageGoalsOutput, status_code=201, responses=ERRORS,
@@ -110,3 +123,24 @@ def post_measurement(caller: CallerDep, goal_id: GoalId, body: Measurement):
 def post_milestone(caller: CallerDep, customer_id: CustomerId, body: Milestone):
     return manage_goals(caller.ws, to_tool(body, ManageGoalsInput, action="milestone",
                                            customer=account_name(caller, customer_id)))
+
+
+@router.get("/api/success-goals/{goalId}", response_model=ShowGoalOutput, responses=ERRORS,
+            summary="One goal in detail: progress, key results, trend, value and its confidence, milestones, quotes")
+def get_goal(caller: CallerDep, goal_id: GoalId, q: Annotated[GoalDetailQuery, Query()]):
+    return show_goal(caller.ws, ShowGoalInput(customer=goal_customer(caller.ws, goal_id), goal=str(goal_id),
+                                              as_of=q.as_of))
+
+
+@router.post("/api/success-goals/{goalId}/quotes", response_model=AddGoalQuoteOutput, status_code=201,
+             responses=ERRORS, summary="Attach a customer quote to a goal")
+def post_quote(caller: CallerDep, goal_id: GoalId, body: QuoteBody):
+    return add_goal_quote(caller.ws, to_tool(body, AddGoalQuoteInput, customer=goal_customer(caller.ws, goal_id),
+                                             goal=str(goal_id)))
+
+
+@router.post("/api/success-goals/{goalId}/key-results", response_model=AddKeyResultOutput, status_code=201,
+             responses=ERRORS, summary="Add (or change, by name) a key result of a goal")
+def post_key_result(caller: CallerDep, goal_id: GoalId, body: KeyResultBody):
+    return add_key_result(caller.ws, to_tool(body, AddKeyResultInput, customer=goal_customer(caller.ws, goal_id),
+                                             goal=str(goal_id)))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from agent.cli.goal_extras import register as register_goal_extras
 from agent.cli.output import print_json
 from reports.format import md_text
 from tools.store import changes
+from tools.success.categories import CATEGORIES
 from tools.success.compute_roi import ComputeRoiInput, compute_roi
 from tools.success.from_gaps import SetImprovementGoalsInput, set_improvement_goals
 from tools.success.manage_goals import ManageGoalsInput, manage_goals
@@ -31,11 +33,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--period", help="2026-Q3, 2026, this_quarter, last_quarter (default: contract to date)")
     p.add_argument("--investment", type=float, help="annual investment in dollars (default: ARR)")
     p.add_argument("--peers", choices=["segment", "all"], default="segment", help="peer group for percentiles")
+    _category(p)
     _common(p)
     p.set_defaults(func=cmd_roi)
 
     p = sub.add_parser("goals", help="list an account's success goals and milestones")
     p.add_argument("customer")
+    _category(p)
     _common(p)
     p.set_defaults(func=cmd_goals)
 
@@ -44,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=10, help="top performers and at-risk goals to list")
     p.add_argument("--csm", help="only this CSM's accounts (full or first name)")
     p.add_argument("--by-csm", action="store_true", dest="by_csm", help="goal success rates per CSM")
+    _category(p)
     _common(p)
     p.set_defaults(func=cmd_success)
 
@@ -96,6 +101,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--milestone", help="delete this milestone instead")
     _common(p)
     p.set_defaults(func=lambda a, ws: _run(a, ws, "delete", goal=a.goal, milestone_name=a.milestone))
+    register_goal_extras(gsub, _date, _common)  # show, quote, kr, define, form (issue 20)
+
+
+def _category(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--category", help="only goals of this category: " + ", ".join(CATEGORIES)
+                   + " (either requirements document's words: operational, financial, strategic, ...)")
 
 
 def print_goal_changes(ws, customer: str | None) -> None:
@@ -113,7 +124,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 def _goal_fields(p: argparse.ArgumentParser) -> None:
     p.add_argument("--name")
     p.add_argument("--description")
-    p.add_argument("--category", help="efficiency, revenue, cost, quality, adoption, satisfaction, custom")
+    p.add_argument("--category", help=", ".join(CATEGORIES) + " (aliases such as operational accepted)")
     p.add_argument("--metric", help="catalog key (nps, user_activation, ...) or a free label")
     p.add_argument("--baseline", type=float)
     p.add_argument("--target", type=float)
@@ -165,7 +176,8 @@ def cmd_from_gaps(args, ws) -> int:
 
 
 def cmd_goals(args, ws) -> int:
-    out = manage_goals(ws, ManageGoalsInput(action="list", customer=args.customer, as_of=args.as_of))
+    out = manage_goals(ws, ManageGoalsInput(action="list", customer=args.customer, as_of=args.as_of,
+                                            category=args.category))
     if not args.json:
         print_goal_changes(ws, out.customer)
     print_json(out) if args.json else print(f"# Success goals: {md_text(out.customer, True)}\n\n" + goals_markdown(out))
@@ -174,7 +186,7 @@ def cmd_goals(args, ws) -> int:
 
 def cmd_roi(args, ws) -> int:
     out = compute_roi(ws, ComputeRoiInput(customer=args.customer, period=args.period, investment=args.investment,
-                                          peer_group=args.peers, as_of=args.as_of))
+                                          peer_group=args.peers, as_of=args.as_of, category=args.category))
     if not args.json:
         print_goal_changes(ws, out.customer)
     print_json(out) if args.json else print(roi_markdown(out))
@@ -183,6 +195,6 @@ def cmd_roi(args, ws) -> int:
 
 def cmd_success(args, ws) -> int:
     out = portfolio_success(ws, PortfolioSuccessInput(segment=args.segment, limit=args.limit, as_of=args.as_of,
-                                                      csm=args.csm, by_csm=args.by_csm))
+                                                      csm=args.csm, by_csm=args.by_csm, category=args.category))
     print_json(out) if args.json else print(portfolio_success_markdown(out))
     return 0

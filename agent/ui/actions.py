@@ -14,7 +14,8 @@ What a spec's ``payload`` may ask for (validated by :class:`SpecPayload`):
 - ``{"calls": [{"tool": ..., "input": {...}}, ...]}``: run several (e.g. one report
   per customer) as a background job with progress and a stop (agent.ui.jobs);
 - ``{"confirm" | "cancel" | "undo": "<16 hex>"}``: save or discard the write waiting for
-  confirmation, or revert the last change (agent.writes).
+  confirmation, or revert the last change (agent.writes);
+- ``{"form": ACCOUNT}``: the measurement form (agent.ui.measure_form), its values saved on confirmation.
 
 Tool calls run through ``agent.core.run_action``, which decides which tools a
 button may run and validates their input with the tool's own model.
@@ -59,10 +60,12 @@ class SpecPayload(BaseModel):
     confirm: str | None = Field(None, pattern=r"^[0-9a-f]{16}$")   # save the held write (agent.writes)
     cancel: str | None = Field(None, pattern=r"^[0-9a-f]{16}$")    # discard it
     undo: str | None = Field(None, pattern=r"^[0-9a-f]{16}$")      # revert the last change
+    form: str | None = Field(None, max_length=200)                # the measurement form for this account
 
     @model_validator(mode="after")
     def _one_meaning(self) -> SpecPayload:
-        if sum(x is not None for x in (self.message, self.tool, self.calls, self.confirm, self.cancel, self.undo)) > 1:
+        if sum(x is not None for x in (self.message, self.tool, self.calls, self.confirm, self.cancel, self.undo,
+                                       self.form)) > 1:
             raise ValueError("an action is a message, a tool call, a list of calls or a decision, not several")
         return self
 

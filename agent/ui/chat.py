@@ -27,8 +27,16 @@ from agent.ui import auth, branding, history, jobs
 from agent.ui.actions import ActionExpired, Remembered, SpecPayload, to_buttons
 from agent.ui.events import ChainlitEvents
 from agent.ui.render import compose_text, elements_for, explain
-from agent.ui.settings import (Prefs, agent_settings, initial_prefs, panel, panel_state, parse, parse_settings,
-                               save_report_look)
+from agent.ui.settings import (
+    Prefs,
+    agent_settings,
+    initial_prefs,
+    panel,
+    panel_state,
+    parse,
+    parse_settings,
+    save_report_look,
+)
 from agent.ui.uploads import UploadRejected, stage_files
 from reports.format import md_text
 from tools.base import ToolError
@@ -256,6 +264,9 @@ async def run_action(spec: Any, chat: Chat, events: ChainlitEvents) -> Any:
         return await core.decide(kind, ref, **kwargs)
     if payload.message:
         return await core.answer(payload.message, **kwargs)
+    if payload.form:  # "Update metrics for Acme Corp": a sequence of asks, then a confirmed write
+        from agent.ui import measure_form
+        return await measure_form.run(chat, payload.form, kwargs)
     if len(calls) == 1:
         return await core.run_action(calls[0].model_dump(), **kwargs)
     if not calls:

@@ -13,6 +13,7 @@ from typing import Any
 
 from agent.understand import slots as sl
 from agent.understand.dates import find_date, find_months, find_period
+from agent.understand.goal_words import goal_tokens, mask_quote
 from agent.understand.grouping import find_group_by, wants_distribution
 from agent.understand.lexicon import correct, lexicon, words_of
 from agent.understand.names import find_names
@@ -71,7 +72,7 @@ def _names(ws: Workspace, table: str) -> list[str]:
 def read(message: str, ws: Workspace) -> Reading:
     """Read ``message`` against the workspace's accounts, industries, regions and benchmark sets."""
     r = Reading(text=message)
-    text = message.replace("’", "'").replace("“", '"').replace("”", '"')
+    text = mask_quote(message.replace("’", "'").replace("“", '"').replace("”", '"'))  # a quote's words are data
     quoted = re.search(r"[\"']([^\"']{3,80})[\"']", text)
     r.quoted = quoted.group(1) if quoted and " " in quoted.group(1) else None
     ws_words = [*_workspace_values(ws, "industry"), *_workspace_values(ws, "region"), *_names(ws, "benchmark_sets"),
@@ -106,7 +107,7 @@ def read(message: str, ws: Workspace) -> Reading:
     r.goal = sl.goal_figures(lower)
     r.numbers, lower = sl.find_numbers(lower)
     r.masked = " ".join(lower.split())
-    r.tokens = frozenset(lexicon().concept_tokens(words_of(r.masked)))
+    r.tokens = frozenset(lexicon().concept_tokens(words_of(r.masked))) | goal_tokens(message)
     return r
 
 

@@ -36,8 +36,8 @@ from tools.benchmarks.views import (
 )
 from tools.compare.charts import comparison_charts
 from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members, describe
-from tools.store.freshness import data_as_of
 from tools.store.frames import customers_frame, latest_metrics, metric_history
+from tools.store.freshness import data_as_of
 from tools.store.resolve import resolve_customer
 from tools.store.workspace import Workspace
 

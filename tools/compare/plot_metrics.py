@@ -9,7 +9,6 @@ they show peers only as distributions. The peer trend line and r come from
 
 from __future__ import annotations
 
-import numpy as np
 from pydantic import BaseModel, Field
 
 from analytics.catalog import BY_KEY

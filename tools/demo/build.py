@@ -27,6 +27,7 @@ import numpy as np
 
 from analytics.catalog import BY_KEY, KEYS, SEGMENTS
 from tools.demo.goals import goal_rows
+from tools.demo.key_results import extra_rows
 from tools.demo.model import (
     AS_OF,
     AS_OF_TS,
@@ -42,7 +43,8 @@ INDUSTRIES = {"SaaS": .22, "FinTech": .14, "Healthcare": .13, "Retail": .13, "Ma
               "Education": .12, "Media": .13}
 SEGMENT_SHARE = {"Enterprise": .32, "Mid-Market": .38, "SMB": .30}
 REGIONS = {"North America": .45, "EMEA": .30, "APAC": .15, "LATAM": .10}
-DATA_TABLES = ("shares", "goal_measurements", "milestones", "goals", "practices", "stakeholders", "snapshots",
+DATA_TABLES = ("shares", "key_result_measurements", "key_results", "goal_quotes", "goal_measurements", "milestones",
+               "goals", "practices", "stakeholders", "snapshots",
                "metric_values", "reports", "cohorts", "customers")
 MIN_EXTRA_ENTERPRISE_SAAS = 12  # Acme's industry cohort needs >= 10 peers besides the named ones
 
@@ -260,6 +262,8 @@ def build_demo(ws: Workspace, seed: int = 42, n_accounts: int = 320, replace: bo
         for table in DATA_TABLES:
             db.execute(f"DELETE FROM [{table}]")
         for table, rows in tables.items():
+            db[table].insert_all(rows, batch_size=1000)
+        for table, rows in extra_rows(goals, accounts).items():  # key results and quotes (issue 20)
             db[table].insert_all(rows, batch_size=1000)
         # Goal statuses were built for this date; tools may use it instead of today.
         db["settings"].upsert({"key": "as_of", "value": AS_OF.isoformat()}, pk="key")

@@ -31,11 +31,13 @@ from analytics import goals as ag
 from analytics.catalog import metric_for, normalise_label
 from analytics.units import UNITS
 from tools.base import ToolError, ToolOutput
+from tools.ingest import goal_extras as extras
 from tools.ingest.problems import Problems
 from tools.ingest.reader import Table, read_table
 from tools.ingest.values import BadValue, clean_text, parse_date, parse_number
 from tools.store.resolve import close_matches
 from tools.store.workspace import Workspace, now_iso
+from tools.success.categories import canonical
 from tools.success.rules import (
     CATEGORIES,
     GoalProblem,
@@ -47,14 +49,15 @@ from tools.success.rules import (
 REQUIRED = ("customer", "goal", "category", "metric", "baseline", "target", "current", "unit",
             "start_date", "target_date")
 OPTIONAL = ("owner", "weight", "value_type", "value_amount", "description", "direction", "current_date",
-            "hours_saved_per_unit", "units_per_month", "hourly_rate", "unit_name", "monthly_amount")
+            "hours_saved_per_unit", "units_per_month", "hourly_rate", "unit_name", "monthly_amount",
+            *extras.COLUMNS)
 INPUT_KEYS = ("hours_saved_per_unit", "units_per_month", "hourly_rate", "monthly_amount")
 _ALIASES = {
     "customer name": "customer", "account": "customer", "account name": "customer", "name": "customer",
     "goal name": "goal", "baseline value": "baseline", "target value": "target", "current value": "current",
     "start": "start_date", "due date": "target_date", "due": "target_date", "deadline": "target_date",
     "annual value": "value_amount", "value": "value_amount", "measured at": "current_date",
-    "measurement date": "current_date", "as of": "current_date",
+    "measurement date": "current_date", "as of": "current_date", **extras.ALIASES,
 }
 
 
@@ -66,6 +69,8 @@ class GoalsImportOutput(ToolOutput):
     customers: int
     summary: str
     notes: list[str] = Field(default_factory=list, description="normalisations applied while reading")
+    key_results: int = Field(0, description="key result rows imported (goals with several metrics)")
+    quotes: int = Field(0, description="customer quotes attached to goals")
 
 
 def column_of(header: str) -> str | None:
@@ -154,10 +159,10 @@ def _goal_record(r: _Row, customers: dict[str, dict], as_of: dt.date) -> tuple[d
         near = close_matches([c["name"] for c in customers.values()], name, limit=3)
         r.bad("customer", "an existing customer name" + (f" (did you mean {', '.join(near)}?)" if near else ""))
     goal = {"name": r.text("goal", required=True), "description": r.text("description"), "owner": r.text("owner")}
-    category = (r.text("category") or "custom").lower()
-    if category not in CATEGORIES:
-        r.bad("category", "one of " + ", ".join(CATEGORIES))
-    goal["category"] = category
+    category = canonical(r.text("category") or "custom")
+    if category is None:
+        r.bad("category", "one of " + ", ".join(CATEGORIES) + " (or operational, financial, strategic, ...)")
+    goal["category"] = category or "custom"
     metric_text = r.text("metric")
     metric = metric_for(metric_text) if metric_text else None
     goal["metric"] = metric.key if metric else metric_text
@@ -209,16 +214,29 @@ def _goal_record(r: _Row, customers: dict[str, dict], as_of: dt.date) -> tuple[d
 _COLUMN_OF_FIELD = {"name": "goal"}  # validate_goal's field names where the file's column differs
 
 
-def validate_rows(ws: Workspace, table: Table, as_of: dt.date) -> list[tuple[dict, float | None, str]]:
-    """Every row typed and checked; raises ImportFailed listing every problem."""
+def validate_rows(ws: Workspace, table: Table, as_of: dt.date) -> list[tuple]:
+    """Every goal row typed and checked; raises ImportFailed listing every problem."""
+    return validate_file(ws, table, as_of)[0]
+
+
+def validate_file(ws: Workspace, table: Table, as_of: dt.date) -> tuple[list[tuple], list[dict]]:
+    """Goal rows (goal, current, date, quote) and key result rows, every one checked; raises ImportFailed
+    listing every problem."""
     probs = Problems(table.file)
     cols = _columns(table, probs)
     probs.raise_if_any()
     customers = {r["name"].casefold(): r for r in ws.query("SELECT id, name FROM customers")}
     records, seen = [], {}
+    krs: list[dict] = []
     for i in range(len(table.rows)):
         row = _Row(table, i, cols, probs)
+        if extras.is_key_result_row(row):  # a key result of a goal, not a goal
+            kr = extras.key_result_record(row, customers, as_of)
+            krs += [kr] if kr else []
+            continue
         rec = _goal_record(row, customers, as_of)
+        if rec is not None:
+            rec = (*rec, extras.quote_record(row, as_of))
         if rec is None:
             continue
         key = (rec[0]["customer_id"], rec[0]["name"].casefold())
@@ -228,16 +246,17 @@ def validate_rows(ws: Workspace, table: Table, as_of: dt.date) -> list[tuple[dic
             continue
         seen[key] = row.rownum
         records.append(rec)
+    extras.check_goals_exist(ws, krs, set(seen), probs)
     probs.raise_if_any()
-    return records
+    return records, krs
 
 
-def write_goals(ws: Workspace, records: list[tuple[dict, float | None, str]]) -> tuple[int, int, int]:
-    """Insert or update the goals and their current values in one transaction."""
+def write_goals(ws: Workspace, records: list[tuple], krs: list[dict] | None = None) -> tuple[int, int, int]:
+    """Insert or update the goals and their current values (and key results and quotes) in one transaction."""
     created = updated = measured = 0
     now = now_iso()
     with ws.write() as db:
-        for goal, current, when in records:
+        for goal, current, when, *_ in records:
             found = db.execute("SELECT id FROM goals WHERE customer_id = ? AND name = ? COLLATE NOCASE",
                                (goal["customer_id"], goal["name"])).fetchone()
             goal = {**goal, "weight": goal["weight"] or 1.0, "updated_at": now}
@@ -252,6 +271,8 @@ def write_goals(ws: Workspace, records: list[tuple[dict, float | None, str]]) ->
                 db.execute("DELETE FROM goal_measurements WHERE goal_id = ? AND date = ?", (gid, when))
                 db["goal_measurements"].insert({"goal_id": gid, "date": when, "value": current})
                 measured += 1
+        quotes = [(g["customer_id"], g["name"], rest[0]) for g, _, _, *rest in records if rest and rest[0]]
+        extras.write_extras(db, krs or [], quotes)
     return created, updated, measured
 
 
@@ -264,10 +285,14 @@ def import_goals(ws: Workspace, path: str | Path, sheet: str | None = None, *, d
     Raises ImportFailed listing every problem; nothing is written then.
     """
     table = table or read_table(path, sheet=sheet, display_name=display_name)
-    records = validate_rows(ws, table, as_of or ws.today())
-    created, updated, measured = write_goals(ws, records)
-    n_customers = len({g["customer_id"] for g, _, _ in records})
+    records, krs = validate_file(ws, table, as_of or ws.today())
+    created, updated, measured = write_goals(ws, records, krs)
+    n_customers = len({g["customer_id"] for g, *_ in records})
+    n_quotes = sum(1 for _, _, _, *rest in records if rest and rest[0])
     summary = (f"Imported {len(records)} goals for {n_customers} customers from {table.file}: {created} new, "
                f"{updated} updated, {measured} current values recorded.")
+    if krs or n_quotes:
+        summary += f" {len(krs)} key results and {n_quotes} customer quotes."
     return GoalsImportOutput(file=table.file, goals_created=created, goals_updated=updated, measurements=measured,
-                             customers=n_customers, summary=summary, notes=table.notes)
+                             customers=n_customers, summary=summary, notes=table.notes, key_results=len(krs),
+                             quotes=n_quotes)

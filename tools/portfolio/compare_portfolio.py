@@ -44,8 +44,8 @@ from tools.portfolio.rows import (
     top_performers,
 )
 from tools.portfolio.snapshots import write_snapshot
-from tools.store.owners import accounts_of, resolve_csm
 from tools.store.freshness import data_as_of
+from tools.store.owners import accounts_of, resolve_csm
 from tools.store.workspace import Workspace, now_iso
 from tools.success.tracking import recent_changes
 

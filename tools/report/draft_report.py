@@ -31,14 +31,17 @@ from reports.format import clean_text
 from reports.markdown import preview, to_markdown
 from reports.model import Report
 from tools.base import FollowUp, NotFound, Tool, ToolError, ToolInput, ToolOutput
+from tools.benchmarks.lookup import benchmark_for_account
 from tools.compare.cohorts import CohortCriteria, CohortType, cohort_members
 from tools.compare.compare_customer import CompareCustomerInput, compare_customer
+from tools.compare.plot_metrics import DEFAULT_X as SCATTER_X
+from tools.compare.plot_metrics import DEFAULT_Y as SCATTER_Y
+from tools.compare.plot_metrics import scatter_of
 from tools.playbooks.recommend_improvements import (
     RecommendImprovementsInput,
     recommend_improvements,
 )
 from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
-from tools.benchmarks.lookup import benchmark_for_account
 from tools.report import branding
 from tools.report.account import build_account
 from tools.report.benchmark import build_benchmark
@@ -58,9 +61,6 @@ from tools.report.story import shown
 from tools.report.success import build_success
 from tools.store.frames import customers_frame, latest_metrics
 from tools.store.resolve import resolve_customer
-from tools.compare.plot_metrics import DEFAULT_X as SCATTER_X
-from tools.compare.plot_metrics import DEFAULT_Y as SCATTER_Y
-from tools.compare.plot_metrics import scatter_of
 from tools.store.workspace import Workspace, now_iso
 from tools.success.compute_roi import ComputeRoiInput, compute_roi
 from tools.success.portfolio_success import PortfolioSuccessInput, portfolio_success

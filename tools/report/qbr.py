@@ -28,6 +28,7 @@ from tools.report.story import asks, headline, plan_rows, plan_table, risks, sho
 from tools.report.success import at_risk_lines, goals_table, qbr_success_callouts
 from tools.report.visuals import distribution_figure, metric_trends_figure, percentile_figure, trend_figure
 from tools.success.charts import progress_figure
+from tools.success.score_gauge import gauge_figure
 
 
 def build_qbr(data: ReportData) -> Report:
@@ -106,13 +107,21 @@ def _success(data: ReportData) -> list[Section]:
                               "for next quarter."))
         success.notes = "No goals recorded yet."
         return [success]
+    gauge = gauge_figure(roi.success_score, width_in=3.6)
+    score = None
+    if gauge is not None:  # the success score as a gauge, on its own slide
+        score = Section("success_score", f"Success score: {roi.success_score:.0f} / 100, {roi.success_label}").add(
+            gauge, Bullets([f"{g.name}: {min(g.achievement_pct, 100):.0f}%" for g in roi.goals
+                            if g.achievement_pct is not None][:6]))
+        score.notes = (f"The success score is {roi.success_score:.0f} out of 100 ({roi.success_label}): the weighted "
+                       "mean of goal achievement, each goal capped at 100%.")
     success.add(Callouts(qbr_success_callouts(roi)), goals_table(roi, compact=True))
     success.add(Bullets(at_risk_lines(roi, short=True)) if roi.at_risk else None)
     success.notes = render("qbr_success_notes", lines=True, r=roi)
     fig = progress_figure(roi, limit=4)
     progress = Section("progress", "Goal progress").add(fig)
     progress.notes = "Each goal's measurements against its target (dashed) since the baseline."
-    return [success, progress] if fig is not None else [success]
+    return [x for x in (score, success, progress if fig is not None else None) if x is not None]
 
 
 def _plan(data: ReportData, items: list[dict]) -> Section:

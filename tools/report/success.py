@@ -26,6 +26,10 @@ from tools.report.cells import (
 from tools.report.shared import ReportData, as_of_text, new_report, slot, title_meta
 from tools.report.story import asks, plan_table, risks, wins
 from tools.success.charts import progress_figure
+from tools.success.score_gauge import BANDS_TEXT, gauge_figure
+
+KR_RULE = ("A goal with key results is measured on all its metrics: its achievement is the mean of each one's "
+           "achievement (its own metric included), each capped at 100%, and it is achieved when every one is.")
 
 PEER_MEASURES = {"success_score": ("Success score", "{:.0f} / 100", "0"),
                  "goal_achievement_rate": ("Goals achieved", "{:.0f}%", "pct"),
@@ -115,8 +119,26 @@ def _details(roi) -> Bullets:
                      + (f" (measured {fmt_date(g.last_measured)})" if g.last_measured else "")
                      + f" against a target of {fmt_goal(g.target, g.unit)}"
                      + (f": {g.achievement_pct:.0f}% of the way." if g.achievement_pct is not None else "."))
-        items.append(head + about + where)
+        items.append(head + about + where + _more(roi, g))
     return Bullets(items)
+
+
+def _more(roi, g) -> str:
+    """A goal detail's key results, trend, value (with its confidence) and the customer's words."""
+    parts = []
+    if g.key_results:
+        parts.append("Key results: " + "; ".join(
+            f"{k.name} {fmt_goal(k.current, k.shown_unit)} of {fmt_goal(k.target, k.shown_unit)}"
+            + (f" ({k.achievement_pct:.0f}%)" if k.achievement_pct is not None else "") for k in g.key_results) + ".")
+    if g.trend:
+        parts.append(g.trend)
+    item = next((it for it in roi.value_delivered.items if it.goal == g.name), None)
+    if item is not None:
+        parts.append(f"Value {fmt_money(item.annual)} a year ({item.confidence}).")
+    for q in g.quotes[:2]:  # the goal's own quotes: this customer's words only
+        who = ", ".join(x for x in (q.person, fmt_date(q.date) if q.date else None) if x)
+        parts.append(f"“{q.text}”" + (f" ({who})" if who else ""))
+    return (" " + " ".join(parts)) if parts else ""
 
 
 def _milestone_name(m) -> str:
@@ -247,11 +269,13 @@ def build_success(data: ReportData) -> Report:
     overview.headline = title
     overview.add(Paragraph(title, "headline"), Callouts(success_callouts(roi)),
                  Paragraph(slot(data, "executive_summary", "success_summary", r=roi), "lead"),
+                 gauge_figure(roi.success_score),
                  Panels([Panel("Wins", wins(data) or ["First results to review at the next business review"], "good"),
                          Panel("Risks", risks(data, []) or ["No goal is at risk"], "bad"),
                          Panel("Our asks", _asks(data, roi))]))
     methodology = Section("methodology", "How these figures are computed").add(
         Paragraph(roi.status_rule, "note"),
+        Paragraph(BANDS_TEXT + " " + KR_RULE, "note"),
         Paragraph("Success score: the weighted mean of goal achievement, each goal capped at 100%. "
                   "Value delivered is annualised; value ROI = value delivered / annual investment (a multiple). "
                   "The Reported ROI metric, where shown, is the customer's own reported return, a separate "

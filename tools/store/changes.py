@@ -40,7 +40,8 @@ NOUNS = {"goals": "goal", "goal_measurements": "goal measurement", "milestones":
          "benchmark_sets": "benchmark set", "benchmark_rows": "benchmark figure", "benchmark_peers": "benchmark peer row",
          "customers": "account", "metric_values": "metric value", "settings": "setting", "cohorts": "saved peer group",
          "practices": "practice note", "stakeholders": "stakeholder", "shares": "customer share link",
-         "goal_changes": "goal status change"}
+         "goal_changes": "goal status change", "goal_quotes": "goal quote", "key_results": "key result",
+         "key_result_measurements": "key result measurement"}
 NAME_COLUMNS = ("name", "title", "key", "peer", "metric")
 
 

@@ -218,6 +218,8 @@ def m011_shares(db: Database) -> None:
     )
     db.execute("CREATE UNIQUE INDEX idx_shares_token ON shares(token_hash)")
     db["stakeholders"].add_column("email", str)
+
+
 def m012_goal_changes(db: Database) -> None:
     # Issue 17: a goal's status changed by an import ("achieved", newly "at risk"), surfaced at the
     # top of the next answer about the account (tools.success.tracking). Which changes were shown
@@ -229,3 +231,27 @@ def m012_goal_changes(db: Database) -> None:
     )
     db["goal_changes"].create_index(["customer_id", "at"])
     db["goal_changes_seen"].create({"change_id": int, "seen_at": str}, pk="change_id")
+
+
+def m013_key_results_quotes(db: Database) -> None:
+    # A goal's key results (several metrics, each with its baseline, target, direction and how often
+    # it is measured) and their measurements; the goal's achievement follows from them
+    # (analytics.goal_trends.key_result_achievement). Customer quotes attached to a goal (from QBR
+    # notes): the text as said, who said it, when; shown in the goal detail and the success report.
+    db["key_results"].create(
+        {"id": int, "goal_id": int, "name": str, "metric": str, "baseline": float, "target": float,
+         "unit": str, "direction": str, "frequency": str, "weight": float, "created_at": str},
+        pk="id", foreign_keys=[("goal_id", "goals", "id")], defaults={"weight": 1.0, "frequency": "monthly"},
+        not_null={"goal_id", "name"},
+    )
+    db["key_results"].create_index(["goal_id"])
+    db["key_result_measurements"].create(
+        {"id": int, "key_result_id": int, "date": str, "value": float},
+        pk="id", foreign_keys=[("key_result_id", "key_results", "id")], not_null={"key_result_id", "date"},
+    )
+    db["key_result_measurements"].create_index(["key_result_id", "date"])
+    db["goal_quotes"].create(
+        {"id": int, "goal_id": int, "text": str, "person": str, "date": str, "source": str, "created_at": str},
+        pk="id", foreign_keys=[("goal_id", "goals", "id")], not_null={"goal_id", "text"},
+    )
+    db["goal_quotes"].create_index(["goal_id"])

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from analytics.privacy import MIN_COHORT
 from reports.format import fmt_money, markdown_table
 from tools.base import rounded
-from analytics.privacy import MIN_COHORT
 
 UNASSIGNED = "(no CSM)"
 COUNTS = ("achieved", "on_track", "at_risk", "missed", "not_started")

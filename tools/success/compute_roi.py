@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from analytics import goals as ag
 from analytics.catalog import BY_KEY, LOWER
+from analytics.goal_trends import goal_trend
 from reports.format import fmt_value, ordinal
 from tools.base import FollowUp, Tool, ToolError, ToolInput, ToolOutput, rounded
 from tools.store.frames import customers_frame, latest_metrics
@@ -34,9 +35,14 @@ from tools.success.goals import (
     goal_frame,
     goal_views,
     milestone_views,
+    only_category,
 )
+from tools.success.key_results import KeyResultView, key_result_views
 from tools.success.periods import PeriodInfo, parse_period, period_values
-from tools.success.rules import STATUS_RULE
+from tools.success.quotes import QuoteView, quotes_for
+from tools.success.rules import STATUS_RULE, normalise_category
+from tools.success.score_gauge import gauge_chart, score_label
+from tools.success.trend_words import trend_observation
 from tools.success.views import roi_markdown
 
 MISSING_NOTE = "Some metrics missing data: showing what is available"
@@ -55,10 +61,16 @@ class ComputeRoiInput(ToolInput):
     peer_group: Literal["segment", "all"] = Field("segment", description="peers for the benchmark comparison: "
                                                   "accounts with goals in the same segment, or all accounts")
     as_of: dt.date | None = Field(None, description="evaluation date, default today")
+    category: str | None = Field(None, description="only goals of this category (adoption, efficiency, revenue, cost, "
+                                 "financial, quality, satisfaction, strategic, custom; operational = efficiency)")
 
 
 class RoiGoal(GoalView):
     progress: list[MeasurementView] = Field(default_factory=list, description="measurements over time")
+    key_results: list[KeyResultView] = Field(default_factory=list, description="the goal's other metrics; its "
+                                             "achievement is the mean of theirs and its own, each capped at 100")
+    trend: str | None = Field(None, description="the goal's trend in one plain sentence")
+    quotes: list[QuoteView] = Field(default_factory=list, description="what the customer said about this goal")
 
 
 class ValueItem(BaseModel):
@@ -116,6 +128,8 @@ class ComputeRoiOutput(ToolOutput):
     goals: list[RoiGoal]
     status_counts: dict[str, int]
     success_score: float | None = Field(description="weighted mean of goal achievement, each capped at 100")
+    success_label: str | None = Field(None, description="the score's band: Strong >= 80, On track >= 60, "
+                                      "Needs attention >= 40, At risk below 40")
     goal_achievement_rate: float | None = Field(description="achieved goals / goals x 100")
     value_delivered: ValueDelivered
     investment: float | None
@@ -151,13 +165,18 @@ def _progress(ws: Workspace, goal_ids: list[int], end: str) -> dict[int, list[di
 
 
 def _roi_goals(ws: Workspace, frame: pd.DataFrame, end: str) -> list[RoiGoal]:
-    progress = _progress(ws, frame["id"].tolist(), end)
+    ids = frame["id"].tolist()
+    progress = _progress(ws, ids, end)
+    krs, quotes = key_result_views(ws, ids, dt.date.fromisoformat(end)), quotes_for(ws, ids)
     out = []
     for view, row in zip(goal_views(frame), frame.to_dict("records")):
         points = [MeasurementView(date=p["date"], value=p["value"],
                                   achievement_pct=rounded(ag.achievement_pct(row["baseline"], row["target"], p["value"]), 1))
                   for p in progress.get(view.id, [])]
-        out.append(RoiGoal(**view.model_dump(), progress=points))
+        dates, values = [p.date for p in points], [p.value for p in points]
+        trend = trend_observation(view, goal_trend(dates, values, view.baseline, view.target), dates, values)
+        out.append(RoiGoal(**view.model_dump(), progress=points, key_results=krs.get(view.id, []), trend=trend,
+                           quotes=quotes.get(view.id, [])))
     return out
 
 
@@ -214,7 +233,7 @@ def _signals(ws: Workspace, cust: dict, frame: pd.DataFrame, notes: list[str]) -
     return out
 
 
-def _benchmark(ws, cust, period, mine: dict, peer_group: str) -> PeerComparison:
+def _benchmark(ws, cust, period, mine: dict, peer_group: str, category: str | None = None) -> PeerComparison:
     customers = customers_frame(ws)
     if peer_group == "segment" and cust.get("segment"):
         customers = customers[customers["segment"] == cust["segment"]]
@@ -222,7 +241,7 @@ def _benchmark(ws, cust, period, mine: dict, peer_group: str) -> PeerComparison:
     else:
         peer_group, label = "all", "all accounts with goals"
     end = dt.date.fromisoformat(period.end)
-    _, summary = account_table(ws, end, customers, end)
+    _, summary = account_table(ws, end, customers, end, category)
     n = len(summary)
     if n < ag.MIN_PEERS:
         return PeerComparison(peer_group=label, peers=n, shown=False, message=(
@@ -263,7 +282,8 @@ def compute_roi(ws: Workspace, inp: ComputeRoiInput) -> ComputeRoiOutput:
     contract = dt.date.fromisoformat(cust["contract_start"][:10]) if cust.get("contract_start") else None
     period = parse_period(inp.period, as_of, contract)
     end = dt.date.fromisoformat(period.end)
-    frame = goal_frame(ws, end, customer_ids=[cust["id"]], started_by=end)
+    category = normalise_category(inp.category) if inp.category else None
+    frame = only_category(goal_frame(ws, end, customer_ids=[cust["id"]], started_by=end), category)
     notes: list[str] = []
     if frame.empty:
         notes.append(f"No success goals defined for {cust['name']}"
@@ -293,27 +313,36 @@ def compute_roi(ws: Workspace, inp: ComputeRoiInput) -> ComputeRoiOutput:
     return ComputeRoiOutput(
         customer=cust["name"], segment=cust.get("segment"), arr=cust.get("arr"), as_of=as_of.isoformat(),
         period=period, goals=goals, status_counts=counts, success_score=rounded(score, 1),
+        success_label=score_label(rounded(score, 1)),
         goal_achievement_rate=rounded(rate, 1), value_delivered=value, investment=investment,
         investment_source=None if investment is None else ("given" if inp.investment is not None else "arr"),
         roi_multiplier=rounded(multiplier, 1), net_roi_pct=rounded(net, 1),
         at_risk=_signals(ws, cust, frame, notes) if len(frame) else [],
         milestones=milestone_views(ws, cust["id"], as_of, {g.id: (g.status, g.target_date) for g in goals}),
-        benchmark=_benchmark(ws, cust, period, mine, inp.peer_group) if goals else PeerComparison(
+        benchmark=_benchmark(ws, cust, period, mine, inp.peer_group, category) if goals else PeerComparison(
             peer_group=inp.peer_group, peers=0, shown=False, message="No goals: nothing to compare."),
         notes=notes)
 
 
 def follow_ups(out: ComputeRoiOutput) -> list[FollowUp]:
+    if not out.goals:  # "No success goals defined": offer the starter goals for the account's category
+        return [FollowUp.call("Define goals", "define_goals", customer=out.customer)]
     return [FollowUp.call("Export success report (DOCX)", "draft_report", customer=out.customer, kind="success",
                           format="docx"),
-            FollowUp.call("Generate QBR slide", "draft_report", customer=out.customer, kind="qbr", format="pptx")]
+            FollowUp.call("Generate QBR slide", "draft_report", customer=out.customer, kind="qbr", format="pptx"),
+            FollowUp.call("Update metrics", "goal_measurement_form", customer=out.customer)]
 
 
 def remember(inp: dict, out: ComputeRoiOutput) -> dict:
     return {"customer": out.customer, "report_kind": "success"}
 
 
-TOOL = Tool("compute_roi", ComputeRoiInput, ComputeRoiOutput, compute_roi, charts=goal_progress_charts,
+def dashboard_charts(out: ComputeRoiOutput) -> list:
+    """The success dashboard: the score's gauge, then each goal's progress against its target."""
+    return gauge_chart(out) + goal_progress_charts(out)
+
+
+TOOL = Tool("compute_roi", ComputeRoiInput, ComputeRoiOutput, compute_roi, charts=dashboard_charts,
             follow_ups=follow_ups, narrative="narrative/compute_roi.md.j2", clickable=True, context=remember,
             step_title=lambda inp: f"goals, value and ROI: {inp.get('customer', '')}"
             + (f" ({str(inp['period']).replace('_', ' ')})" if inp.get("period") else ""))

@@ -17,6 +17,7 @@ from analytics import goals as ag
 from reports.format import clean_text, fmt_money, fmt_number
 from tools.base import NotFound, rounded
 from tools.store.workspace import Workspace
+from tools.success.key_results import apply_key_results
 from tools.success.rules import dollars_per_month, hours_per_unit
 
 
@@ -158,7 +159,7 @@ def goal_frame(ws: Workspace, as_of: dt.date, *, customer_ids: list[int] | None 
     for col in ("description", "category", "metric", "unit", "direction", "start_date", "target_date", "owner",
                 "value_type", "value_inputs_json", "last_measured", "value_confidence"):
         goals[col] = goals[col].astype(object).where(goals[col].notna(), None)
-    out = ag.evaluate_goals(goals, as_of)
+    out = apply_key_results(ws, ag.evaluate_goals(goals, as_of), as_of)  # several metrics: achievement from them
     values = [_value_of({k: _clean(v) for k, v in r.items()}) for r in out.to_dict("records")]
     # Value counts once progress has been measured; before that it is only pending.
     out["annual_value"] = [v[0] if m else None for v, m in zip(values, out["measured"])]
@@ -249,10 +250,20 @@ def goal_customer(ws: Workspace, goal_id: int) -> str:
     return rows[0]["name"]
 
 
+def only_category(frame: pd.DataFrame, category: str | None) -> pd.DataFrame:
+    """The goals of one category (canonical, 'financial' covering revenue and cost); all when None."""
+    if not category or frame.empty:
+        return frame
+    from tools.success.categories import matches
+    return frame[[matches(c, category) for c in frame["category"]]].reset_index(drop=True)
+
+
 def account_table(ws: Workspace, as_of: dt.date, customers: pd.DataFrame,
-                  started_by: dt.date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Evaluated goals of the given accounts and their per-account roll-up (with ARR and ROI)."""
-    frame = goal_frame(ws, as_of, customer_ids=[int(i) for i in customers.index], started_by=started_by)
+                  started_by: dt.date | None = None, category: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Evaluated goals of the given accounts (of one category when given) and their per-account roll-up
+    (with ARR and ROI)."""
+    frame = only_category(goal_frame(ws, as_of, customer_ids=[int(i) for i in customers.index],
+                                     started_by=started_by), category)
     if frame.empty:
         return frame, pd.DataFrame()
     summary = ag.account_summary(frame).join(customers[["name", "segment", "arr"]])

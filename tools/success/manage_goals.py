@@ -17,9 +17,10 @@ from analytics import goals as ag
 from analytics.catalog import metric_for
 from analytics.units import UNITS
 from reports.format import fmt_number
-from tools.base import NotFound, Tool, ToolError, ToolInput, ToolOutput, rounded
+from tools.base import FollowUp, NotFound, Tool, ToolError, ToolInput, ToolOutput, rounded
 from tools.store.resolve import resolve_customer
 from tools.store.workspace import Workspace, now_iso
+from tools.success.categories import matches as category_matches
 from tools.success.goals import (
     GoalView,
     MeasurementView,
@@ -29,10 +30,12 @@ from tools.success.goals import (
     goal_views,
     milestone_views,
 )
+from tools.success.key_results import delete_goal_extras
 from tools.success.rules import (
     CATEGORIES,
     TEMPLATES,
     Template,
+    normalise_category,
     template_for,
     validate_goal,
     value_problem,
@@ -54,7 +57,8 @@ class ManageGoalsInput(ToolInput):
                                  "the baseline defaults to the account's current value of the metric)")
     name: str | None = None
     description: str | None = None
-    category: str | None = Field(None, description=", ".join(CATEGORIES))
+    category: str | None = Field(None, description=", ".join(CATEGORIES) + " (aliases such as operational or "
+                                 "strategic accepted); with list: only goals of this category")
     metric: str | None = Field(None, description="what is measured: a catalog metric key (nps, user_activation, "
                                "...) or a free label such as 'ticket resolution time'")
     baseline: float | None = None
@@ -268,6 +272,7 @@ def _delete(ws, inp, cust, as_of) -> ManageGoalsOutput:
         n = db.execute("SELECT COUNT(*) FROM goal_measurements WHERE goal_id = ?", (row["id"],)).fetchone()[0]
         db.execute("DELETE FROM goal_measurements WHERE goal_id = ?", (row["id"],))
         db.execute("DELETE FROM milestones WHERE goal_id = ?", (row["id"],))
+        delete_goal_extras(db, row["id"])  # its key results (and their measurements) and quotes
         db["goals"].delete(row["id"])
     return ManageGoalsOutput(action="delete", customer=row["customer"],
                              message=f"Deleted goal '{row['name']}' of {row['customer']} and its {n} measurements.")
@@ -276,6 +281,12 @@ def _delete(ws, inp, cust, as_of) -> ManageGoalsOutput:
 def _list(ws, inp, cust, as_of) -> ManageGoalsOutput:
     frame = goal_frame(ws, as_of, customer_ids=[cust["id"]])
     views = goal_views(frame) if not frame.empty else []
+    wanted = normalise_category(inp.category) if inp.category else None  # 'operational' -> efficiency
+    if wanted and views:
+        views = [v for v in views if category_matches(v.category, wanted)]
+        msg = (f"{len(views)} {wanted} goal{'s' if len(views) != 1 else ''} for {cust['name']}." if views
+               else f"No {wanted} goals for {cust['name']} (of {len(frame)} success goals).")
+        return ManageGoalsOutput(action="list", customer=cust["name"], goals=views, message=msg)
     msg = f"{len(views)} success goals for {cust['name']}." if views else f"No success goals defined for {cust['name']}."
     return ManageGoalsOutput(action="list", customer=cust["name"], goals=views, message=msg)
 
@@ -318,6 +329,14 @@ def step_title(inp: dict) -> str:
     return f"{_STEP.get(inp.get('action', ''), 'goals')}: {inp.get('customer') or inp.get('goal') or ''}".rstrip(": ")
 
 
+def follow_ups(out: ManageGoalsOutput) -> list[FollowUp]:
+    """[Define goals] when an account has none (templates for its category)."""
+    if out.action == "list" and not out.goals and out.message.startswith("No success goals defined"):
+        return [FollowUp.call("Define goals", "define_goals", customer=out.customer)]
+    return []
+
+
 TOOL = Tool("manage_goals", ManageGoalsInput, ManageGoalsOutput, manage_goals, narrative="narrative/manage_goals.md.j2",
+            follow_ups=follow_ups,
             context=lambda inp, out: {"customer": inp.get("customer"), "report_kind": "success"}
             if inp.get("customer") else {"report_kind": "success"}, step_title=step_title, writes=True)

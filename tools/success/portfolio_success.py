@@ -13,11 +13,11 @@ from analytics.privacy import MIN_COHORT
 from tools.base import Tool, ToolError, ToolInput, ToolOutput, rounded
 from tools.store.frames import customers_frame
 from tools.store.owners import accounts_of, resolve_csm
-from tools.success.by_csm import CsmSuccess, success_by_csm
 from tools.store.workspace import Workspace
+from tools.success.by_csm import CsmSuccess, success_by_csm
 from tools.success.goals import account_table
 from tools.success.periods import PeriodInfo, parse_period, period_values
-from tools.success.rules import STATUS_RULE
+from tools.success.rules import STATUS_RULE, normalise_category
 from tools.success.views import portfolio_success_markdown
 
 
@@ -29,6 +29,8 @@ class PortfolioSuccessInput(ToolInput):
                                "evaluated at the period's end, plus the value realised within it; omit for to date")
     csm: str | None = Field(None, description="only this CSM's accounts (full or first name)")
     by_csm: bool = Field(False, description="add a per-CSM table of goal success rates (for managers)")
+    category: str | None = Field(None, description="only goals of this category (adoption, efficiency, revenue, cost, "
+                                 "financial, quality, satisfaction, strategic, custom; operational = efficiency)")
 
 
 class AccountSuccess(BaseModel):
@@ -159,7 +161,8 @@ def portfolio_success(ws: Workspace, inp: PortfolioSuccessInput) -> PortfolioSuc
     csm = resolve_csm(ws, inp.csm) if inp.csm else None
     if csm:
         customers = customers[customers.index.isin(accounts_of(ws, csm))]
-    frame, summary = account_table(ws, as_of, customers, started_by=as_of if period else None)
+    category = normalise_category(inp.category) if inp.category else None
+    frame, summary = account_table(ws, as_of, customers, started_by=as_of if period else None, category=category)
     notes = [] if len(summary) else ["No success goals defined for any account" + (f" in {segment}." if segment else ".")]
     counts = {s: int((frame["status"] == s).sum()) if len(frame) else 0 for s in ag.STATUSES}
     risk: list[RiskGoal] = []

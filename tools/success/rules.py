@@ -24,8 +24,8 @@ from tools.inputs import (
     date_problem,
     number_problem,
 )
+from tools.success.categories import CATEGORIES, canonical  # one vocabulary, aliases included
 
-CATEGORIES = ("efficiency", "revenue", "cost", "quality", "adoption", "satisfaction", "custom")
 DIRECTIONS = ("increase", "decrease")
 
 
@@ -57,10 +57,11 @@ def normalise_unit(unit: str) -> str:
 
 
 def normalise_category(category: str) -> str:
-    key = category.strip().lower()
-    if key not in CATEGORIES:
+    """The canonical category for a word of either requirements document ('operational' -> efficiency)."""
+    key = canonical(category)
+    if key is None:
         raise ToolError(f"Unknown goal category '{category}'.",
-                        suggestions=[f"Use one of: {', '.join(CATEGORIES)}"])
+                        suggestions=[f"Use one of: {', '.join(CATEGORIES)} (or operational, financial, strategic, ...)"])
     return key
 
 

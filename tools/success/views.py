@@ -72,7 +72,8 @@ def roi_markdown(out) -> str:
     lines = [f"### Success metrics: {md_text(out.customer, True)} ({md_text(out.segment or 'no segment', True)}{arr})",
              f"Period: {md_text(out.period.label)} ({out.period.start} to {out.period.end})", ""]
     if out.goals:
-        score = "n/a" if out.success_score is None else f"{out.success_score:.1f} / 100"
+        score = "n/a" if out.success_score is None else f"{out.success_score:.1f} / 100" + (
+            f" ({out.success_label})" if getattr(out, "success_label", None) else "")
         lines += [goal_table(out.goals), "",
                   f"**Success score:** {score} · **Goal achievement rate:** {fmt_share(out.goal_achievement_rate)}", ""]
         lines += _value_lines(out) + _risk_lines(out)

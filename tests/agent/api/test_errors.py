@@ -59,7 +59,7 @@ async def test_unknown_paths_and_methods(api):
     response = await api.delete("/api/benchmarks")
     problem(response, 405)
     assert response.headers["allow"] == "GET"
-    assert (await api.client.patch("/api/success-goals/1", headers=api.auth())).headers["allow"] == "PUT, DELETE"
+    assert (await api.client.patch("/api/success-goals/1", headers=api.auth())).headers["allow"] == "GET, PUT, DELETE"  # GET: the goal in detail (issue 20)
 
 
 async def test_request_body_limit(api):

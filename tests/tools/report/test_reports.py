@@ -204,7 +204,7 @@ def test_success_report_figures_equal_compute_roi(book, fmt):
     assert f"${roi.value_delivered.total:,.0f}" in text and f"{roi.roi_multiplier:.1f}x" in text
     for g in roi.goals:
         assert g.name in text and f"{g.achievement_pct:.0f}%" in text
-    assert out.charts == ["Goal measurements against target"]
+    assert out.charts == ["Success score", "Goal measurements against target"]  # the gauge (issue 20), then progress
     if fmt == "docx":
         doc = Document(out.path)
         goals = next(t for t in doc.tables if t.rows[0].cells[0].text == "Goal" and len(t.columns) == 7)
@@ -212,7 +212,7 @@ def test_success_report_figures_equal_compute_roi(book, fmt):
         g = roi.goals[0]
         hours = [f"{x:,.2f}".rstrip("0").rstrip(".") + " h" for x in (g.baseline, g.target, g.current)]
         assert first[:4] == [g.name, *hours]  # 24 h, 12 h, 11.5 h: the goal unit shown as in chat
-        assert len(doc.inline_shapes) == 1
+        assert len(doc.inline_shapes) == 2  # the success score gauge (issue 20) and the goals' progress
 
 
 # ---- 2. account benchmarking (internal) ---------------------------------------------------------
