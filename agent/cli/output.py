@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import glob
-import json
 import os
 import sys
 from pathlib import Path
@@ -14,8 +13,13 @@ from tools.base import ToolError
 
 
 def print_json(model: BaseModel) -> None:
-    """A tool's output model as JSON: the CLI's ``--json`` contract."""
-    sys.stdout.write(json.dumps(model.model_dump(mode="json"), indent=2) + "\n")
+    """A tool's output model as JSON: the CLI's ``--json`` contract.
+
+    Serialised by pydantic-core (Rust) straight from the model: ``json.dumps(indent=2)`` runs
+    the pure-Python encoder, 10x slower (about 4 s for a 100k-account portfolio). The same
+    JSON values; text is written as UTF-8 rather than ``\\u`` escapes, NaN as null.
+    """
+    sys.stdout.write(model.model_dump_json(indent=2) + "\n")
 
 
 def show(out: BaseModel, as_json: bool) -> int:
