@@ -57,6 +57,7 @@ from tools.ingest.values import (
     parse_period,
 )
 from tools.inputs import CONTRACT_LEAD_YEARS, add_years
+from tools.store.columnar import bulk_values_write
 from tools.store.workspace import now_iso
 
 ACCOUNT_FIELDS = ("industry", "segment", "arr", "region", "contract_start", "csm", "employees")
@@ -343,11 +344,13 @@ def _upsert_values(db, params: list) -> None:
     """
     step = 4 * VALUES_PER_STATEMENT
     full = len(params) - len(params) % step
-    if full:
-        db.conn.executemany(_UPSERT.format(rows=",".join(["(?,?,?,?)"] * VALUES_PER_STATEMENT)),
-                            [params[i:i + step] for i in range(0, full, step)])
-    if full < len(params):
-        db.conn.execute(_UPSERT.format(rows=",".join(["(?,?,?,?)"] * ((len(params) - full) // 4))), params[full:])
+    with bulk_values_write(db.conn):  # the columnar cache emptied once, not by a trigger per row
+        if full:
+            db.conn.executemany(_UPSERT.format(rows=",".join(["(?,?,?,?)"] * VALUES_PER_STATEMENT)),
+                                [params[i:i + step] for i in range(0, full, step)])
+        if full < len(params):
+            db.conn.execute(_UPSERT.format(rows=",".join(["(?,?,?,?)"] * ((len(params) - full) // 4))),
+                            params[full:])
 
 
 def _portfolio_summary(out: ImportPortfolioOutput) -> str:

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.catalog import KEYS, arr_band
+from tools.store.columnar import cached_latest
 from tools.store.workspace import Workspace
 
 NO_SEGMENT = "(no segment)"  # the peer group of accounts without a segment
@@ -52,13 +53,10 @@ def latest_metrics(ws: Workspace) -> pd.DataFrame:
     metric; columns are all catalog keys (NaN where an account has no value).
     Rows are the accounts with at least one value, in id order.
     """
-    cid, col, value, _ = _latest_cells(ws)
-    if not len(cid):
+    ids, matrix, _ = latest_matrix(ws)
+    if not len(ids):
         return pd.DataFrame().reindex(columns=list(KEYS)).astype("float64")
-    ids = np.unique(cid)
-    out = np.full((len(ids), len(KEYS)), np.nan)
-    out[np.searchsorted(ids, cid), col] = value
-    return pd.DataFrame(out, index=pd.Index(ids, name="customer_id"), columns=list(KEYS))
+    return pd.DataFrame(matrix.copy(), index=pd.Index(ids, name="customer_id"), columns=list(KEYS))
 
 
 def latest_values(ws: Workspace, ids: np.ndarray) -> tuple[np.ndarray, str | None]:
@@ -67,13 +65,30 @@ def latest_values(ws: Workspace, ids: np.ndarray) -> tuple[np.ndarray, str | Non
     The same rule as :func:`latest_metrics`, as a matrix aligned with ``ids``.
     """
     out = np.full((len(ids), len(KEYS)), np.nan)
+    have, matrix, period = latest_matrix(ws)
+    if not len(have):
+        return out, None
+    r = pd.Index(ids).get_indexer(have)
+    keep = r >= 0
+    out[r[keep]] = matrix[keep]
+    return out, period
+
+
+def latest_matrix(ws: Workspace) -> tuple[np.ndarray, np.ndarray, str | None]:
+    """(ids of the accounts with a value, in id order; their accounts x KEYS latest values; the
+    latest period), from the workspace's columnar cache (:mod:`tools.store.columnar`) when it is
+    current, else read from ``metric_values`` and cached. The matrix is read-only."""
+    return cached_latest(ws, tuple(KEYS), lambda: _latest_from_rows(ws))
+
+
+def _latest_from_rows(ws: Workspace) -> tuple[np.ndarray, np.ndarray, str | None]:
     cid, col, value, period = _latest_cells(ws)
     if not len(cid):
-        return out, None
-    r = pd.Index(ids).get_indexer(cid)
-    keep = r >= 0
-    out[r[keep], col[keep]] = value[keep]
-    return out, period
+        return np.array([], dtype=np.int64), np.empty((0, len(KEYS))), None
+    ids = np.unique(cid)
+    out = np.full((len(ids), len(KEYS)), np.nan)
+    out[np.searchsorted(ids, cid), col] = value
+    return ids, out, period
 
 
 def _latest_cells(ws: Workspace) -> tuple[np.ndarray, np.ndarray, np.ndarray, str | None]:
