@@ -39,7 +39,7 @@ from tools.portfolio.rows import (
     peer_group,
     top_performers,
 )
-from tools.portfolio.snapshots import write_snapshot
+from tools.portfolio.snapshots import start_snapshot
 from tools.store.workspace import Workspace, now_iso
 
 ANONYMITY_NOTE = ("Internal view: account names are shown. For anything customer-facing, name no other "
@@ -66,6 +66,8 @@ def compare_portfolio(ws: Workspace, inp: ComparePortfolioInput) -> ComparePortf
     seg = resolve_segment(pos, inp.segment)
     metric = resolve_metric(inp.metric)
     rows = pos.rows_of(seg)
+    run_id, taken_at = uuid.uuid4().hex, now_iso()
+    stored = start_snapshot(ws, pos, rows, run_id, taken_at)  # written while the lists are built
     everything = [metric_row(pos, rows, k) for k in KEYS]
     keys = [metric] if metric else list(KEYS)
     metrics = [m for m in everything if m.metric in keys]
@@ -75,9 +77,7 @@ def compare_portfolio(ws: Workspace, inp: ComparePortfolioInput) -> ComparePortf
         m.top_performers, m.below_p25 = t.count, b.count
     present = pos.groups_in(rows)
     cats = pr.category_positions({m.metric: m.percentile for m in everything if m.percentile is not None})
-    run_id, taken_at = uuid.uuid4().hex, now_iso()
-    write_snapshot(ws, pos, rows, run_id, taken_at)
-    return ComparePortfolioOutput(
+    out = ComparePortfolioOutput(
         accounts=len(rows), segment=seg, metric=metric, period=pos.period, benchmark=_info(pos, rows),
         benchmark_segments={g: benchmark_scopes(pos, pos.rows_of(g)) for g in present},
         summary=_summary(pos, rows, cats),
@@ -85,6 +85,8 @@ def compare_portfolio(ws: Workspace, inp: ComparePortfolioInput) -> ComparePortf
         metrics=metrics, top_performers=tops, below_benchmark=below,
         peer_groups=[peer_group(pos, g) for g in present], run_id=run_id, taken_at=taken_at,
         notes=_notes(pos, rows, present))
+    stored()
+    return out
 
 
 def _info(pos: Positions, rows: np.ndarray) -> BenchmarkInfo | None:
