@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics.catalog import KEYS, arr_band
+from analytics.catalog import ARR_BANDS, KEYS
 from tools.store.columnar import cached_latest
 from tools.store.workspace import Workspace
 
@@ -25,11 +25,24 @@ _PACKED_LATEST = np.dtype([("cell", "i8"), ("value", "f8"), ("latest", "i8")])
 
 def customers_frame(ws: Workspace) -> pd.DataFrame:
     """All accounts, indexed by id, with a derived ``arr_band`` column."""
-    rows = ws.query(f"SELECT {', '.join(CUSTOMER_COLUMNS)} FROM customers ORDER BY id")
+    rows = ws.db.conn.execute(f"SELECT {', '.join(CUSTOMER_COLUMNS)} FROM customers ORDER BY id").fetchall()
     df = pd.DataFrame(rows, columns=CUSTOMER_COLUMNS).set_index("id")
     df["arr"] = pd.to_numeric(df["arr"], errors="coerce").astype("float64")
-    df["arr_band"] = [arr_band(a) for a in df["arr"]]
+    df["arr_band"] = arr_bands(df["arr"].to_numpy())
     return df
+
+
+def arr_bands(arr: np.ndarray) -> list[str | None]:
+    """:func:`analytics.catalog.arr_band` of each value, one vector test per band (the first band
+    containing the value wins, as in arr_band; NaN and uncovered values get None)."""
+    out = np.full(len(arr), None, dtype=object)
+    free = np.ones(len(arr), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for label, lo, hi in ARR_BANDS:
+            hit = free & (lo <= arr) & (arr < hi)
+            out[hit] = label
+            free &= ~hit
+    return out.tolist()
 
 
 def peer_groups(segments: pd.Series) -> np.ndarray:
