@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -56,28 +57,53 @@ def write_book_csv(path: Path, n: int, seed: int = 21) -> Path:
     return path
 
 
-def run_cli(db: Path, *args: str) -> tuple[float, float, int]:
-    """(seconds, peak RSS MiB, exit code) of one ``peerbench --db db ...`` process, output discarded."""
+def run_cli(db: Path, *args: str) -> Run:
+    """One ``peerbench --db db ...`` process, its output read and dropped: (seconds to exit, seconds to
+    its first output (what the user sees first), peak RSS MiB, CPU seconds (user + system), exit code)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PEERBENCH_DB": str(db)}
     env.pop("ANTHROPIC_API_KEY", None)  # the offline planner: no network in a benchmark
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "agent.cli", "--db", str(db), *args], cwd=db.parent, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    secs = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        print(f"  ! {' '.join(args)[:60]} exited {proc.returncode}: {err.decode(errors='replace')[-400:]}",
-              file=sys.stderr)
-    return secs, usage.ru_maxrss / 1024, proc.returncode
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "agent.cli", "--db", str(db), *args], cwd=db.parent, env=env,
+                                stdout=subprocess.PIPE, stderr=err)
+        first = proc.stdout.read(1)
+        first_s = time.perf_counter() - t0
+        while proc.stdout.read(1 << 20):
+            pass
+        _, status, usage = os.wait4(proc.pid, 0)
+        secs = time.perf_counter() - t0
+        proc.stdout.close()
+        code = os.waitstatus_to_exitcode(status)
+        if code:
+            err.seek(0)
+            print(f"  ! {' '.join(args)[:60]} exited {code}: {err.read().decode(errors='replace')[-400:]}",
+                  file=sys.stderr)
+    return Run(secs, first_s if first else secs, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, code)
 
 
-def _median(runs: list[tuple[float, float, int]]) -> tuple[float, float]:
-    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+@dataclass
+class Run:
+    seconds: float
+    first_output: float
+    peak_mib: float
+    cpu: float
+    code: int
 
 
-def bench_size(n: int, repeat: int, folder: Path) -> dict[str, tuple[float, float]]:
+@dataclass
+class Step:
+    seconds: float       # median wall time to exit
+    first_output: float  # median wall time to the first output
+    peak_mib: float      # largest peak RSS of the runs
+    cpu: float           # median CPU seconds
+
+
+def _median(runs: list[Run]) -> Step:
+    return Step(statistics.median(r.seconds for r in runs), statistics.median(r.first_output for r in runs),
+                max(r.peak_mib for r in runs), statistics.median(r.cpu for r in runs))
+
+
+def bench_size(n: int, repeat: int, folder: Path) -> dict[str, Step]:
     """Every step's (median seconds, peak MiB) on a fresh workspace of n accounts."""
     t0 = time.perf_counter()
     book = write_book_csv(folder / f"book_{n}.csv", n)
@@ -101,8 +127,8 @@ def bench_size(n: int, repeat: int, folder: Path) -> dict[str, tuple[float, floa
     return out
 
 
-def run_e2e(sizes: list[int], repeat: int) -> dict[int, dict[str, tuple[float, float]]]:
-    results: dict[int, dict[str, tuple[float, float]]] = {}
+def run_e2e(sizes: list[int], repeat: int) -> dict[int, dict[str, Step]]:
+    results: dict[int, dict[str, Step]] = {}
     with tempfile.TemporaryDirectory(prefix="peerbench-e2e-") as tmp:
         for n in sizes:
             results[n] = bench_size(n, repeat if n < 1_000_000 else 1, Path(tmp))
@@ -114,15 +140,19 @@ def _fmt(n: int) -> str:
     return f"{n // 1_000_000}M" if n >= 1_000_000 and n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
 
 
-def print_table(results: dict[int, dict[str, tuple[float, float]]], repeat: int) -> None:
+def print_table(results: dict[int, dict[str, Step]], repeat: int) -> None:
     sizes = list(results)
     print(f"\nEnd to end, each step a `peerbench` process (cold start included); median of {repeat} runs "
           f"(1 at 1M); {len(BENCH_METRICS)} metrics, 3 segments, quantile benchmark by segment")
     print("| step | " + " | ".join(f"{_fmt(n)} accounts" for n in sizes) + " |")
     print("| --- | " + " | ".join("---:" for _ in sizes) + " |")
     for step in STEPS:
-        print(f"| {LABELS[step]} | " + " | ".join(f"{results[n][step][0]:.2f} s" for n in sizes) + " |")
+        print(f"| {LABELS[step]} | " + " | ".join(f"{results[n][step].seconds:.2f} s" for n in sizes) + " |")
     print("| peak memory (largest step) | " + " | ".join(
-        f"{max(r[1] for r in results[n].values()):.0f} MB" for n in sizes) + " |")
-    print("\nPeak resident memory per step (MB): " + "; ".join(
-        f"{_fmt(n)}: " + ", ".join(f"{s} {results[n][s][1]:.0f}" for s in STEPS) for n in sizes))
+        f"{max(r.peak_mib for r in results[n].values()):.0f} MB" for n in sizes) + " |")
+    print(f"\n`ask` to its first output (the answer is printed whole): " + "; ".join(
+        f"{_fmt(n)} {results[n]['ask'].first_output:.2f} s" for n in sizes))
+    print("CPU seconds (user + system, median): " + "; ".join(
+        f"{_fmt(n)}: " + ", ".join(f"{s} {results[n][s].cpu:.2f}" for s in STEPS) for n in sizes))
+    print("Peak resident memory per step (MB): " + "; ".join(
+        f"{_fmt(n)}: " + ", ".join(f"{s} {results[n][s].peak_mib:.0f}" for s in STEPS) for n in sizes))
