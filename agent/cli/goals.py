@@ -7,10 +7,6 @@ import datetime as dt
 
 from agent.cli.output import print_json
 from reports.format import md_text
-from tools.success.compute_roi import ComputeRoiInput, compute_roi
-from tools.success.manage_goals import ManageGoalsInput, manage_goals
-from tools.success.portfolio_success import PortfolioSuccessInput, portfolio_success
-from tools.success.views import goals_markdown, portfolio_success_markdown, roi_markdown
 
 VALUE_FLAGS = ("hours_saved_per_unit", "units_per_month", "hourly_rate", "monthly_amount")
 
@@ -111,7 +107,12 @@ def _goal_fields(p: argparse.ArgumentParser) -> None:
     _common(p)
 
 
+# The success room is imported when a command runs (start-up time of the other commands).
+
 def _run(args, ws, action: str, **extra) -> int:
+    from tools.success.manage_goals import ManageGoalsInput, manage_goals
+    from tools.success.views import goals_markdown
+
     fields = {k: getattr(args, k, None) for k in (
         "name", "description", "category", "metric", "baseline", "target", "unit", "direction", "start_date",
         "target_date", "owner", "weight", "value_type", "value_amount", "template")}
@@ -129,12 +130,18 @@ def _run(args, ws, action: str, **extra) -> int:
 
 
 def cmd_goals(args, ws) -> int:
+    from tools.success.manage_goals import ManageGoalsInput, manage_goals
+    from tools.success.views import goals_markdown
+
     out = manage_goals(ws, ManageGoalsInput(action="list", customer=args.customer, as_of=args.as_of))
     print_json(out) if args.json else print(f"# Success goals: {md_text(out.customer, True)}\n\n" + goals_markdown(out))
     return 0
 
 
 def cmd_roi(args, ws) -> int:
+    from tools.success.compute_roi import ComputeRoiInput, compute_roi
+    from tools.success.views import roi_markdown
+
     out = compute_roi(ws, ComputeRoiInput(customer=args.customer, period=args.period, investment=args.investment,
                                           peer_group=args.peers, as_of=args.as_of))
     print_json(out) if args.json else print(roi_markdown(out))
@@ -142,6 +149,9 @@ def cmd_roi(args, ws) -> int:
 
 
 def cmd_success(args, ws) -> int:
+    from tools.success.portfolio_success import PortfolioSuccessInput, portfolio_success
+    from tools.success.views import portfolio_success_markdown
+
     out = portfolio_success(ws, PortfolioSuccessInput(segment=args.segment, limit=args.limit, as_of=args.as_of))
     print_json(out) if args.json else print(portfolio_success_markdown(out))
     return 0
