@@ -100,3 +100,27 @@ def test_arr_bands_match_arr_band():
                           rng.uniform(-1e4, 3e6, 2000)])
     assert arr_bands(arr) == [arr_band(a) for a in arr]
     assert arr_bands(np.array([])) == []
+
+
+def test_value_parameters_built_as_an_array_match_the_loop():
+    import random
+    from itertools import groupby
+    from operator import itemgetter
+
+    from tools.ingest.portfolio import _value_params
+
+    def loop(keyed, columns):
+        params = []
+        for cid, account_rows in groupby(keyed, itemgetter(0)):
+            account_rows = list(account_rows)
+            for key, col in columns:
+                params += [x for _, period, i in account_rows if col[i] is not None for x in (cid, key, period, col[i])]
+        return params
+
+    rng = random.Random(4)
+    ids = rng.sample(range(1, 10**6), 300)
+    keyed = sorted((cid, "2026-12", i) for i, cid in enumerate(ids))
+    columns = sorted((k, [None if rng.random() < 0.2 else rng.random() * 100 for _ in ids]) for k in ("nps", "csat", "roi"))
+    assert _value_params(keyed, columns) == loop(keyed, columns)
+    several = sorted(keyed + [(ids[0], "2026-11", 5)])  # two periods for one account: the loop
+    assert _value_params(several, columns) == loop(several, columns)
