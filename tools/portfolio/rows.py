@@ -18,7 +18,7 @@ from analytics import percentiles as pc
 from analytics import practices as pr
 from analytics.catalog import BY_KEY, KEYS
 from reports.format import bound_label, ordinal
-from tools.base import catalog_fields, rounded, rounded_list
+from tools.base import catalog_fields, rounded, rounded_list, shared_floats
 from tools.compare.cohorts import MIN_COHORT
 from tools.compare.compare_customer import GAP_BELOW, STRENGTH_AT
 from tools.portfolio.models import (
@@ -99,6 +99,9 @@ def _labels(pct: np.ndarray, bound: np.ndarray) -> list[str]:
     return _LABELS[np.where(ok, code, len(_LABELS) - 1)].tolist()
 
 
+_BASIS = np.array(["peers", "benchmark"], dtype=object)
+
+
 def name_rank(pos: Positions) -> np.ndarray:
     """Each account's place in name order (equal names share it): sorting by it orders as by the
     names, and lexsort on integers is many times faster than on strings. Computed once per Positions."""
@@ -126,9 +129,9 @@ def top_performers(pos: Positions, rows: np.ndarray, key: str) -> TopPerformers:
     sel = sel[np.lexsort((name_rank(pos)[rows][sel], -good[sel], -pct[sel]))]
     at = rows[sel]
     return TopPerformers.model_construct(metric=key, label=BY_KEY[key].label, count=len(sel), customer=pos.names[at].tolist(),
-                         segment=pos.group[at].tolist(), value=vals[sel].tolist(),
-                         percentile=np.round(pct[sel], 2).tolist(), percentile_label=_labels(pct[sel], bound[sel]),
-                         basis=np.where(use_b[sel], "benchmark", "peers").tolist())
+                         segment=pos.group[at].tolist(), value=shared_floats(vals[sel], nan_as_none=False),
+                         percentile=shared_floats(np.round(pct[sel], 2), nan_as_none=False),
+                         percentile_label=_labels(pct[sel], bound[sel]), basis=_BASIS[use_b[sel].astype(np.int64)].tolist())
 
 
 def below_benchmark(pos: Positions, rows: np.ndarray, key: str) -> BelowBenchmark:
@@ -144,8 +147,9 @@ def below_benchmark(pos: Positions, rows: np.ndarray, key: str) -> BelowBenchmar
     sel, p25, med, gap_med, gap_p25 = sel[order], p25[order], med[order], gap_med[order], gap_p25[order]
     at = rows[sel]
     return BelowBenchmark.model_construct(metric=key, label=BY_KEY[key].label, count=len(sel), customer=pos.names[at].tolist(),
-                          segment=pos.group[at].tolist(), value=vals[sel].tolist(),
-                          percentile=np.round(pct[sel], 2).tolist(), percentile_label=_labels(pct[sel], bound[sel]),
+                          segment=pos.group[at].tolist(), value=shared_floats(vals[sel], nan_as_none=False),
+                          percentile=shared_floats(np.round(pct[sel], 2), nan_as_none=False),
+                          percentile_label=_labels(pct[sel], bound[sel]),
                           benchmark_p25=rounded_list(p25, 4), benchmark_median=rounded_list(med, 4),
                           gap_to_median=rounded_list(gap_med, 4), gap_to_p25=rounded_list(gap_p25, 4))
 

@@ -55,3 +55,18 @@ def test_ordered_first_rows_are_those_of_a_full_stable_sort():
         assert report._ordered(lst, "nps", best_first, 17) == plain[:17]
     capped = report._first_rows([lst, lst], False, lambda b, r: r["customer"], limit=450)
     assert len(capped) == 450 and capped[:300] == [r["customer"] for r in sorted(lst.rows(), key=lambda r: r["value"])]
+
+
+def test_shared_floats_is_tolist_with_none_for_nan():
+    from tools.base import rounded_list, shared_floats
+
+    rng = np.random.default_rng(2)
+    a = np.round(rng.normal(0, 50, 5000), 1)
+    a[rng.random(5000) < 0.1] = np.nan
+    assert shared_floats(a) == [None if x != x else x for x in a.tolist()]
+    kept = shared_floats(a, nan_as_none=False)
+    assert sum(x != x for x in kept) == int(np.isnan(a).sum())  # NaN stays NaN when asked
+    negative_zero = np.array([-0.0] * 1500 + [1.0])
+    assert str(rounded_list(negative_zero, 2)[0]) == "-0.0"
+    levels = shared_floats(np.repeat([61.5, 70.25, 80.0], 2000))
+    assert len({id(x) for x in levels}) == 3  # one float object per distinct value
