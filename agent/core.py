@@ -15,9 +15,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
-
-import anthropic
+from typing import TYPE_CHECKING, Any, Protocol
 
 from agent import grouping_step, narrative, numbers, writes
 from agent.loop import LoopFault, Toolbox, ToolRun, run_loop, tool_data, tool_schemas
@@ -30,6 +28,9 @@ from tools.registry import all_tools
 from tools.store.freshness import data_as_of
 from tools.store.workspace import Workspace
 from tools.success.tracking import changes_markdown, take_unseen
+
+if TYPE_CHECKING:  # the SDK is imported when Claude is used: 0.3-0.6 s of every offline answer's start
+    import anthropic
 
 log = logging.getLogger("peerbench.agent")
 
@@ -130,6 +131,8 @@ async def answer(message: str, *, ws: Workspace, session: Session, attachments: 
     dropped, session.pending = session.pending is not None, None  # another message: a held write is dropped
     before = (session.last_change or {}).get("id")
     if client is None and os.environ.get("ANTHROPIC_API_KEY"):
+        import anthropic
+
         client = anthropic.AsyncAnthropic()
     ws = session.workspace(ws)
     session.analysis.sync(settings)
@@ -287,6 +290,8 @@ async def _claude(message: str, load_text: str, ws: Workspace, session: Session,
                   client: anthropic.AsyncAnthropic, registry: dict[str, Tool], events: Events,
                   loads: list[tuple[str, ToolOutput]], hold=None, note: str = "") -> Answer:
     """``note``: peerbench's own instruction about the imported files (upload step 2), outside the data."""
+    import anthropic
+
     sources: list[Any] = [message, *(o for _, o in loads)]
     gated = _Gated(events, sources)
     toolbox = Toolbox(ws, registry, session.id, gated, settings.max_result_bytes, prepare=session.analysis.fill,

@@ -15,13 +15,15 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import anthropic
 from pydantic import ValidationError
 
 from tools.base import Tool, ToolError, ToolOutput
 from tools.store.workspace import Workspace, now_iso
+
+if TYPE_CHECKING:  # imported where Claude is used (start-up time of offline answers)
+    import anthropic
 
 CACHE = {"type": "ephemeral"}
 DATA_OPEN = '<tool_data trust="untrusted">'
@@ -75,6 +77,8 @@ def tool_schemas(registry: dict[str, Tool]) -> list[dict[str, Any]]:
     schema; the others send the pydantic schema as is (``additionalProperties: false`` at the top,
     from ``extra="forbid"``) and rely on validation, which answers bad input with ``is_error``.
     """
+    import anthropic
+
     strict = strict_tools(registry)
     out = []
     for t in sorted(registry.values(), key=lambda t: t.name):
@@ -88,6 +92,8 @@ def tool_schemas(registry: dict[str, Tool]) -> list[dict[str, Any]]:
 
 
 def strict_tools(registry: dict[str, Tool]) -> set[str]:
+    import anthropic
+
     order = list(registry)  # the registry lists the most used tools first: they get the strict budget
     used, chosen = {"tools": 0, "optional": 0, "unions": 0}, set()
     for name in order:

@@ -197,4 +197,18 @@ def rounded_list(a, nd: int) -> list[float | None]:
     >>> rounded_list([1.234, float("nan")], 1)
     [1.2, None]
     """
-    return [None if x != x else x for x in np.round(np.asarray(a, dtype="float64"), nd).tolist()]
+    return shared_floats(np.round(np.asarray(a, dtype="float64"), nd))
+
+
+def shared_floats(a: np.ndarray, nan_as_none: bool = True) -> list[float | None]:
+    """A float array as a list of floats, None where NaN; a long 1-D array's equal values are one
+    float object (a 100k-account list of benchmark levels holds three values, not 100k floats).
+
+    >>> shared_floats(np.array([2.5, float("nan"), 2.5]))
+    [2.5, None, 2.5]
+    """
+    if a.ndim != 1 or a.size < 1000 or (np.signbit(a) & (a == 0)).any() or (not nan_as_none and np.isnan(a).any()):
+        return [None if x != x and nan_as_none else x for x in a.tolist()]  # -0.0 keeps its sign, NaN stays NaN
+    uniq, inverse = np.unique(a, return_inverse=True)
+    floats = np.array([None if x != x else x for x in uniq.tolist()] + [None], dtype=object)[:-1]
+    return floats[inverse.reshape(-1)].tolist()

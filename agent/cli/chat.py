@@ -76,9 +76,17 @@ def cmd_ask(args, ws: Workspace) -> int:
     session = Session(scope=ws.scope)
     # one shot: --yes also takes the proposed peer grouping of an attached benchmark file (stated in the answer)
     settings = dataclasses.replace(Settings.from_env(), confirm_writes=not args.yes, propose_grouping=not args.yes)
-    ans = asyncio.run(answer(args.message, ws=ws, session=session, settings=settings,
-                             attachments=[Path(a) for a in args.attach], events=_steps()))
-    print_answer(ans, args.json)
+    answers = []
+
+    async def ask() -> None:
+        # The answer is kept out of the main task's result: asyncio.run's closing steps format
+        # the finished task (its repr includes the result), which for a 100k-account portfolio
+        # answer took about 2 s.
+        answers.append(await answer(args.message, ws=ws, session=session, settings=settings,
+                                    attachments=[Path(a) for a in args.attach], events=_steps()))
+
+    asyncio.run(ask())
+    print_answer(answers[0], args.json)
     if session.pending:
         print("Nothing was saved: run the same command with --yes to save it.", file=sys.stderr)
     return 0

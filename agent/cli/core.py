@@ -46,6 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the kernel side by side with numpy, pandas, DuckDB and polars references "
                    "(default sizes 10k,100k,1M)")
     p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--e2e", action="store_true",
+                   help="instead: the CLI end to end (load, compare, portfolio, ask, workbook) as processes")
+    p.add_argument("--accounts", type=int, nargs="+", default=[10_000, 100_000], metavar="N",
+                   help="with --e2e: book sizes (default 10000 100000; add 1000000)")
     p.add_argument("--planner", action="store_true",
                    help="instead: the offline planner's accuracy on the phrasing table (development and held back)")
     p.add_argument("--heldback-misses", action="store_true",
@@ -91,6 +95,11 @@ def cmd_cohort(args, ws) -> int:
 
 
 def cmd_bench(args, ws) -> int:
+    if args.e2e:
+        from agent.cli.bench_e2e import run_e2e
+
+        run_e2e(args.accounts, min(args.repeat, 3))
+        return 0
     if args.compare:
         from agent.cli.bench_compare import run_compare  # imports DuckDB/polars only if installed
 

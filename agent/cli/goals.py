@@ -142,7 +142,12 @@ def _goal_fields(p: argparse.ArgumentParser) -> None:
     _common(p)
 
 
+# The success room is imported when a command runs (start-up time of the other commands).
+
 def _run(args, ws, action: str, **extra) -> int:
+    from tools.success.manage_goals import ManageGoalsInput, manage_goals
+    from tools.success.views import goals_markdown
+
     fields = {k: getattr(args, k, None) for k in (
         "name", "description", "category", "metric", "baseline", "target", "unit", "direction", "start_date",
         "target_date", "owner", "weight", "value_type", "value_amount", "template")}
@@ -185,6 +190,7 @@ def cmd_goals(args, ws) -> int:
 
 
 def cmd_roi(args, ws) -> int:
+
     out = compute_roi(ws, ComputeRoiInput(customer=args.customer, period=args.period, investment=args.investment,
                                           peer_group=args.peers, as_of=args.as_of, category=args.category))
     if not args.json:

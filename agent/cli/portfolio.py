@@ -9,10 +9,6 @@ from __future__ import annotations
 import argparse
 
 from agent.cli.output import show
-from tools.playbooks.find_best_practices import FindBestPracticesInput, find_best_practices
-from tools.playbooks.recommend_improvements import RecommendImprovementsInput, recommend_improvements
-from tools.portfolio.benchmark_history import BenchmarkHistoryInput, benchmark_history
-from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,7 +48,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_history)
 
 
+# Each command imports its tool when it runs: the CLI starts without loading every room (start-up time).
+
 def cmd_portfolio(args, ws) -> int:
+    from tools.portfolio.compare_portfolio import ComparePortfolioInput, compare_portfolio
+
     return show(compare_portfolio(ws, ComparePortfolioInput(benchmark=args.benchmark, segment=args.segment,
                                                             metric=args.metric, csm=args.csm,
                                                             metrics=args.metrics, group_by=args.group_by)), args.json)
@@ -64,16 +64,22 @@ def metric_list(text: str) -> list[str]:
 
 
 def cmd_practices(args, ws) -> int:
+    from tools.playbooks.find_best_practices import FindBestPracticesInput, find_best_practices
+
     return show(find_best_practices(ws, FindBestPracticesInput(metric=args.metric, segment=args.segment,
                                                                anonymise=not args.named)), args.json)
 
 
 def cmd_recommend(args, ws) -> int:
+    from tools.playbooks.recommend_improvements import RecommendImprovementsInput, recommend_improvements
+
     return show(recommend_improvements(ws, RecommendImprovementsInput(
         customer=args.customer, benchmark=args.benchmark, metric=args.metric, target_basis=args.basis,
         max_gaps=args.max_gaps, anonymise=not args.named)), args.json)
 
 
 def cmd_history(args, ws) -> int:
+    from tools.portfolio.benchmark_history import BenchmarkHistoryInput, benchmark_history
+
     return show(benchmark_history(ws, BenchmarkHistoryInput(customer=args.customer, periods=args.periods,
                                                             benchmark=args.benchmark)), args.json)

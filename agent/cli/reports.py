@@ -12,9 +12,6 @@ from pathlib import Path
 from agent.cli.output import check_out, copy_out, print_json
 from reports.format import markdown_table, md_text
 from tools.base import ToolError
-from tools.compare.cohorts import criteria_from_where
-from tools.report import branding
-from tools.report.draft_report import DraftReportInput, draft_report, list_reports
 
 DEFAULT_FORMAT = {"benchmark": "pdf", "account": "pdf", "success": "pdf", "qbr": "pptx", "portfolio": "xlsx"}
 
@@ -64,7 +61,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_reports)
 
 
+# Each command imports the report room when it runs (start-up time of the other commands).
+
 def cmd_report(args, ws) -> int:
+    from tools.compare.cohorts import criteria_from_where
+    from tools.report.draft_report import DraftReportInput, draft_report
+
     if args.kind != "portfolio" and not args.customer:
         print(f"error: a {args.kind} report needs a customer name", file=sys.stderr)
         return 2
@@ -98,6 +100,8 @@ def _workspace_files(ws) -> list[Path]:
 
 
 def cmd_brand(args, ws) -> int:
+    from tools.report import branding
+
     try:
         if args.reset:
             for key in ("brand_logo", "brand_accent", "brand_name", "page_size", "report_hide"):
@@ -123,6 +127,8 @@ def cmd_brand(args, ws) -> int:
 
 
 def cmd_reports(args, ws) -> int:
+    from tools.report.draft_report import list_reports
+
     rows = list_reports(ws, args.limit)
     if args.json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")

@@ -29,6 +29,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 from pydantic import Field
 from rapidfuzz import fuzz, process
 
@@ -57,6 +58,7 @@ from tools.ingest.values import (
     parse_period,
 )
 from tools.inputs import CONTRACT_LEAD_YEARS, add_years
+from tools.store.columnar import bulk_values_write
 from tools.store.workspace import now_iso
 from tools.success.tracking import measure_imported
 
@@ -322,21 +324,39 @@ def _write_portfolio(ws, accounts: dict[str, dict], rows: list[dict],
               stamp, cid) for cid, a in old])
         ids = {r[1].casefold(): r[0] for r in db.execute("SELECT id, name FROM customers").fetchall()}
         keyed = sorted((ids[row["name"].casefold()], row["period"], row["_i"]) for row in rows)
-        columns = sorted(values.items())
-        # Flat (customer_id, metric, period, value) parameters built in primary-key order
-        # (B-tree appends, no sort): account, then metric, then period.
-        params: list = []
-        for cid, account_rows in groupby(keyed, itemgetter(0)):
-            account_rows = list(account_rows)
-            for key, col in columns:
-                for _, period, i in account_rows:
-                    v = col[i]
-                    if v is not None:
-                        params += (cid, key, period, v)
+        params = _value_params(keyed, sorted(values.items()))
         _upsert_values(db, params)
         # issue 17: goals tied to these metrics are measured in the same transaction
         tracked = measure_imported(ws, {k[0] for k in keyed}, values, {r["period"] for r in rows}, source)
     return len(params) // 4, len(new), len(old), tracked
+
+
+def _value_params(keyed: list[tuple], columns: list[tuple[str, list]]) -> list:
+    """Flat (customer_id, metric, period, value) parameters in primary-key order (B-tree appends,
+    no sort): account, then metric, then period; blank values left out.
+
+    With one row per account (a portfolio without a period column) the order is row by row,
+    metric by metric: built as one object array and masked, not a Python loop per value
+    (about 0.4 s less at 1.2M values). Several periods per account take the loop.
+    """
+    if len({cid for cid, _, _ in keyed}) == len(keyed) and columns:
+        at = np.array([i for _, _, i in keyed], dtype=np.int64)
+        cells = np.empty((len(keyed), len(columns), 4), dtype=object)
+        cells[:, :, 0] = np.array([cid for cid, _, _ in keyed], dtype=object)[:, None]
+        cells[:, :, 1] = np.array([key for key, _ in columns], dtype=object)[None, :]
+        cells[:, :, 2] = np.array([period for _, period, _ in keyed], dtype=object)[:, None]
+        for k, (_, col) in enumerate(columns):
+            cells[:, k, 3] = np.array(col, dtype=object)[at]
+        return cells[np.not_equal(cells[:, :, 3], None)].ravel().tolist()
+    params: list = []
+    for cid, account_rows in groupby(keyed, itemgetter(0)):
+        account_rows = list(account_rows)
+        for key, col in columns:
+            for _, period, i in account_rows:
+                v = col[i]
+                if v is not None:
+                    params += (cid, key, period, v)
+    return params
 
 
 #: Rows per INSERT statement in :func:`_upsert_values` (x4 parameters, well under SQLite's 32,766).
@@ -356,11 +376,13 @@ def _upsert_values(db, params: list) -> None:
     """
     step = 4 * VALUES_PER_STATEMENT
     full = len(params) - len(params) % step
-    if full:
-        db.conn.executemany(_UPSERT.format(rows=",".join(["(?,?,?,?)"] * VALUES_PER_STATEMENT)),
-                            [params[i:i + step] for i in range(0, full, step)])
-    if full < len(params):
-        db.conn.execute(_UPSERT.format(rows=",".join(["(?,?,?,?)"] * ((len(params) - full) // 4))), params[full:])
+    with bulk_values_write(db.conn):  # the columnar cache emptied once, not by a trigger per row
+        if full:
+            db.conn.executemany(_UPSERT.format(rows=",".join(["(?,?,?,?)"] * VALUES_PER_STATEMENT)),
+                                [params[i:i + step] for i in range(0, full, step)])
+        if full < len(params):
+            db.conn.execute(_UPSERT.format(rows=",".join(["(?,?,?,?)"] * ((len(params) - full) // 4))),
+                            params[full:])
 
 
 def _portfolio_summary(out: ImportPortfolioOutput) -> str:

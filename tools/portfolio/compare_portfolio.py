@@ -43,7 +43,7 @@ from tools.portfolio.rows import (
     peer_group,
     top_performers,
 )
-from tools.portfolio.snapshots import write_snapshot
+from tools.portfolio.snapshots import start_snapshot
 from tools.store.freshness import data_as_of
 from tools.store.owners import accounts_of, resolve_csm
 from tools.store.workspace import Workspace, now_iso
@@ -78,6 +78,9 @@ def compare_portfolio(ws: Workspace, inp: ComparePortfolioInput) -> ComparePortf
     csm = resolve_csm(ws, inp.csm) if inp.csm else None
     if csm:
         rows = _book_rows(ws, pos, rows, csm, seg)
+    run_id, taken_at = uuid.uuid4().hex, now_iso()
+    # a snapshot is of the whole book, by segment (benchmark_history); written while the lists are built
+    stored = start_snapshot(ws, pos, rows, run_id, taken_at) if csm is None and not group_by else (lambda: 0)
     everything = [metric_row(pos, rows, k) for k in KEYS]
     focus = focus_metrics(inp.metrics) or list(KEYS)
     keys = [metric] if metric else [k for k in KEYS if k in focus]  # catalog order, as ``metrics``
@@ -88,13 +91,10 @@ def compare_portfolio(ws: Workspace, inp: ComparePortfolioInput) -> ComparePortf
         m.top_performers, m.below_p25 = t.count, b.count
     present = pos.groups_in(rows)
     cats = pr.category_positions({m.metric: m.percentile for m in everything if m.percentile is not None})
-    run_id, taken_at = uuid.uuid4().hex, now_iso()
-    if csm is None and not group_by:  # a snapshot is of the whole book, by segment (benchmark_history)
-        write_snapshot(ws, pos, rows, run_id, taken_at)
     groups = [peer_group(pos, g) for g in present]
     if csm:
         groups = [_only_book(g, set(pos.names[rows].tolist())) for g in groups]
-    return ComparePortfolioOutput(
+    out = ComparePortfolioOutput(
         accounts=len(rows), segment=seg, metric=metric, period=pos.period, benchmark=_info(pos, rows),
         benchmark_segments={g: benchmark_scopes(pos, pos.rows_of(g)) for g in present},
         summary=_summary(pos, rows, cats),
@@ -104,6 +104,8 @@ def compare_portfolio(ws: Workspace, inp: ComparePortfolioInput) -> ComparePortf
         notes=_notes(pos, rows, present) + ([BOOK_NOTE.format(csm=csm)] if csm else []), csm=csm,
         goal_changes=[c.line() for c in recent_changes(ws, pos.ids[rows].tolist())],
         group_by=group_by or "segment", data_as_of=data_as_of(ws).text() or None)
+    stored()
+    return out
 
 
 BOOK_NOTE = ("{csm}'s book: the figures are over their accounts; ranks stay within each whole peer group "

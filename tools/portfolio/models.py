@@ -103,6 +103,11 @@ class GroupAccounts(BaseModel):
         cols = self.model_dump()
         return [dict(zip(cols, vals)) for vals in zip(*cols.values())]
 
+    def some_rows(self, picks: slice) -> list[dict]:
+        """``rows()[picks]`` without a dict per account (a view shows ten of 100k)."""
+        cols = dict(self)
+        return [dict(zip(cols, vals)) for vals in zip(*(c[picks] for c in cols.values()))]
+
 
 class PeerGroup(BaseModel):
     segment: str
@@ -170,10 +175,10 @@ def _group_summary(g: PeerGroup) -> dict:
     out = {"segment": g.segment, "size": g.size}
     if not g.sufficient:
         return {**out, "note": g.note}
-    rows = g.accounts.rows()
     pick = lambda rs: [[r["customer"], r["rank"], r["overall_percentile"], r["strengths"], r["gaps"]] for r in rs]
     return {**out, "[customer, rank, overall_percentile, strengths, gaps]": {
-        "best": pick(rows[:LISTED]), "weakest": pick(rows[-LISTED:][::-1])}}
+        "best": pick(g.accounts.some_rows(slice(None, LISTED))),
+        "weakest": pick(g.accounts.some_rows(slice(-LISTED, None))[::-1])}}
 
 
 METRIC_LISTED = 15  # accounts listed per table when one metric is asked about
@@ -253,8 +258,9 @@ def _group_markdown(g: PeerGroup) -> str:
         title += f" ({len(g.accounts.customer)} in this book, ranked among all {g.size})"
     if not g.sufficient:
         return f"{title}. {md_text(g.note)}"
-    rows = g.accounts.rows()
-    shown = rows if len(rows) <= 2 * SHOWN else rows[:SHOWN] + [None] + rows[-SHOWN:]
+    n = len(g.accounts.customer)
+    shown = (g.accounts.some_rows(slice(None)) if n <= 2 * SHOWN else
+             g.accounts.some_rows(slice(None, SHOWN)) + [None] + g.accounts.some_rows(slice(-SHOWN, None)))
     label = lambda keys: ", ".join(BY_KEY[k].label for k in keys)
     table = [["...", "", "", "", "", ""] if r is None else
              [r["rank"], r["customer"], ordinal(r["overall_percentile"]) if r["overall_percentile"] is not None

@@ -18,7 +18,7 @@ from analytics import percentiles as pc
 from analytics import practices as pr
 from analytics.catalog import BY_KEY, KEYS
 from reports.format import bound_label, ordinal
-from tools.base import catalog_fields, rounded, rounded_list
+from tools.base import catalog_fields, rounded, rounded_list, shared_floats
 from tools.compare.cohorts import MIN_COHORT
 from tools.compare.compare_customer import GAP_BELOW, STRENGTH_AT
 from tools.portfolio.models import (
@@ -86,15 +86,29 @@ def _interp(value: float, points: dict[float, float], higher: bool) -> tuple[flo
 
 
 _ORDINALS = np.array([ordinal(i) for i in range(101)], dtype=object)
+#: Every label _labels can give: row 0 plain ('63rd'), 1 '<63rd', 2 '>63rd'; 'n/a' last.
+_LABELS = np.array([p + o for p in ("", "<", ">") for o in _ORDINALS] + ["n/a"], dtype=object)
 
 
 def _labels(pct: np.ndarray, bound: np.ndarray) -> list[str]:
-    """Vectorised :func:`percentiles.bound_label`: '63rd', '<25th', '>90th', 'n/a'."""
-    out = np.full(pct.shape, "n/a", dtype=object)
+    """Vectorised :func:`percentiles.bound_label`: '63rd', '<25th', '>90th', 'n/a' (looked up, no string
+    built per account)."""
     ok = ~np.isnan(pct)
-    prefix = np.where(bound[ok] == "below", "<", np.where(bound[ok] == "above", ">", "")).astype(object)
-    out[ok] = prefix + _ORDINALS[np.clip(np.rint(pct[ok]), 0, 100).astype(np.int64)]
-    return out.tolist()
+    side = np.where(bound == "below", 1, np.where(bound == "above", 2, 0))
+    code = side * 101 + np.clip(np.rint(np.where(ok, pct, 0)), 0, 100).astype(np.int64)
+    return _LABELS[np.where(ok, code, len(_LABELS) - 1)].tolist()
+
+
+_BASIS = np.array(["peers", "benchmark"], dtype=object)
+
+
+def name_rank(pos: Positions) -> np.ndarray:
+    """Each account's place in name order (equal names share it): sorting by it orders as by the
+    names, and lexsort on integers is many times faster than on strings. Computed once per Positions."""
+    rank = pos.__dict__.get("_name_rank")
+    if rank is None:
+        rank = pos.__dict__["_name_rank"] = np.unique(pos.names, return_inverse=True)[1].reshape(-1)
+    return rank
 
 
 def _level(pos: Positions, code: int, key: str, percentile: float) -> float:
@@ -112,12 +126,12 @@ def top_performers(pos: Positions, rows: np.ndarray, key: str) -> TopPerformers:
     sel = np.flatnonzero(pr.top_mask(pct))
     vals = pos.values[rows, j]
     good = vals if DIRECTIONS[key] else -vals
-    sel = sel[np.lexsort((pos.names[rows][sel], -good[sel], -pct[sel]))]
+    sel = sel[np.lexsort((name_rank(pos)[rows][sel], -good[sel], -pct[sel]))]
     at = rows[sel]
     return TopPerformers.model_construct(metric=key, label=BY_KEY[key].label, count=len(sel), customer=pos.names[at].tolist(),
-                         segment=pos.group[at].tolist(), value=vals[sel].tolist(),
-                         percentile=np.round(pct[sel], 2).tolist(), percentile_label=_labels(pct[sel], bound[sel]),
-                         basis=np.where(use_b[sel], "benchmark", "peers").tolist())
+                         segment=pos.group[at].tolist(), value=shared_floats(vals[sel], nan_as_none=False),
+                         percentile=shared_floats(np.round(pct[sel], 2), nan_as_none=False),
+                         percentile_label=_labels(pct[sel], bound[sel]), basis=_BASIS[use_b[sel].astype(np.int64)].tolist())
 
 
 def below_benchmark(pos: Positions, rows: np.ndarray, key: str) -> BelowBenchmark:
@@ -129,12 +143,13 @@ def below_benchmark(pos: Positions, rows: np.ndarray, key: str) -> BelowBenchmar
                       dtype="float64").reshape(-1, 2)
     p25, med = levels[codes, 0], levels[codes, 1]
     gap_med, gap_p25 = pr.shortfall(vals[sel], med, higher), pr.shortfall(vals[sel], p25, higher)
-    order = np.lexsort((pos.names[rows][sel], -np.nan_to_num(gap_med), pct[sel]))
+    order = np.lexsort((name_rank(pos)[rows][sel], -np.nan_to_num(gap_med), pct[sel]))
     sel, p25, med, gap_med, gap_p25 = sel[order], p25[order], med[order], gap_med[order], gap_p25[order]
     at = rows[sel]
     return BelowBenchmark.model_construct(metric=key, label=BY_KEY[key].label, count=len(sel), customer=pos.names[at].tolist(),
-                          segment=pos.group[at].tolist(), value=vals[sel].tolist(),
-                          percentile=np.round(pct[sel], 2).tolist(), percentile_label=_labels(pct[sel], bound[sel]),
+                          segment=pos.group[at].tolist(), value=shared_floats(vals[sel], nan_as_none=False),
+                          percentile=shared_floats(np.round(pct[sel], 2), nan_as_none=False),
+                          percentile_label=_labels(pct[sel], bound[sel]),
                           benchmark_p25=rounded_list(p25, 4), benchmark_median=rounded_list(med, 4),
                           gap_to_median=rounded_list(gap_med, 4), gap_to_p25=rounded_list(gap_p25, 4))
 
@@ -157,7 +172,7 @@ def peer_group(pos: Positions, group: str) -> PeerGroup:
         return out
     out.metrics = [metric_row(pos, rows, k) for k in KEYS]
     ranks = group_ranks(pos.composite[rows], pos.gcode[rows])
-    order = rows[np.lexsort((pos.names[rows], np.nan_to_num(ranks, nan=np.inf)))]
+    order = rows[np.lexsort((name_rank(pos)[rows], np.nan_to_num(ranks, nan=np.inf)))]
     ranks = group_ranks(pos.composite[order], pos.gcode[order])
     pct = pos.cohort_pct[order]
     out.accounts = GroupAccounts.model_construct(

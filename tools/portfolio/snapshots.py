@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -46,6 +48,37 @@ def write_snapshot(ws: Workspace, pos: Positions, rows: np.ndarray, run_id: str,
             "INSERT INTO snapshots (run_id, taken_at, period, customer_id, benchmark_set, cohort, "
             "overall_percentile, composite, benchmark_composite, metrics_json) VALUES (?,?,?,?,?,?,?,?,?,?)", records)
     return len(records)
+
+
+def start_snapshot(ws: Workspace, pos: Positions, rows: np.ndarray, run_id: str, taken_at: str) -> Callable[[], int]:
+    """:func:`write_snapshot` on a worker thread with its own connection; returns ``wait()``
+    (the rows written; re-raises the write's error). SQLite writes and commits without the GIL,
+    so a 100k-account snapshot (about 45 MB of rows) is stored while the comparison's lists are
+    built. Inside a transaction of this thread (a tracked write) it is written here and now,
+    in that transaction, as before.
+    """
+    if ws.db.conn.in_transaction:
+        n = write_snapshot(ws, pos, rows, run_id, taken_at)
+        return lambda: n
+    done: dict = {}
+
+    def work() -> None:
+        try:
+            done["rows"] = write_snapshot(ws, pos, rows, run_id, taken_at)
+        except BaseException as exc:  # handed to wait()
+            done["error"] = exc
+        finally:
+            ws.close()  # this thread's connection only
+
+    worker = threading.Thread(target=work, name="peerbench-snapshot", daemon=False)
+    worker.start()
+
+    def wait() -> int:
+        worker.join()
+        if "error" in done:
+            raise done["error"]
+        return done["rows"]
+    return wait
 
 
 #: "0.0" ... "100.0" and "null": a percentile to one decimal as pandas' JSON writer spells it.

@@ -8,6 +8,8 @@ the per-account tables, saying where the full lists are.
 
 from __future__ import annotations
 
+import numpy as np
+
 from analytics.catalog import BY_KEY
 from reports.model import Callout, Callouts, Cell, Paragraph, Report, Section, Table
 from tools.report.cells import (
@@ -42,16 +44,34 @@ def _metrics(p) -> Table:
                  note="Percentile: the portfolio average against the benchmark quantiles.")
 
 
-def _ordered(lst, metric: str, best_first: bool) -> list[dict]:
-    """A list's rows in the order of the value they show: best first for top performers, worst first below."""
+def _ordered(lst, metric: str, best_first: bool, limit: int | None = None) -> list[dict]:
+    """A list's rows in the order of the value they show: best first for top performers, worst first below.
+
+    Only the first ``limit`` rows are built (a sheet keeps MAX_ROWS): the order is a stable
+    argsort of the value column, the order ``sorted`` gives, without a dict per account.
+    """
     higher = BY_KEY[metric].higher_is_better if metric in BY_KEY else True
-    known = [r for r in lst.rows() if r.get("value") is not None]
-    rest = [r for r in lst.rows() if r.get("value") is None]
-    return sorted(known, key=lambda r: r["value"], reverse=higher == best_first) + rest
+    values = np.array([np.nan if v is None else v for v in lst.value], dtype="float64")
+    known = np.flatnonzero(~np.isnan(values))
+    descending = higher == best_first
+    order = known[np.argsort(-values[known] if descending else values[known], kind="stable")]
+    picked = np.concatenate([order, np.flatnonzero(np.isnan(values))])[:limit].tolist()
+    columns = {k: v for k, v in lst if isinstance(v, list)}
+    return [{k: col[i] for k, col in columns.items()} for i in picked]
+
+
+def _first_rows(lists, best_first: bool, metric_rows, limit: int = MAX_ROWS) -> list:
+    """``metric_rows(lst, row)`` for each list's ordered rows, stopping at ``limit`` rows in all."""
+    rows: list = []
+    for lst in lists:
+        if len(rows) >= limit:
+            break
+        rows.extend(metric_rows(lst, r) for r in _ordered(lst, lst.metric, best_first, limit - len(rows)))
+    return rows
 
 
 def _names(lst, metric: str, best_first: bool, n: int = NAMES_PER_METRIC) -> str:
-    rows = _ordered(lst, metric, best_first)[:n]
+    rows = _ordered(lst, metric, best_first, n)
     more = lst.count - len(rows)
     return "; ".join(f"{r['customer']} ({mcell(metric, r['value']).text})" for r in rows) + (
         f"; +{more:,} more" if more > 0 else "")
@@ -64,11 +84,9 @@ def _top(p, summary: bool) -> Table:
         return Table("top_performers", cols("lrl", "Metric", "Accounts >= P90", "Top accounts (value)",
                                             widths=[1.6, 1.1, 5.5]), rows,
                      note="Per metric, the best accounts first; the workbook lists every account.")
-    rows = []
-    for t in p.top_performers:
-        for r in _ordered(t, t.metric, True):
-            rows.append([text(t.label), text(r["customer"]), text(r["segment"]), mcell(t.metric, r["value"]),
-                         pcell(r["percentile"], r["percentile_label"]), text(r.get("basis", ""))])
+    rows = _first_rows(p.top_performers, True, lambda t, r: [
+        text(t.label), text(r["customer"]), text(r["segment"]), mcell(t.metric, r["value"]),
+        pcell(r["percentile"], r["percentile_label"]), text(r.get("basis", ""))])
     return Table("top_performers", cols("lllrrl", "Metric", "Account", "Segment", "Value", "Percentile", "Basis",
                                         widths=[1.6, 2.0, 1.1, 0.9, 0.9, 0.9]), rows[:MAX_ROWS])
 
@@ -79,19 +97,16 @@ def _below(p, summary: bool) -> Table:
         for b in p.below_benchmark:
             if not b.count:
                 continue
-            first = b.rows()[0]
-            rows.append([text(b.label), num(b.count, "#,##0"), mcell(b.metric, first["benchmark_p25"]),
+            rows.append([text(b.label), num(b.count, "#,##0"), mcell(b.metric, b.benchmark_p25[0]),
                          text(_names(b, b.metric, False))])
         return Table("below_benchmark", cols("lrrl", "Metric", "Accounts < P25", "Benchmark P25",
                                              "Lowest accounts (value)", widths=[1.6, 1.1, 1.1, 4.4]), rows,
                      note="Per metric, the lowest accounts first; benchmark P25 of the first account's segment. "
                           "The workbook lists every account with its gap to the median.")
-    rows = []
-    for b in p.below_benchmark:
-        for r in _ordered(b, b.metric, False):
-            rows.append([text(b.label), text(r["customer"]), text(r["segment"]), mcell(b.metric, r["value"]),
-                         mcell(b.metric, r["benchmark_p25"]), mcell(b.metric, r["benchmark_median"]),
-                         mcell(b.metric, r["gap_to_median"]), pcell(r["percentile"], r["percentile_label"])])
+    rows = _first_rows(p.below_benchmark, False, lambda b, r: [
+        text(b.label), text(r["customer"]), text(r["segment"]), mcell(b.metric, r["value"]),
+        mcell(b.metric, r["benchmark_p25"]), mcell(b.metric, r["benchmark_median"]),
+        mcell(b.metric, r["gap_to_median"]), pcell(r["percentile"], r["percentile_label"])])
     return Table("below_benchmark", cols("lllrrrrr", "Metric", "Account", "Segment", "Value", "Benchmark P25",
                                          "Benchmark median", "Gap to median", "Percentile",
                                          widths=[1.6, 2.0, 1.1, 0.9, 1.0, 1.0, 1.0, 0.9]),
@@ -105,8 +120,10 @@ def _groups(p, summary: bool) -> Table:
             rows.append([text(g.segment), Cell("n/a"), text(g.note or f"fewer than 10 accounts ({g.size})"),
                          Cell("n/a"), Cell("n/a"), Cell("n/a"), text(""), text("")])
             continue
-        group_rows = g.accounts.rows()
-        for r in group_rows[:GROUP_TOP] if summary else group_rows:
+        if len(rows) >= MAX_ROWS:
+            break
+        group_rows = _group_rows(g, GROUP_TOP if summary else MAX_ROWS - len(rows))
+        for r in group_rows:
             rows.append([text(g.segment), num(r["rank"], "0"), text(r["customer"]), pcell(r["overall_percentile"]),
                          num(r["composite"], "0.0"), pcell(r["benchmark_composite"]),
                          text(", ".join(metric_label(k) for k in r["strengths"])),
@@ -118,6 +135,12 @@ def _groups(p, summary: bool) -> Table:
                        if summary else None))
 
 
+def _group_rows(g, n: int) -> list[dict]:
+    """The first n rows of a peer group's ranking (a dict per shown account only)."""
+    columns = dict(g.accounts)
+    return [dict(zip(columns, vals)) for vals in zip(*(col[:n] for col in columns.values()))]
+
+
 def _recommendations(p, summary: bool) -> Table:
     if summary:
         rows = [[text(b.label), num(b.count, "#,##0"), text(action_for(b.metric))] for b in p.below_benchmark
@@ -126,11 +149,9 @@ def _recommendations(p, summary: bool) -> Table:
                                              widths=[1.6, 1.1, 5.5]), rows,
                      note="One action per metric for the accounts under the benchmark's P25; target: the benchmark "
                           "median. The workbook lists them account by account.")
-    rows = []
-    for b in p.below_benchmark:
-        for r in _ordered(b, b.metric, False):
-            rows.append([text(r["customer"]), text(b.label), mcell(b.metric, r["value"]),
-                         mcell(b.metric, r["benchmark_median"]), text(action_for(b.metric))])
+    rows = _first_rows(p.below_benchmark, False, lambda b, r: [
+        text(r["customer"]), text(b.label), mcell(b.metric, r["value"]),
+        mcell(b.metric, r["benchmark_median"]), text(action_for(b.metric))])
     return Table("recommendations", cols("llrrl", "Account", "Metric", "Current", "Target (benchmark median)",
                                          "Recommended action", widths=[2.0, 1.6, 0.9, 1.2, 4.0]), rows[:MAX_ROWS])
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics.catalog import KEYS, arr_band
+from analytics.catalog import ARR_BANDS, KEYS
+from tools.store.columnar import cached_latest
 from tools.store.workspace import Workspace
 
 NO_SEGMENT = "(no segment)"  # the peer group of accounts without a segment
@@ -24,11 +25,24 @@ _PACKED_LATEST = np.dtype([("cell", "i8"), ("value", "f8"), ("latest", "i8")])
 
 def customers_frame(ws: Workspace) -> pd.DataFrame:
     """All accounts, indexed by id, with a derived ``arr_band`` column."""
-    rows = ws.query(f"SELECT {', '.join(CUSTOMER_COLUMNS)} FROM customers ORDER BY id")
+    rows = ws.db.conn.execute(f"SELECT {', '.join(CUSTOMER_COLUMNS)} FROM customers ORDER BY id").fetchall()
     df = pd.DataFrame(rows, columns=CUSTOMER_COLUMNS).set_index("id")
     df["arr"] = pd.to_numeric(df["arr"], errors="coerce").astype("float64")
-    df["arr_band"] = [arr_band(a) for a in df["arr"]]
+    df["arr_band"] = arr_bands(df["arr"].to_numpy())
     return df
+
+
+def arr_bands(arr: np.ndarray) -> list[str | None]:
+    """:func:`analytics.catalog.arr_band` of each value, one vector test per band (the first band
+    containing the value wins, as in arr_band; NaN and uncovered values get None)."""
+    out = np.full(len(arr), None, dtype=object)
+    free = np.ones(len(arr), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for label, lo, hi in ARR_BANDS:
+            hit = free & (lo <= arr) & (arr < hi)
+            out[hit] = label
+            free &= ~hit
+    return out.tolist()
 
 
 def peer_groups(segments: pd.Series) -> np.ndarray:
@@ -52,13 +66,10 @@ def latest_metrics(ws: Workspace) -> pd.DataFrame:
     metric; columns are all catalog keys (NaN where an account has no value).
     Rows are the accounts with at least one value, in id order.
     """
-    cid, col, value, _ = _latest_cells(ws)
-    if not len(cid):
+    ids, matrix, _ = latest_matrix(ws)
+    if not len(ids):
         return pd.DataFrame().reindex(columns=list(KEYS)).astype("float64")
-    ids = np.unique(cid)
-    out = np.full((len(ids), len(KEYS)), np.nan)
-    out[np.searchsorted(ids, cid), col] = value
-    return pd.DataFrame(out, index=pd.Index(ids, name="customer_id"), columns=list(KEYS))
+    return pd.DataFrame(matrix.copy(), index=pd.Index(ids, name="customer_id"), columns=list(KEYS))
 
 
 def latest_values(ws: Workspace, ids: np.ndarray) -> tuple[np.ndarray, str | None]:
@@ -67,13 +78,30 @@ def latest_values(ws: Workspace, ids: np.ndarray) -> tuple[np.ndarray, str | Non
     The same rule as :func:`latest_metrics`, as a matrix aligned with ``ids``.
     """
     out = np.full((len(ids), len(KEYS)), np.nan)
+    have, matrix, period = latest_matrix(ws)
+    if not len(have):
+        return out, None
+    r = pd.Index(ids).get_indexer(have)
+    keep = r >= 0
+    out[r[keep]] = matrix[keep]
+    return out, period
+
+
+def latest_matrix(ws: Workspace) -> tuple[np.ndarray, np.ndarray, str | None]:
+    """(ids of the accounts with a value, in id order; their accounts x KEYS latest values; the
+    latest period), from the workspace's columnar cache (:mod:`tools.store.columnar`) when it is
+    current, else read from ``metric_values`` and cached. The matrix is read-only."""
+    return cached_latest(ws, tuple(KEYS), lambda: _latest_from_rows(ws))
+
+
+def _latest_from_rows(ws: Workspace) -> tuple[np.ndarray, np.ndarray, str | None]:
     cid, col, value, period = _latest_cells(ws)
     if not len(cid):
-        return out, None
-    r = pd.Index(ids).get_indexer(cid)
-    keep = r >= 0
-    out[r[keep], col[keep]] = value[keep]
-    return out, period
+        return np.array([], dtype=np.int64), np.empty((0, len(KEYS))), None
+    ids = np.unique(cid)
+    out = np.full((len(ids), len(KEYS)), np.nan)
+    out[np.searchsorted(ids, cid), col] = value
+    return ids, out, period
 
 
 def _latest_cells(ws: Workspace) -> tuple[np.ndarray, np.ndarray, np.ndarray, str | None]:

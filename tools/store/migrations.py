@@ -255,3 +255,14 @@ def m013_key_results_quotes(db: Database) -> None:
         pk="id", foreign_keys=[("goal_id", "goals", "id")], not_null={"goal_id", "text"},
     )
     db["goal_quotes"].create_index(["goal_id"])
+
+
+def m014_columnar_cache(db: Database) -> None:
+    # A columnar copy of each account's latest metric values (tools.store.columnar): blobs
+    # rebuilt on the first read after a change. Any insert, update or delete on metric_values
+    # empties it, whoever writes (a bulk import turns these off for its own transaction and
+    # empties the cache itself).
+    db.execute("CREATE TABLE columnar_cache (name TEXT PRIMARY KEY, data BLOB NOT NULL)")
+    for op in ("INSERT", "UPDATE", "DELETE"):
+        db.execute(f"CREATE TRIGGER columnar_metric_values_{op.lower()} AFTER {op} ON metric_values "
+                   "WHEN EXISTS (SELECT 1 FROM columnar_cache) BEGIN DELETE FROM columnar_cache; END")

@@ -350,14 +350,11 @@ async def test_the_upload_guard_turns_an_empty_upload_into_a_refused_placeholder
     use_chainlit()
     app_module()  # installs the guard on Chainlit's server app
     import httpx
+    from chainlit.auth import create_jwt
     from chainlit.server import app as server
     from chainlit.session import WebsocketSession
 
-    from agent.ui import uploads
-
-    from chainlit.auth import create_jwt
-
-    from agent.ui import history
+    from agent.ui import history, uploads
 
     user = history.local_user()  # sign-in off: everyone is the local user, who must still present a token
     session = WebsocketSession(id=str(uuid.uuid4()), socket_id="s1", emit=None, emit_call=None, user_env={},

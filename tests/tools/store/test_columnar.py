@@ -1,0 +1,126 @@
+"""The columnar cache of the latest values (m014): the same figures as a read of metric_values,
+emptied by any change (triggers), emptied once by a bulk import that keeps the triggers, and
+the vectorised ARR bands. Correctness only, no timings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analytics.catalog import arr_band
+from tests.ingest_helpers import write
+from tools.ingest.portfolio import import_history, import_portfolio
+from tools.ingest.problems import ImportFailed
+from tools.store import frames
+from tools.store.frames import arr_bands, latest_matrix, latest_metrics, latest_values
+
+TRIGGERS = {"columnar_metric_values_insert", "columnar_metric_values_update", "columnar_metric_values_delete"}
+
+
+def _cached(ws) -> int:
+    return ws.db.conn.execute("SELECT COUNT(*) FROM columnar_cache").fetchone()[0]
+
+
+def _triggers(ws) -> set[str]:
+    return {r[0] for r in ws.db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                             "AND name LIKE 'columnar_%'")}
+
+
+@pytest.fixture
+def book(ws, tmp_path):
+    path = write(tmp_path, "book.csv", "name,segment,nps,csat,dau_mau\nAcme Corp,Enterprise,35,4.2,0.4\n"
+                                        "TechCorp,SMB,-5,,0.2\nDataPro,SMB,12,3.9,\n")
+    import_portfolio(ws, path)
+    return ws
+
+
+def test_first_read_fills_the_cache_with_the_figures_of_a_full_read(book):
+    assert _cached(book) == 0  # the import emptied it
+    ids, matrix, period = frames._latest_from_rows(book)
+    got_ids, got, got_period = latest_matrix(book)
+    assert _cached(book) == 3
+    assert np.array_equal(got_ids, ids) and np.array_equal(got, matrix, equal_nan=True) and got_period == period
+    assert latest_metrics(book).at[got_ids[0], "nps"] == 35.0
+
+
+def test_a_filled_cache_is_read_without_scanning_metric_values(book, monkeypatch):
+    before = latest_metrics(book)
+    monkeypatch.setattr(frames, "_latest_from_rows", lambda ws: pytest.fail("metric_values scanned again"))
+    assert latest_metrics(book).equals(before)
+    values, period = latest_values(book, before.index.to_numpy()[::-1])
+    assert np.array_equal(values, before.to_numpy()[::-1], equal_nan=True) and period is not None
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE metric_values SET value = 99 WHERE metric = 'nps' AND customer_id = (SELECT MIN(id) FROM customers)",
+    "DELETE FROM metric_values WHERE metric = 'nps' AND customer_id = (SELECT MIN(id) FROM customers)",
+    "INSERT INTO metric_values VALUES ((SELECT MIN(id) FROM customers), 'roi', '2099-01', 150)",
+])
+def test_any_write_to_metric_values_empties_the_cache(book, sql):
+    latest_metrics(book)
+    assert _cached(book) == 3
+    with book.write() as db:
+        db.execute(sql)
+    assert _cached(book) == 0
+    ids, matrix, _ = frames._latest_from_rows(book)
+    got_ids, got, _ = latest_matrix(book)
+    assert np.array_equal(got_ids, ids) and np.array_equal(got, matrix, equal_nan=True)
+
+
+def test_bulk_imports_empty_the_cache_once_and_keep_the_triggers(book, tmp_path):
+    latest_metrics(book)
+    history = write(tmp_path, "h.csv", "customer,metric,period,value\nAcme Corp,nps,2099-01,70\n")
+    import_history(book, history)
+    assert _cached(book) == 0 and _triggers(book) == TRIGGERS
+    assert latest_metrics(book)["nps"].max() == 70.0
+    bad = write(tmp_path, "bad.csv", "name,nps\nAcme Corp,lots\n")
+    with pytest.raises(ImportFailed):
+        import_portfolio(book, bad)
+    assert _triggers(book) == TRIGGERS and _cached(book) == 3  # nothing changed, cache still current
+
+
+def test_an_import_that_fails_while_writing_rolls_the_triggers_back(book, tmp_path, monkeypatch):
+    import tools.ingest.portfolio as portfolio
+
+    latest_metrics(book)
+
+    def broken(db, params):
+        with portfolio.bulk_values_write(db.conn):
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(portfolio, "_upsert_values", broken)
+    with pytest.raises(RuntimeError):
+        import_portfolio(book, write(tmp_path, "b2.csv", "name,nps\nAcme Corp,1\n"))
+    assert _triggers(book) == TRIGGERS and _cached(book) == 3
+
+
+def test_arr_bands_match_arr_band():
+    rng = np.random.default_rng(3)
+    arr = np.concatenate([[np.nan, -1.0, 0.0, 24_999.99, 25_000, 100_000, 250_000, 1e6, 1e12],
+                          rng.uniform(-1e4, 3e6, 2000)])
+    assert arr_bands(arr) == [arr_band(a) for a in arr]
+    assert arr_bands(np.array([])) == []
+
+
+def test_value_parameters_built_as_an_array_match_the_loop():
+    import random
+    from itertools import groupby
+    from operator import itemgetter
+
+    from tools.ingest.portfolio import _value_params
+
+    def loop(keyed, columns):
+        params = []
+        for cid, account_rows in groupby(keyed, itemgetter(0)):
+            account_rows = list(account_rows)
+            for key, col in columns:
+                params += [x for _, period, i in account_rows if col[i] is not None for x in (cid, key, period, col[i])]
+        return params
+
+    rng = random.Random(4)
+    ids = rng.sample(range(1, 10**6), 300)
+    keyed = sorted((cid, "2026-12", i) for i, cid in enumerate(ids))
+    columns = sorted((k, [None if rng.random() < 0.2 else rng.random() * 100 for _ in ids]) for k in ("nps", "csat", "roi"))
+    assert _value_params(keyed, columns) == loop(keyed, columns)
+    several = sorted(keyed + [(ids[0], "2026-11", 5)])  # two periods for one account: the loop
+    assert _value_params(several, columns) == loop(several, columns)
