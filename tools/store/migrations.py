@@ -220,6 +220,7 @@ def m011_shares(db: Database) -> None:
     db["stakeholders"].add_column("email", str)
 
 
+@migrations()
 def m012_goal_changes(db: Database) -> None:
     # Issue 17: a goal's status changed by an import ("achieved", newly "at risk"), surfaced at the
     # top of the next answer about the account (tools.success.tracking). Which changes were shown
@@ -233,6 +234,7 @@ def m012_goal_changes(db: Database) -> None:
     db["goal_changes_seen"].create({"change_id": int, "seen_at": str}, pk="change_id")
 
 
+@migrations()
 def m013_key_results_quotes(db: Database) -> None:
     # A goal's key results (several metrics, each with its baseline, target, direction and how often
     # it is measured) and their measurements; the goal's achievement follows from them
@@ -257,6 +259,7 @@ def m013_key_results_quotes(db: Database) -> None:
     db["goal_quotes"].create_index(["goal_id"])
 
 
+@migrations()
 def m014_columnar_cache(db: Database) -> None:
     # A columnar copy of each account's latest metric values (tools.store.columnar): blobs
     # rebuilt on the first read after a change. Any insert, update or delete on metric_values
