@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from agent.api.auth import CallerDep
 from agent.api.benchmarks import CustomerId, account_name
@@ -35,6 +35,7 @@ from tools.actions.share_report import (
     revoke_share,
     share_report,
 )
+from tools.actions.shares import ShareRecord
 
 router = APIRouter(tags=["actions"], max_body_size=JSON_BODY_LIMIT)
 ERRORS = responses(401, 404, 422)
@@ -50,23 +51,8 @@ ReviewCallsRequest = derive("ReviewCallsRequest", ScheduleReviewCallsInput, json
 ShareId = Annotated[int, Path(alias="shareId", ge=1, le=2**62, description="the link's id", examples=[1])]
 
 
-class ShareInfo(BaseModel):
-    id: int
-    prefix: str = Field(description="the token's first characters (the whole link is shown only when made)")
-    customer: str
-    kind: str
-    title: str
-    created_at: str
-    expires_at: str
-    revoked_at: str | None
-    views: int
-    last_viewed_at: str | None
-    passcode: bool
-    status: str = Field(description="live, expired, revoked or locked (too many wrong passcodes)")
-
-
 class ShareList(BaseModel):
-    shares: list[ShareInfo]
+    shares: list[ShareRecord]
 
 
 def _file(path: str, media: str) -> FileResponse:
@@ -88,7 +74,7 @@ def post_share(caller: CallerDep, customer_id: CustomerId, body: ShareRequest):
 @router.get("/api/shares", response_model=ShareList, responses=responses(401, 422),
             summary="Share links, newest first (status and views)")
 def get_shares(caller: CallerDep):
-    return ShareList(shares=[ShareInfo(**vars(s)) for s in shares.list_shares(caller.ws)])
+    return ShareList(shares=shares.list_shares(caller.ws))
 
 
 @router.delete("/api/shares/{shareId}", response_model=RevokeShareOutput, responses=ERRORS,

@@ -83,7 +83,7 @@ def cmd_share(args, ws) -> int:
 def cmd_shares(args, ws) -> int:
     rows = shares.list_shares(ws)
     if args.json:
-        sys.stdout.write(json.dumps([vars(r) for r in rows], indent=2) + "\n")
+        sys.stdout.write(json.dumps([r.model_dump() for r in rows], indent=2) + "\n")
         return 0
     if not rows:
         print('No share links yet: `peerbench share "<account>" --kind benchmark`.')

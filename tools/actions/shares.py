@@ -18,6 +18,8 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from tools.base import NotFound, ToolError
 from tools.store.workspace import Workspace, now_iso
 
@@ -29,10 +31,13 @@ TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
 SHAREABLE = ("benchmark", "success", "qbr")   # customer-facing kinds only (reports.model.CUSTOMER_FACING)
 
 
-@dataclass(frozen=True)
-class ShareRecord:
+class ShareRecord(BaseModel):
+    """A share link as listed (CLI, API): never the token itself, only its first characters."""
+
+    model_config = ConfigDict(frozen=True)
+
     id: int
-    prefix: str
+    prefix: str = Field(description="the token's first characters (the whole link is shown only when made)")
     customer: str
     kind: str
     title: str
@@ -42,7 +47,7 @@ class ShareRecord:
     views: int
     last_viewed_at: str | None
     passcode: bool
-    status: str           # "live" | "expired" | "revoked" | "locked"
+    status: str = Field(description="live, expired, revoked or locked (too many wrong passcodes)")
 
 
 def public_url() -> str:
