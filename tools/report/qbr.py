@@ -99,6 +99,12 @@ def _trends(data: ReportData) -> Section:
     return sec
 
 
+def _score_line(goal) -> str:
+    """A goal's achievement as the goals table shows it; above 100% it counts as 100% toward the score."""
+    line = f"{goal.name}: {goal.achievement_pct:.0f}%"
+    return line + (" (counts as 100%)" if goal.achievement_pct > 100 else "")
+
+
 def _success(data: ReportData) -> list[Section]:
     roi = data.roi
     success = Section("success", "Success plan: goals and value")
@@ -111,8 +117,7 @@ def _success(data: ReportData) -> list[Section]:
     score = None
     if gauge is not None:  # the success score as a gauge, on its own slide
         score = Section("success_score", f"Success score: {roi.success_score:.0f} / 100, {roi.success_label}").add(
-            gauge, Bullets([f"{g.name}: {min(g.achievement_pct, 100):.0f}%" for g in roi.goals
-                            if g.achievement_pct is not None][:6]))
+            gauge, Bullets([_score_line(g) for g in roi.goals if g.achievement_pct is not None][:6]))
         score.notes = (f"The success score is {roi.success_score:.0f} out of 100 ({roi.success_label}): the weighted "
                        "mean of goal achievement, each goal capped at 100%.")
     success.add(Callouts(qbr_success_callouts(roi)), goals_table(roi, compact=True))
