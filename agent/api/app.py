@@ -10,6 +10,7 @@ instead of letting the chat's catch-all answer them with its HTML page.
 from __future__ import annotations
 
 import json
+import logging
 from http import HTTPStatus
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -25,6 +26,8 @@ from agent.api.auth import ApiState, ScopeRegistry
 from agent.api.models import Health
 from agent.api.uploads import JSON_BODY_LIMIT
 from tools.store.workspace import default_db_path
+
+log = logging.getLogger(__name__)
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 PLAIN_DETAILS = {413: "The request body is larger than this endpoint accepts: 10 MB for a file upload, 1 MB otherwise."}
@@ -51,6 +54,7 @@ def create_api(main_db: str | Path | None = None) -> FastAPI:
     app.state.peerbench = ApiState(main_db=Path(main_db or default_db_path()).resolve(), scopes=ScopeRegistry())
     problems.install(app)
     app.add_middleware(PlainErrorsAsProblems)
+    app.add_middleware(QuietWhenClientLeft)
     app.get("/api/health", response_model=Health, tags=["system"], summary="Liveness (no token needed)")(health)
     # success before reports: /api/reports/success-metrics/{customerId} is not a report id
     for module in (benchmarks, intelligence, success, reports, portfolio, actions, book):
@@ -89,6 +93,36 @@ class PlainErrorsAsProblems:
                 await send(message)
 
         await self.app(scope, receive, send_problem_instead)
+
+
+class QuietWhenClientLeft:
+    """A browser that leaves mid-request (a page closed while /favicon loads) is not a server error.
+
+    Starlette's BaseHTTPMiddleware (Chainlit's mount uses one) raises "No response returned." when
+    the client disconnects before the app answers; uncaught, it is logged as an unhandled error
+    with a traceback. Only that case, with the disconnect seen, is dropped: nobody is left to answer.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        left = False
+
+        async def watch_receive():
+            nonlocal left
+            message = await receive()
+            left = left or message["type"] == "http.disconnect"
+            return message
+
+        try:
+            await self.app(scope, watch_receive, send)
+        except RuntimeError as exc:
+            if not (left and str(exc) == "No response returned."):
+                raise
+            log.debug("client left before %s was answered", scope["path"])
 
 
 def health() -> Health:
