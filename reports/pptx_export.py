@@ -213,11 +213,12 @@ def _table_size(t: Table) -> float:
     return 14 if len(t.columns) <= 6 else 12 if len(t.columns) <= 8 else 11
 
 
-def _table_layout(t: Table, w: float, room: float = BOTTOM - TOP) -> tuple[list[float], list[float], float]:
+def _table_layout(t: Table, w: float, room: float = BOTTOM - TOP,
+                  grow: float = 0) -> tuple[list[float], list[float], float]:
     """(column widths in, row heights in for header + rows, font size): the size steps down (to 11 pt) while
-    that keeps the table on one slide."""
-    for size in sorted({_table_size(t), 12, 11}, reverse=True):
-        if size > _table_size(t):
+    that keeps the table on one slide; ``grow`` pt larger first (a short table alone on its slide)."""
+    for size in sorted({_table_size(t) + grow, _table_size(t), 12, 11}, reverse=True):
+        if size > _table_size(t) + grow:
             continue
         layout = _table_at(t, w, size)
         if sum(layout[1]) <= room:
@@ -353,14 +354,15 @@ def _section_slides(deck: _Deck, s: Section):
         return
     if figures and tables and not callouts:  # a short table with its chart under it, else one after the other
         widths, heights, size = _table_layout(tables[0], W - 1)
-        if len(tables) == 1 and sum(heights) <= 0.45 * (BOTTOM - TOP):
+        if len(tables) == 1 and sum(heights) <= 0.45 * (BOTTOM - TOP) and \
+                BOTTOM - TOP - sum(heights) - 0.2 >= _readable_height(figures[0]):
             y = _table(slide, tables[0], tables[0].rows, heights, widths, size, 0.5, TOP, accent,
                        RGBColor(*deck.report.brand.on_accent))
             _figure(slide, figures[0], 0.5, y, W - 1, BOTTOM - y, accent, title=True)
             rest = figures[1:]
         else:
-            for t in tables:
-                slide, _ = _table_slides(deck, s, t, TOP, slide)
+            for t in tables:  # a short table alone on its slide reads a size larger
+                slide, _ = _table_slides(deck, s, t, TOP, slide, grow=2 if len(tables) == 1 else 0)
                 slide = None
             rest = figures
         for f in rest:
@@ -400,14 +402,23 @@ def _section_slides(deck: _Deck, s: Section):
     return (slide, y) if _flow(s) and not callouts else None
 
 
+PANEL_ROW_IN = 2.2      # a small multiple's plot stays readable with its title, axis and legend
+
+
+def _readable_height(f: Figure) -> float:
+    """The height (in) a figure needs under a table: small multiples need a row height per two panels."""
+    rows = -(-len(f.panels) // 2) if f.chart_type == "panels" and f.panels else 1
+    return 0.42 + rows * PANEL_ROW_IN + (0.5 if f.caption else 0)
+
+
 def _figure_slide(deck: _Deck, s: Section, f: Figure) -> None:
     slide = deck.slide(s, f.title, kicker=s.heading, notes=f"{f.title}. {f.caption}".strip())
     _figure(slide, f, 0.5, TOP, W - 1, BOTTOM - TOP, deck.accent)
 
 
-def _table_slides(deck: _Deck, s: Section, t: Table, y: float, slide, reserve: float = 0.0):
+def _table_slides(deck: _Deck, s: Section, t: Table, y: float, slide, reserve: float = 0.0, grow: float = 0):
     note = text_height([(t.note, 11, False, GREY)], W - 1) if t.note else 0
-    widths, heights, size = _table_layout(t, W - 1, BOTTOM - y - reserve - note)
+    widths, heights, size = _table_layout(t, W - 1, BOTTOM - y - reserve - note, grow)
     head, body = heights[0], heights[1:]
     rows = list(zip(t.rows, body))
     on_accent = RGBColor(*deck.report.brand.on_accent)
