@@ -11,9 +11,12 @@ Benchmark percentiles for many scopes at once: :class:`BenchmarkScopes`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas (0.15 s to import) only where a frame comes in: `compare` never pays it
+    import pandas as pd
 
 #: Status bands (DESIGN §4), compared with a tolerance so that two equal formulas
 #: differing in the last bit never flip an account across a band edge.
@@ -400,6 +403,8 @@ def overall_percentiles(composites: pd.Series, groups: np.ndarray | None = None)
     are rounded to 9 decimals first: two accounts with the same percentiles in
     another order must tie, not differ in the last bit.
     """
+    import pandas as pd
+
     ranked = group_percentiles(np.round(composites.to_numpy(dtype="float64"), 9), groups, True)
     return pd.Series(ranked, index=composites.index)
 
@@ -411,9 +416,12 @@ def frame_percentiles(metrics: pd.DataFrame, directions: dict[str, bool],
     ``directions`` maps column -> higher_is_better. The grouping is computed once
     and shared by all columns.
 
+    >>> import pandas as pd
     >>> frame_percentiles(pd.DataFrame({"a": [1.0, 2.0], "b": [1.0, 2.0]}), {"a": True, "b": False}).to_dict("list")
     {'a': [25.0, 75.0], 'b': [75.0, 25.0]}
     """
+    import pandas as pd
+
     layout = group_layout(groups, len(metrics))
     out = np.empty((metrics.shape[1], len(metrics)))
     for row, col in zip(out, metrics.columns):

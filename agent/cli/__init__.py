@@ -13,21 +13,50 @@ import sys
 
 from tools.base import ToolError
 
+MODULES = ("core", "ingest", "portfolio", "goals", "reports", "actions", "chat", "feedback", "bench_batch", "api")
+# Which module registers each command: a command imports only its own module (and the tools it uses),
+# so `peerbench compare` does not pay for the report writers' imports. tests/agent/cli pins this table
+# to what the modules register.
+COMMANDS = {
+    "demo": "core", "compare": "core", "cohort": "core", "bench": "core",
+    "load": "ingest", "benchmarks": "ingest",
+    "portfolio": "portfolio", "practices": "portfolio", "recommend": "portfolio", "history": "portfolio",
+    "roi": "goals", "goals": "goals", "success": "goals", "goal": "goals",
+    "report": "reports", "brand": "reports", "reports": "reports",
+    "share": "actions", "shares": "actions", "unshare": "actions", "email": "actions", "invite": "actions",
+    "ask": "chat", "chat": "chat", "feedback": "feedback", "bench-batch": "bench_batch",
+    "serve": "api", "token": "api",
+}
 
-def _modules():
-    from agent.cli import actions, api, bench_batch, chat, core, feedback, goals, ingest, portfolio, reports
 
-    return [core, ingest, portfolio, goals, reports, actions, chat, feedback, bench_batch, api]
+def _modules(names=MODULES) -> list:
+    import importlib
+
+    return [importlib.import_module(f"agent.cli.{name}") for name in names]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_of(argv: list[str]) -> str | None:
+    """The sub-command named in ``argv`` (after the global ``--db``), or None (help, a typo)."""
+    args = iter(argv)
+    for arg in args:
+        if arg == "--db":
+            next(args, None)
+        elif not arg.startswith("-"):
+            return arg
+        elif not arg.startswith("--db="):
+            return None
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with a known ``command``, only the module that registers it is imported."""
     parser = argparse.ArgumentParser(
         prog="peerbench",
         description="Benchmark customer accounts against peers and industry data.",
     )
     parser.add_argument("--db", help="workspace file (default: $PEERBENCH_DB or workspace/peerbench.db)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for mod in _modules():
+    for mod in _modules((COMMANDS[command],) if command in COMMANDS else MODULES):
         mod.register(sub)
     return parser
 
@@ -43,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     from tools.inputs import visible
     from tools.store.workspace import Workspace
 
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(command_of(argv)).parse_args(argv)
     ws = Workspace(args.db or os.environ.get("PEERBENCH_DB") or None)
     try:
         return args.func(args, ws) or 0

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from agent.cli.goals import print_goal_changes
-from agent.cli.output import print_json, show
+from agent.cli.output import print_goal_changes, print_json, show
 from reports.format import md_text
 from tools.compare.build_cohort import BuildCohortInput, build_cohort
 from tools.compare.cohorts import criteria_from_where

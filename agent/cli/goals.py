@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 
 from agent.cli.goal_extras import register as register_goal_extras
-from agent.cli.output import print_json
+from agent.cli.output import print_goal_changes, print_json
 from reports.format import md_text
 from tools.store import changes
 from tools.success.categories import CATEGORIES
@@ -14,7 +14,6 @@ from tools.success.compute_roi import ComputeRoiInput, compute_roi
 from tools.success.from_gaps import SetImprovementGoalsInput, set_improvement_goals
 from tools.success.manage_goals import ManageGoalsInput, manage_goals
 from tools.success.portfolio_success import PortfolioSuccessInput, portfolio_success
-from tools.success.tracking import changes_markdown, take_unseen
 from tools.success.views import goals_markdown, portfolio_success_markdown, roi_markdown
 
 VALUE_FLAGS = ("hours_saved_per_unit", "units_per_month", "hourly_rate", "monthly_amount")
@@ -107,13 +106,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _category(p: argparse.ArgumentParser) -> None:
     p.add_argument("--category", help="only goals of this category: " + ", ".join(CATEGORIES)
                    + " (either requirements document's words: operational, financial, strategic, ...)")
-
-
-def print_goal_changes(ws, customer: str | None) -> None:
-    """An account's goal changes not shown yet (achieved, newly at risk), above the answer about it."""
-    text = changes_markdown(take_unseen(ws, customer))
-    if text:
-        print(text + "\n")
 
 
 def _common(p: argparse.ArgumentParser) -> None:

@@ -146,3 +146,12 @@ def _write(src: Path, target: Path, force: bool) -> None:
         raise ToolError(f"--out: {target} already exists; add --force to overwrite it.") from None
     except OSError as exc:
         raise ToolError(f"--out: cannot write {target} ({exc.strerror or exc}).") from None
+
+
+def print_goal_changes(ws, customer: str | None) -> None:
+    """An account's goal changes not shown yet (achieved, newly at risk), above the answer about it."""
+    from tools.success.tracking import changes_markdown, take_unseen
+
+    text = changes_markdown(take_unseen(ws, customer))
+    if text:
+        print(text + "\n")
