@@ -10,8 +10,6 @@ averaging); ``benchmark_basis`` says "mix: Enterprise 102, SMB 96".
 
 from __future__ import annotations
 
-from itertools import compress
-
 import numpy as np
 
 from analytics import percentiles as pc
@@ -184,17 +182,27 @@ def peer_group(pos: Positions, group: str) -> PeerGroup:
     return out
 
 
-_KEY_ARRAY = np.array(KEYS, dtype=object)
-
-
 def _pick(pct: np.ndarray, keep, best_first: bool, n: int = 3) -> list[list[str]]:
-    """Per row, up to n metric keys passing ``keep``, best (or worst) first."""
+    """Per row, up to n metric keys passing ``keep``, best (or worst) first.
+
+    Rows with the same picks share one list (read-only; a 100k-account book has a few thousand
+    distinct picks): building 100k small lists was half the time of a peer group.
+    """
     filled = np.where(np.isnan(pct), -np.inf if best_first else np.inf, pct)
     order = np.argsort(-filled if best_first else filled, axis=1, kind="stable")[:, :n]
     with np.errstate(invalid="ignore"):
         ok = keep(np.take_along_axis(pct, order, axis=1))
-    names = _KEY_ARRAY[order].tolist()
-    if n > 1 and (ok[:, 1:] & ~ok[:, :-1]).any():  # not a prefix per row: pick cell by cell
-        return [list(compress(r, oks)) for r, oks in zip(names, ok.tolist())]
-    # A threshold on sorted values passes a prefix of each row: slice it.
-    return [r[:c] for r, c in zip(names, ok.sum(axis=1).tolist())]
+    # Each row's picks as one integer: metric index + 1 per place (0 = nothing), in base len(KEYS) + 1.
+    base = len(KEYS) + 1
+    code = np.zeros(len(order), dtype=np.int64)
+    for place in range(order.shape[1]):
+        code = code * base + np.where(ok[:, place], order[:, place] + 1, 0)
+    combos, inverse = np.unique(code, return_inverse=True)
+    lists = np.empty(len(combos), dtype=object)
+    for i, c in enumerate(combos.tolist()):
+        digits = []
+        for _ in range(order.shape[1]):
+            c, d = divmod(c, base)
+            digits.append(d)
+        lists[i] = [KEYS[d - 1] for d in reversed(digits) if d]
+    return lists[inverse.reshape(-1)].tolist()
