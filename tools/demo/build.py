@@ -44,7 +44,7 @@ INDUSTRIES = {"SaaS": .22, "FinTech": .14, "Healthcare": .13, "Retail": .13, "Ma
 SEGMENT_SHARE = {"Enterprise": .32, "Mid-Market": .38, "SMB": .30}
 REGIONS = {"North America": .45, "EMEA": .30, "APAC": .15, "LATAM": .10}
 DATA_TABLES = ("shares", "key_result_measurements", "key_results", "goal_quotes", "goal_measurements", "milestones",
-               "goals", "practices", "stakeholders", "snapshots",
+               "goals", "practices", "stakeholders", "snapshots", "snapshot_runs",
                "metric_values", "reports", "cohorts", "customers")
 MIN_EXTRA_ENTERPRISE_SAAS = 12  # Acme's industry cohort needs >= 10 peers besides the named ones
 

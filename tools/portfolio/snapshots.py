@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Callable
@@ -26,7 +27,8 @@ SNAPSHOT_LAYOUT = max(k for k, v in SNAPSHOT_LAYOUTS.items() if v == KEYS) if KE
 
 
 def write_snapshot(ws: Workspace, pos: Positions, rows: np.ndarray, run_id: str, taken_at: str) -> int:
-    """Store one snapshot row per account: its overall position and a small per-metric record.
+    """Store one snapshot row per account: its overall position and a small per-metric record;
+    nothing when the last stored run holds the same (:func:`fingerprint`). Returns the rows written.
 
     ``metrics_json`` is ``{"layout": 1, "value": [...], "peer_percentile": [...],
     "benchmark_percentile": [...]}``, one entry per catalog metric in the layout's
@@ -36,6 +38,11 @@ def write_snapshot(ws: Workspace, pos: Positions, rows: np.ndarray, run_id: str,
     """
     if SNAPSHOT_LAYOUT is None:  # pragma: no cover - a catalog change without a new layout
         raise RuntimeError("the metric catalog changed: add its order to SNAPSHOT_LAYOUTS")
+    if not len(rows):
+        return 0
+    digest = fingerprint(pos, rows)
+    if _stored_already(ws, digest, int(pos.ids[rows[0]])):
+        return 0
     columns = [_json_rows(pos.values[rows], 4), _json_rows(pos.cohort_pct[rows], 1), _json_rows(pos.bench_pct[rows], 1)]
     template = '{"layout":%d' % SNAPSHOT_LAYOUT + "".join(f',"{f}":[%s]' for f in SNAPSHOT_FIELDS) + "}"
     blobs = [template % parts for parts in zip(*columns)]
@@ -47,7 +54,30 @@ def write_snapshot(ws: Workspace, pos: Positions, rows: np.ndarray, run_id: str,
         db.conn.executemany(
             "INSERT INTO snapshots (run_id, taken_at, period, customer_id, benchmark_set, cohort, "
             "overall_percentile, composite, benchmark_composite, metrics_json) VALUES (?,?,?,?,?,?,?,?,?,?)", records)
+        db.conn.execute("INSERT INTO snapshot_runs (run_id, taken_at, fingerprint, accounts) VALUES (?, ?, ?, ?)",
+                        (run_id, taken_at, digest, len(records)))
     return len(records)
+
+
+def fingerprint(pos: Positions, rows: np.ndarray) -> str:
+    """A digest of everything a snapshot stores for ``rows`` (accounts, peer groups, values, percentiles,
+    composites, benchmark set, month, layout): equal digests, equal snapshots."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(json.dumps([SNAPSHOT_LAYOUT, pos.period, pos.bset["name"] if pos.bset else None]).encode())
+    h.update("\x1f".join(pos.group[rows].tolist()).encode())
+    for a in (pos.ids, pos.values, pos.cohort_pct, pos.bench_pct, pos.overall, pos.composite, pos.bench_composite):
+        h.update(np.ascontiguousarray(a[rows]).tobytes())
+    return h.hexdigest()
+
+
+def _stored_already(ws: Workspace, digest: str, first_id: int) -> bool:
+    """Whether the last stored run has this digest and its rows are still there (the demo rebuild
+    empties snapshots): a repeated run on unchanged data adds nothing to the history."""
+    last = ws.db.conn.execute("SELECT run_id, fingerprint FROM snapshot_runs ORDER BY rowid DESC LIMIT 1").fetchone()
+    if last is None or last[1] != digest:
+        return False
+    return ws.db.conn.execute("SELECT 1 FROM snapshots WHERE customer_id = ? AND run_id = ? LIMIT 1",
+                              (first_id, last[0])).fetchone() is not None
 
 
 def start_snapshot(ws: Workspace, pos: Positions, rows: np.ndarray, run_id: str, taken_at: str) -> Callable[[], int]:

@@ -28,7 +28,7 @@ from tools.store.workspace import Workspace, now_iso
 #: Tables never tracked: bookkeeping written beside a change (audit rows, the chat's own
 #: tables, comparison snapshots, the report registry) and the undo log itself.
 UNTRACKED = {"tool_calls", "undo_log", "snapshots", "reports", "users", "threads", "steps", "elements",
-             "feedbacks", "goal_changes_seen", "columnar_cache"}
+             "feedbacks", "goal_changes_seen", "columnar_cache", "snapshot_runs"}
 #: Columns that only record when something happened: a row differing only in them is unchanged.
 STAMPS = {"created_at", "updated_at", "loaded_at"}
 #: Columns that pick one row among several (the active benchmark set): switching them adds no data and

@@ -269,3 +269,12 @@ def m014_columnar_cache(db: Database) -> None:
     for op in ("INSERT", "UPDATE", "DELETE"):
         db.execute(f"CREATE TRIGGER columnar_metric_values_{op.lower()} AFTER {op} ON metric_values "
                    "WHEN EXISTS (SELECT 1 FROM columnar_cache) BEGIN DELETE FROM columnar_cache; END")
+
+
+@migrations()
+def m015_snapshot_runs(db: Database) -> None:
+    # One row per stored compare_portfolio snapshot: a fingerprint of what it stored, so a run on
+    # unchanged data (same accounts, values, positions, benchmark set and month) stores nothing
+    # again (tools.portfolio.snapshots: 100k rows, about 45 MB, per repeated run otherwise).
+    db["snapshot_runs"].create({"run_id": str, "taken_at": str, "fingerprint": str, "accounts": int},
+                               pk="run_id", not_null={"fingerprint"})

@@ -80,7 +80,13 @@ def test_snapshots_written_by_compare_portfolio_are_read_back(book):
     assert before.snapshots == [] and any("No stored portfolio runs" in n for n in before.notes)
     runs = [compare_portfolio(ws, ComparePortfolioInput()) for _ in range(2)]
     out = benchmark_history(ws, BenchmarkHistoryInput(customer="Acme Corp"))
-    assert [s.run_id for s in out.snapshots] == [r.run_id for r in runs]
+    assert [s.run_id for s in out.snapshots] == [runs[0].run_id]  # the same data again stores nothing
+    with ws.write() as db:  # one peer's value changes: every position is stored again
+        db.execute("UPDATE metric_values SET value = value + 5 WHERE customer_id = ? AND metric = 'nps' "
+                   "AND period = ?", (ids[3], PERIODS[-1]))
+    runs.append(compare_portfolio(ws, ComparePortfolioInput()))
+    out = benchmark_history(ws, BenchmarkHistoryInput(customer="Acme Corp"))
+    assert [s.run_id for s in out.snapshots] == [runs[0].run_id, runs[2].run_id]
     acme = next(r for r in runs[-1].peer_groups[0].accounts.rows() if r["customer"] == "Acme Corp")
     snap = out.snapshots[-1]
     assert snap.overall_percentile == pytest.approx(acme["overall_percentile"], abs=0.01)

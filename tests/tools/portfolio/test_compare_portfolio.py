@@ -192,6 +192,22 @@ def test_raw_peer_benchmark_matches_scipy(ws):
     assert np.array_equal(single.peers["nps"], np.sort(nps_vals))
 
 
+def test_a_repeated_run_stores_nothing_until_the_data_or_the_snapshots_change(book):
+    ws, ent, smb, mm = book
+    first = compare_portfolio(ws, ComparePortfolioInput())
+    compare_portfolio(ws, ComparePortfolioInput())
+    runs = lambda: [r["run_id"] for r in ws.query("SELECT DISTINCT run_id FROM snapshots ORDER BY id")]
+    assert runs() == [first.run_id]
+    with ws.write() as db:  # emptied (as the demo rebuild does): the next run is stored again
+        db.execute("DELETE FROM snapshots")
+    third = compare_portfolio(ws, ComparePortfolioInput())
+    assert runs() == [third.run_id]
+    with ws.write() as db:  # a benchmark set renamed: what a snapshot records changed
+        db.execute("UPDATE benchmark_sets SET name = 'SaaS 2026 (final)'")
+    fourth = compare_portfolio(ws, ComparePortfolioInput())
+    assert runs() == [third.run_id, fourth.run_id]
+
+
 def test_each_run_is_stored_as_a_snapshot(book):
     ws, ent, smb, mm = book
     first = compare_portfolio(ws, ComparePortfolioInput())
