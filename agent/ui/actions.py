@@ -31,9 +31,11 @@ from typing import Any
 import chainlit as cl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from tools.portfolio.compare_portfolio import MAX_BATCH
+
 CHAINLIT_NAME = "peerbench_action"
 MAX_REMEMBERED = 100
-MAX_CALLS = 10_000  # a batch button's calls (a report per account of a whole book); kept server-side
+MAX_CALLS = MAX_BATCH  # a batch button's calls (a report per account of a whole book); kept server-side
 
 
 class ButtonPayload(BaseModel):

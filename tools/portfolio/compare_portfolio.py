@@ -162,13 +162,19 @@ def _notes(pos: Positions, rows: np.ndarray, present: list[str]) -> list[str]:
     return notes
 
 
+#: The most reports one click asks for: the chat takes a button of at most this many calls
+#: (agent.ui.actions.MAX_CALLS), and a bigger book's button would fail when clicked.
+MAX_BATCH = 10_000
+
+
 def batch_limit() -> int:
     """Customer reports per click of "Create benchmark reports per customer": every account of the
-    comparison (the whole book, or the segment asked for) unless PEERBENCH_BATCH_LIMIT caps it
-    (0 or unset = no cap). The chat runs the batch in the background with progress and a stop
-    button, so a big book needs no cap; a cap is for a shared server that must keep jobs short."""
+    comparison (the whole book, or the segment asked for) up to MAX_BATCH, unless
+    PEERBENCH_BATCH_LIMIT caps it lower (0 or unset = MAX_BATCH). The chat runs the batch in the
+    background with progress and a stop button; a lower cap is for a shared server that must keep
+    jobs short."""
     raw = os.environ.get("PEERBENCH_BATCH_LIMIT", "").strip()
-    return int(raw) if raw.isdigit() else 0
+    return min(int(raw), MAX_BATCH) if raw.isdigit() and int(raw) else MAX_BATCH
 
 
 def follow_ups(out: ComparePortfolioOutput) -> list[FollowUp]:
@@ -176,8 +182,7 @@ def follow_ups(out: ComparePortfolioOutput) -> list[FollowUp]:
     offers = [FollowUp.call("Generate best practice playbooks", "find_best_practices", metric=None),
               FollowUp.call("Export full analysis", "draft_report", customer=None, kind="portfolio", format="xlsx")]
     every = list(dict.fromkeys(n for g in out.peer_groups for n in g.accounts.customer))
-    cap = batch_limit()
-    names = every[:cap] if cap else every
+    names = every[:batch_limit()]
     if names:
         calls = [{"tool": "draft_report", "input": {"customer": n, "kind": "benchmark", "format": "docx"}}
                  for n in names]

@@ -308,3 +308,16 @@ def test_accounts_without_segment_have_no_peer_group(book):
     snap = ws.query("SELECT overall_percentile, cohort FROM snapshots WHERE customer_id = ?", (loose[0],))[0]
     assert snap["overall_percentile"] is None and snap["cohort"] == "segment:(no segment)"
     assert out.benchmark_segments["(no segment)"] == "All"
+
+
+@pytest.mark.parametrize("env,expected", [("", 4), ("3", 3), ("9", 4), ("0", 4)])
+def test_per_customer_report_button_never_carries_more_calls_than_the_chat_takes(book, monkeypatch, env, expected):
+    import tools.portfolio.compare_portfolio as cp
+
+    monkeypatch.setattr(cp, "MAX_BATCH", 4)
+    monkeypatch.setenv("PEERBENCH_BATCH_LIMIT", env)
+    out = compare_portfolio(book[0], ComparePortfolioInput())
+    button = next(f for f in cp.follow_ups(out) if "calls" in f.payload)
+    assert len(button.payload["calls"]) == expected
+    listed = len({n for g in out.peer_groups for n in g.accounts.customer})
+    assert listed > 4 and button.label == f"Create benchmark reports per customer (first {expected} of {listed})"
