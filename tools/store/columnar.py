@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import sqlite3
 from collections.abc import Callable, Iterator
 
 import numpy as np
+from pydantic_core import from_json, to_json
 
 TABLE = "columnar_cache"
 LAYOUT = 1  # bump when the blobs' meaning changes: an old cache is then rebuilt, not misread
@@ -37,19 +39,58 @@ def cached_latest(ws, keys: tuple[str, ...], build: Callable[[], Latest]) -> Lat
     workspace cannot be written (read-only file, lock held too long) the built figures are
     returned without storing them.
     """
-    found = _read(ws.db.conn, keys)
+    return _cached(ws, lambda conn: _read(conn, keys), build,
+                   lambda conn, built: _store(conn, keys, *built))
+
+
+def cached_customers(ws, columns: tuple[str, ...], build: Callable[[], dict[str, list]]) -> dict[str, list]:
+    """The ``customers`` table as {column: values in id order}: from the cache (one JSON blob,
+    about 35 ms at 100k accounts against 150 ms for stepping SQLite through the rows), else
+    ``build()``-t and stored. Triggers on ``customers`` (m016) empty the cache on any change.
+    Values JSON cannot carry exactly (bytes, an infinite float) are not cached."""
+    return _cached(ws, lambda conn: _read_customers(conn, columns), build,
+                   lambda conn, built: _store_customers(conn, columns, built))
+
+
+def _cached(ws, read: Callable, build: Callable, store: Callable):
+    """``read(conn)`` if the cache holds it, else ``build()`` stored by ``store(conn, built)`` in one
+    write transaction (re-checking the cache under the lock, so nothing built from data another
+    process changed meanwhile is stored); where the workspace cannot be written (read-only file,
+    lock held too long) the built figures are returned without storing them."""
+    found = read(ws.db.conn)
     if found is not None:
         return found
     try:
         with ws.write() as db:
-            found = _read(db.conn, keys)
+            found = read(db.conn)
             if found is not None:
                 return found
-            ids, matrix, period = build()
-            _store(db.conn, keys, ids, matrix, period)
-            return ids, matrix, period
+            built = build()
+            store(db.conn, built)
+            return built
     except sqlite3.OperationalError:  # read-only or busy: figures without the cache
         return build()
+
+
+_CUSTOMER_NAMES = ("customers:meta", "customers:columns")
+
+
+def _read_customers(conn: sqlite3.Connection, columns: tuple[str, ...]) -> dict[str, list] | None:
+    rows = dict(conn.execute(f"SELECT name, data FROM {TABLE} WHERE name IN (?, ?)", _CUSTOMER_NAMES).fetchall())
+    if len(rows) != len(_CUSTOMER_NAMES):
+        return None
+    meta = json.loads(rows["customers:meta"])
+    if meta.get("layout") != LAYOUT or tuple(meta.get("columns", ())) != columns:
+        return None
+    return from_json(rows["customers:columns"])
+
+
+def _store_customers(conn: sqlite3.Connection, columns: tuple[str, ...], data: dict[str, list]) -> None:
+    if any(isinstance(v, bytes) or (isinstance(v, float) and not math.isfinite(v)) for col in data.values() for v in col):
+        return
+    meta = json.dumps({"layout": LAYOUT, "columns": list(columns)})
+    conn.executemany(f"INSERT OR REPLACE INTO {TABLE} (name, data) VALUES (?, ?)",
+                     list(zip(_CUSTOMER_NAMES, (meta, to_json(data)))))
 
 
 def _read(conn: sqlite3.Connection, keys: tuple[str, ...]) -> Latest | None:

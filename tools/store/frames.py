@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.catalog import ARR_BANDS, KEYS
-from tools.store.columnar import cached_latest
+from tools.store.columnar import cached_customers, cached_latest
 from tools.store.workspace import Workspace
 
 NO_SEGMENT = "(no segment)"  # the peer group of accounts without a segment
@@ -25,11 +25,23 @@ _PACKED_LATEST = np.dtype([("cell", "i8"), ("value", "f8"), ("latest", "i8")])
 
 def customers_frame(ws: Workspace) -> pd.DataFrame:
     """All accounts, indexed by id, with a derived ``arr_band`` column."""
-    rows = ws.db.conn.execute(f"SELECT {', '.join(CUSTOMER_COLUMNS)} FROM customers ORDER BY id").fetchall()
-    df = pd.DataFrame(rows, columns=CUSTOMER_COLUMNS).set_index("id")
-    df["arr"] = pd.to_numeric(df["arr"], errors="coerce").astype("float64")
+    df = _customers(ws, CUSTOMER_COLUMNS)
     df["arr_band"] = arr_bands(df["arr"].to_numpy())
     return df
+
+
+def _customers(ws: Workspace, columns: list[str]) -> pd.DataFrame:
+    """The customers table's ``columns`` (id first) as a frame indexed by id, ``arr`` numeric; read
+    from the columnar cache (:func:`tools.store.columnar.cached_customers`) when it is current."""
+    data = cached_customers(ws, tuple(CUSTOMER_COLUMNS), lambda: _customer_columns(ws))
+    df = pd.DataFrame({c: data[c] for c in columns} if data["id"] else [], columns=columns).set_index("id")
+    df["arr"] = pd.to_numeric(df["arr"], errors="coerce").astype("float64")
+    return df
+
+
+def _customer_columns(ws: Workspace) -> dict[str, list]:
+    rows = ws.db.conn.execute(f"SELECT {', '.join(CUSTOMER_COLUMNS)} FROM customers ORDER BY id").fetchall()
+    return {c: list(v) for c, v in zip(CUSTOMER_COLUMNS, zip(*rows))} if rows else {c: [] for c in CUSTOMER_COLUMNS}
 
 
 def arr_bands(arr: np.ndarray) -> list[str | None]:
@@ -52,11 +64,7 @@ def peer_groups(segments: pd.Series) -> np.ndarray:
 
 def customers_table(ws: Workspace) -> pd.DataFrame:
     """id (index), name, segment, industry, arr, region, employees: a plain read, faster than customers_frame."""
-    cols = ["id", "name", "segment", "industry", "arr", "region", "employees"]
-    rows = ws.db.conn.execute(f"SELECT {', '.join(cols)} FROM customers ORDER BY id").fetchall()
-    df = pd.DataFrame(rows, columns=cols).set_index("id")
-    df["arr"] = pd.to_numeric(df["arr"], errors="coerce").astype("float64")
-    return df
+    return _customers(ws, ["id", "name", "segment", "industry", "arr", "region", "employees"])
 
 
 def latest_metrics(ws: Workspace) -> pd.DataFrame:

@@ -278,3 +278,12 @@ def m015_snapshot_runs(db: Database) -> None:
     # again (tools.portfolio.snapshots: 100k rows, about 45 MB, per repeated run otherwise).
     db["snapshot_runs"].create({"run_id": str, "taken_at": str, "fingerprint": str, "accounts": int},
                                pk="run_id", not_null={"fingerprint"})
+
+
+@migrations()
+def m016_columnar_customers(db: Database) -> None:
+    # The customers table joins the columnar cache (tools.store.columnar.cached_customers): any
+    # insert, update or delete on customers empties the cache, whoever writes.
+    for op in ("INSERT", "UPDATE", "DELETE"):
+        db.execute(f"CREATE TRIGGER columnar_customers_{op.lower()} AFTER {op} ON customers "
+                   "WHEN EXISTS (SELECT 1 FROM columnar_cache) BEGIN DELETE FROM columnar_cache; END")

@@ -1,6 +1,6 @@
-"""The columnar cache of the latest values (m014): the same figures as a read of metric_values,
-emptied by any change (triggers), emptied once by a bulk import that keeps the triggers, and
-the vectorised ARR bands. Correctness only, no timings."""
+"""The columnar cache of the latest values (m014) and of the customers table (m016): the same
+figures as a read of the tables, emptied by any change (triggers), emptied once by a bulk import
+that keeps the triggers, and the vectorised ARR bands. Correctness only, no timings."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def _cached(ws) -> int:
 
 def _triggers(ws) -> set[str]:
     return {r[0] for r in ws.db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                                             "AND name LIKE 'columnar_%'")}
+                                             "AND name LIKE 'columnar_metric_values_%'")}
 
 
 @pytest.fixture
@@ -124,3 +124,57 @@ def test_value_parameters_built_as_an_array_match_the_loop():
     assert _value_params(keyed, columns) == loop(keyed, columns)
     several = sorted(keyed + [(ids[0], "2026-11", 5)])  # two periods for one account: the loop
     assert _value_params(several, columns) == loop(several, columns)
+
+
+def _plain_customers(ws):
+    import pandas as pd
+
+    rows = ws.db.conn.execute(f"SELECT {', '.join(frames.CUSTOMER_COLUMNS)} FROM customers ORDER BY id").fetchall()
+    df = pd.DataFrame(rows, columns=frames.CUSTOMER_COLUMNS).set_index("id")
+    df["arr"] = pd.to_numeric(df["arr"], errors="coerce").astype("float64")
+    return df
+
+
+def _customer_cache(ws) -> int:
+    return ws.db.conn.execute("SELECT COUNT(*) FROM columnar_cache WHERE name LIKE 'customers:%'").fetchone()[0]
+
+
+def test_customers_from_the_cache_are_the_table_as_read(book, monkeypatch):
+    import pandas as pd
+
+    with book.write() as db:  # awkward cells: none, unicode, a number stored as text
+        db.execute("UPDATE customers SET region = NULL, arr = '120000', csm = 'Zoë' WHERE name = 'Acme Corp'")
+    first = frames.customers_frame(book)
+    assert _customer_cache(book) == 2
+    monkeypatch.setattr(frames, "_customer_columns", lambda ws: pytest.fail("customers read again"))
+    again = frames.customers_frame(book)
+    pd.testing.assert_frame_equal(again, first)
+    pd.testing.assert_frame_equal(again.drop(columns="arr_band"), _plain_customers(book))
+    assert again.at[again.index[0], "csm"] == "Zoë" and again["arr"].iloc[0] == 120000.0
+    table = frames.customers_table(book)
+    assert list(table.columns) == ["name", "segment", "industry", "arr", "region", "employees"]
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE customers SET segment = 'SMB' WHERE name = 'Acme Corp'",
+    "DELETE FROM customers WHERE name = 'DataPro'",
+    "INSERT INTO customers (name, segment) VALUES ('NewCo', 'SMB')",
+])
+def test_any_write_to_customers_empties_the_cache(book, sql):
+    frames.customers_frame(book)
+    assert _customer_cache(book) == 2
+    with book.write() as db:
+        if sql.startswith("DELETE"):
+            db.execute("DELETE FROM metric_values WHERE customer_id = (SELECT id FROM customers WHERE name = 'DataPro')")
+        db.execute(sql)
+    assert _customer_cache(book) == 0
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(frames.customers_frame(book).drop(columns="arr_band"), _plain_customers(book))
+
+
+def test_values_json_cannot_carry_are_not_cached(book):
+    with book.write() as db:
+        db.execute("UPDATE customers SET arr = 1e999 WHERE name = 'Acme Corp'")  # SQLite keeps infinity
+    frame = frames.customers_frame(book)
+    assert _customer_cache(book) == 0 and frame["arr"].max() == float("inf")
