@@ -29,6 +29,12 @@ class BenchmarkSetList(BaseModel):
     sets: list[BenchmarkSetInfo]
 
 
+#: A file loaded from the command line is the operator's own: a 1M-account book (about 120 MB of
+#: CSV) loads; chat and API uploads keep the reader's limits (tools.ingest.reader).
+CLI_MAX_ROWS = 2_000_000
+CLI_MAX_MB = 512
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("load", help="import a CSV/XLSX: benchmarks, portfolio, metric history or goals")
     p.add_argument("file")
@@ -44,6 +50,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--activate", action=argparse.BooleanOptionalAction, default=None,
                    help="benchmarks: make (or do not make) the new set the active one; by default it becomes "
                         "active only when no set is active")
+    p.add_argument("--max-rows", type=int, default=CLI_MAX_ROWS, metavar="N",
+                   help=f"refuse a file with more data rows (default {CLI_MAX_ROWS:,}; chat uploads: 200,000)")
+    p.add_argument("--max-mb", type=int, default=CLI_MAX_MB, metavar="MB",
+                   help=f"refuse a bigger file (default {CLI_MAX_MB:,} MB; chat uploads: 20 MB)")
     p.add_argument("--json", action="store_true", help="print the import's output model as JSON")
     p.set_defaults(func=cmd_load)
 
@@ -71,7 +81,8 @@ def cmd_load(args, ws) -> int:
     from tools.ingest.load import load_file
 
     out = load_file(ws, args.file, kind=args.kind, name=args.name, sheet=args.sheet, mapping=args.mapping,
-                    prefer_source=args.prefer_source, activate=args.activate)
+                    prefer_source=args.prefer_source, activate=args.activate, max_rows=args.max_rows,
+                    max_bytes=args.max_mb * 1_048_576)
     if args.json:
         print_json(out)
         return 0

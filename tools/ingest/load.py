@@ -23,19 +23,22 @@ from tools.inputs import check_text, visible
 def load_file(ws, path: str | Path, kind: str | None = None, name: str | None = None,
               sheet: str | None = None, *, display_name: str | None = None,
               today: dt.date | None = None, mapping: list[str] | dict[str, str] | None = None,
-              prefer_source: str | None = None, activate: bool | None = None) -> ToolOutput:
+              prefer_source: str | None = None, activate: bool | None = None,
+              max_bytes: int | None = None, max_rows: int | None = None) -> ToolOutput:
     """Import ``path`` as benchmarks, portfolio, history or goals; returns that importer's output.
 
     ``kind`` forces the kind (else detected); ``name`` names a benchmark set;
     ``display_name`` is the file name the user knows (an upload's original name).
     ``mapping``, ``prefer_source`` and ``activate`` are for benchmark files
-    (:func:`tools.ingest.load_benchmarks.load_benchmarks_file`).
+    (:func:`tools.ingest.load_benchmarks.load_benchmarks_file`). ``max_bytes`` and ``max_rows``
+    raise the upload limits of :mod:`tools.ingest.reader` for a file the machine's operator loads
+    (the CLI); uploads from the chat and the API keep them.
     Raises ImportFailed (nothing changed) or ToolError.
     """
     if kind is not None and kind not in KINDS[:-1]:
         raise ToolError(f"Unknown kind '{visible(kind)}'; expected one of {', '.join(KINDS[:-1])}.")
     _check_names(path, name=name, sheet=sheet, display_name=display_name)
-    table = read_table(path, sheet=sheet, display_name=display_name)
+    table = read_table(path, sheet=sheet, display_name=display_name, max_bytes=max_bytes, max_rows=max_rows)
     kind = kind or detect_kind(table)
     if kind != "benchmarks" and (mapping or prefer_source or activate is not None):
         raise ToolError(f"{table.file} is a {kind} file: --map, --prefer-source and --activate apply to "

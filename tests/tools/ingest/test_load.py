@@ -92,3 +92,20 @@ def test_cli_is_registered_in_peerbench():
 
     args = build_parser().parse_args(["load", "x.csv", "--kind", "portfolio", "--sheet", "S"])
     assert args.func is cli.cmd_load and (args.kind, args.sheet) == ("portfolio", "S")
+
+
+def test_cli_load_takes_the_operators_limits_and_uploads_keep_theirs(ws, tmp_path, capsys, monkeypatch):
+    import tools.ingest.reader as reader
+
+    path = write(tmp_path, "book.csv", "name,segment,nps\n" + "".join(f"A{i},SMB,{i}\n" for i in range(6)))
+    from agent.cli import main
+    from tools.ingest.problems import ImportFailed
+
+    assert main(["--db", str(ws.path), "load", str(path), "--max-rows", "5"]) == 2
+    assert "more than 5 data rows" in capsys.readouterr().err
+    monkeypatch.setattr(reader, "MAX_ROWS", 5)  # an upload (no limits given) keeps the reader's own
+    with pytest.raises(ImportFailed, match="more than 5 data rows"):
+        load_file(ws, path)
+    assert main(["--db", str(ws.path), "load", str(path)]) == 0  # the CLI's default is the operator's: 2,000,000 rows
+    assert "Imported 6 accounts" in capsys.readouterr().out
+    assert cli.CLI_MAX_ROWS >= 1_000_000
