@@ -61,12 +61,11 @@ class Reading:
 
 
 def _workspace_values(ws: Workspace, column: str) -> list[str]:
-    rows = ws.query(f"SELECT DISTINCT {column} AS v FROM customers WHERE {column} IS NOT NULL AND {column} != ''")
-    return [r["v"] for r in rows]
+    return ws.column(f"SELECT DISTINCT {column} FROM customers WHERE {column} IS NOT NULL AND {column} != ''")
 
 
 def _names(ws: Workspace, table: str) -> list[str]:
-    return [r["name"] for r in ws.query(f"SELECT name FROM {table} ORDER BY name")]
+    return ws.column(f"SELECT name FROM {table} ORDER BY name")
 
 
 def read(message: str, ws: Workspace) -> Reading:
