@@ -173,7 +173,7 @@ def _summary(ws, fmts: _Formats, report: Report) -> None:
 
 def write_xlsx(report: Report, path: Path) -> Path:
     report = cleaned(report)  # text from data: no control characters reach the file
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False, "nan_inf_to_errors": True})
     wb.set_properties({"title": report.title, "subject": subject(report), "author": report.prepared_by,
                        "manager": "", "company": report.brand.name, "category": "Customer report"
