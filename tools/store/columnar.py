@@ -105,6 +105,16 @@ def _read(conn: sqlite3.Connection, keys: tuple[str, ...]) -> Latest | None:
     return ids, matrix, meta.get("period")
 
 
+def cached_period(conn: sqlite3.Connection) -> str | None:
+    """The latest period of ``metric_values`` as the current cache of latest values recorded it
+    (``MAX(period)``, the same query), or None when there is no cache (or it recorded none)."""
+    row = conn.execute(f"SELECT data FROM {TABLE} WHERE name = 'latest:meta'").fetchone()
+    if row is None:
+        return None
+    meta = json.loads(row[0])
+    return meta.get("period") if meta.get("layout") == LAYOUT else None
+
+
 def _store(conn: sqlite3.Connection, keys: tuple[str, ...], ids: np.ndarray, matrix: np.ndarray,
            period: str | None) -> None:
     meta = json.dumps({"layout": LAYOUT, "keys": list(keys), "period": period, "accounts": len(ids)})

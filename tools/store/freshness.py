@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reports.format import fmt_date
+from tools.store.columnar import cached_period
 from tools.store.workspace import Workspace
 
 
@@ -46,7 +47,9 @@ def data_as_of(ws: Workspace) -> DataAsOf:
 
 def _read(conn) -> DataAsOf:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    period = conn.execute("SELECT MAX(period) FROM metric_values").fetchone()[0] if "metric_values" in tables else None
+    period = cached_period(conn) if "columnar_cache" in tables else None  # known without a scan of every value
+    if period is None and "metric_values" in tables:
+        period = conn.execute("SELECT MAX(period) FROM metric_values").fetchone()[0]
     stamps = [conn.execute(f"SELECT MAX({col}) FROM {table}").fetchone()[0]
               for table, col in (("customers", "updated_at"), ("benchmark_sets", "loaded_at")) if table in tables]
     stamps = [s for s in stamps if s]
