@@ -207,8 +207,11 @@ def shared_floats(a: np.ndarray, nan_as_none: bool = True) -> list[float | None]
     >>> shared_floats(np.array([2.5, float("nan"), 2.5]))
     [2.5, None, 2.5]
     """
-    if a.ndim != 1 or a.size < 1000 or (np.signbit(a) & (a == 0)).any() or (not nan_as_none and np.isnan(a).any()):
-        return [None if x != x and nan_as_none else x for x in a.tolist()]  # -0.0 keeps its sign, NaN stays NaN
+    if a.ndim != 1 or a.size < 1000 or (np.signbit(a) & (a == 0)).any() or (not nan_as_none and np.isnan(a).any()) \
+            or len(np.unique(a[:256])) > 128:  # mostly distinct values (a sample says): nothing to share
+        if not nan_as_none or not np.isnan(a).any():
+            return a.tolist()
+        return [None if x != x else x for x in a.tolist()]  # -0.0 keeps its sign, NaN stays NaN
     uniq, inverse = np.unique(a, return_inverse=True)
     floats = np.array([None if x != x else x for x in uniq.tolist()] + [None], dtype=object)[:-1]
     return floats[inverse.reshape(-1)].tolist()

@@ -115,7 +115,19 @@ def _level(pos: Positions, code: int, key: str, percentile: float) -> float:
     return np.nan if x is None else x
 
 
+def _no_accounts(cls, key: str, extra: tuple[str, ...]):
+    """The empty list of a metric none of the accounts has (10 of the catalog's 22 in a typical book)."""
+    return cls.model_construct(metric=key, label=BY_KEY[key].label, count=0, customer=[], segment=[], value=[],
+                               percentile=[], percentile_label=[], **{f: [] for f in extra})
+
+
+def _has_values(pos: Positions, rows: np.ndarray, key: str) -> bool:
+    return not np.isnan(pos.values[rows, KIDX[key]]).all()
+
+
 def top_performers(pos: Positions, rows: np.ndarray, key: str) -> TopPerformers:
+    if not _has_values(pos, rows, key):
+        return _no_accounts(TopPerformers, key, ("basis",))
     j = KIDX[key]
     bench, cohort = pos.bench_pct[rows, j], pos.cohort_pct[rows, j]
     use_b = ~np.isnan(bench)
@@ -133,6 +145,8 @@ def top_performers(pos: Positions, rows: np.ndarray, key: str) -> TopPerformers:
 
 
 def below_benchmark(pos: Positions, rows: np.ndarray, key: str) -> BelowBenchmark:
+    if not _has_values(pos, rows, key):
+        return _no_accounts(BelowBenchmark, key, ("benchmark_p25", "benchmark_median", "gap_to_median", "gap_to_p25"))
     j, higher = KIDX[key], DIRECTIONS[key]
     pct, bound, vals = pos.bench_pct[rows, j], pos.bench_bound[rows, j], pos.values[rows, j]
     sel = np.flatnonzero(pr.below_mask(pct, bound))
