@@ -20,9 +20,7 @@ account, metric and month are replaced.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 from collections import defaultdict
 from itertools import chain, groupby
 from operator import itemgetter
@@ -42,6 +40,7 @@ from analytics.catalog import (
     segment_for_arr,
 )
 from tools.base import ToolOutput
+from tools.ingest.collector import collector_paused
 from tools.ingest.detect import field_for, metric_of_header
 from tools.ingest.load_benchmarks import UnreconciledMetric
 from tools.ingest.metric_column import Unreconciled, metric_column, unit_hint
@@ -103,26 +102,7 @@ def current_period(today: dt.date | None = None) -> str:
     return (today or dt.date.today()).strftime("%Y-%m")
 
 
-@contextlib.contextmanager
-def _collector_paused():
-    """CPython's cyclic garbage collector paused for a bulk import (usable as a decorator).
-
-    An import keeps ~10^5 containers alive (rows, dicts, parameter lists) and their
-    allocation keeps triggering collections that walk them again and again: about 0.08 s
-    of a 10k-row import. Nothing is lost: the collector resumes when the block ends, error
-    or not, if this block paused it, and collects any cycle made meanwhile. It is
-    process-wide, so an import in another thread may resume it early (costing speed only).
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
-@_collector_paused()
+@collector_paused()
 def import_portfolio(ws, path: str | Path, sheet: str | None = None, *, today: dt.date | None = None,
                      display_name: str | None = None, table: Table | None = None) -> ImportPortfolioOutput:
     """Validate and import a portfolio file; raises ImportFailed (nothing written) on any problem."""
@@ -406,7 +386,7 @@ HISTORY_FIELDS = ("name", "metric", "period", "value", "unit")
 _METRIC_NAMES = [m.label for m in METRICS] + list(KEYS)
 
 
-@_collector_paused()
+@collector_paused()
 def import_history(ws, path: str | Path, sheet: str | None = None, *, display_name: str | None = None,
                    table: Table | None = None) -> ImportHistoryOutput:
     """Validate and import ``customer, metric, period, value`` rows for existing accounts."""
