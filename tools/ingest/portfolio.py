@@ -24,7 +24,7 @@ import contextlib
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from itertools import chain, compress, groupby, islice, repeat
+from itertools import chain, compress, count, groupby, islice, repeat
 from operator import is_not, itemgetter
 from pathlib import Path
 from typing import Literal
@@ -267,11 +267,12 @@ def _metric_values(table: Table, metric_cols: dict[str, int], probs: Problems):
 def _accounts(rows: list[dict], cols: dict[str, int]) -> dict[str, dict]:
     """One record per account (casefolded name): attributes from its latest period's non-blank cells."""
     accounts: dict[str, dict] = {}
-    for row in sorted(rows, key=lambda r: r["period"]):
+    present = [f for f in ACCOUNT_FIELDS if f in cols]
+    for row in sorted(rows, key=itemgetter("period")):
         acc = accounts.setdefault(row["name"].casefold(), {"name": row["name"]})
-        for f in ACCOUNT_FIELDS:
-            if f in cols and row.get(f) is not None:
-                acc[f] = row[f]
+        for f in present:
+            if (v := row.get(f)) is not None:
+                acc[f] = v
     for acc in accounts.values():
         if acc.get("segment") is None and acc.get("arr") is not None:
             acc["_derived"] = segment_for_arr(acc["arr"])
@@ -295,11 +296,12 @@ def _write_portfolio(ws, accounts: dict[str, dict], rows: list[dict],
         old = [(ids[k], a) for k, a in accounts.items() if k in ids]
         first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM customers").fetchone()[0]  # as SQLite
         # would number them, written out: the ids of the new accounts are known without reading them back
+        made = [a for _, a in new]
+        columns = [[a.get(f) or a.get("_derived") for a in made] if f == "segment" else [a.get(f) for a in made]
+                   for f in fields]  # a list per field, zipped into rows by C code
         _insert_rows(db.conn, f"INSERT INTO customers (id, name, {', '.join(fields)}, created_at, updated_at)",
                      4 + len(fields), len(new), chain.from_iterable(
-                         (cid, a["name"], *(a.get(f) if f != "segment" else a.get(f) or a.get("_derived")
-                                            for f in fields), stamp, stamp)
-                         for cid, (_, a) in enumerate(new, first)))
+                         zip(count(first), [a["name"] for a in made], *columns, repeat(stamp), repeat(stamp))))
         ids.update((k, cid) for cid, (k, _) in enumerate(new, first))
         # A given value replaces the stored one; a derived segment only fills a blank one.
         sets = ", ".join(f"{f} = COALESCE(?, {f}{', ?' if f == 'segment' else ''})" for f in fields)
