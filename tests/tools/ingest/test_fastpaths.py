@@ -85,3 +85,19 @@ def test_bulk_portfolio_write_matches_the_cells_and_sqlite_numbering(ws, tmp_pat
     assert (conn.execute("PRAGMA foreign_keys").fetchone(), conn.execute("PRAGMA cache_size").fetchone(),
             gc.isenabled()) == settings
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_reader_strips_cells_in_place_same_rows_with_or_without_whitespace(tmp_path):
+    """Rows are the stripped records themselves: padded cells, trailing empty fields and short
+    XLSX-style rows read as the clean file does; a stray trailing value is quoted as written."""
+    from tests.ingest_helpers import write
+    from tools.ingest.problems import ImportFailed
+    from tools.ingest.reader import read_table
+
+    clean = read_table(write(tmp_path, "a.csv", "name,nps,csat\nAcme,12,4.5\nBeta,,3\n"))
+    padded = read_table(write(tmp_path, "b.csv", " name , nps,csat \n Acme ,12 , 4.5,,\n\tBeta,  ,3\n , , \n"))
+    assert (padded.headers, padded.rows, padded.row_numbers) == (clean.headers, clean.rows, clean.row_numbers)
+    assert padded.notes == ["ignored empty fields after the last column"] and clean.notes == []
+    with pytest.raises(ImportFailed) as exc:
+        read_table(write(tmp_path, "c.csv", "name,nps\nAcme,12, 7 \n"))
+    assert "column '#3': \" 7 \", expected no value after the last column 'nps'" in str(exc.value)
