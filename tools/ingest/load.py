@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from tools.base import ToolError, ToolOutput
+from tools.ingest.collector import collector_paused
 from tools.ingest.detect import KINDS, detect_kind
 from tools.ingest.goals import import_goals
 from tools.ingest.load_benchmarks import load_benchmarks_file
@@ -20,6 +21,7 @@ from tools.ingest.reader import read_table
 from tools.inputs import check_text, visible
 
 
+@collector_paused()  # reading and importing as one block: no collection between them
 def load_file(ws, path: str | Path, kind: str | None = None, name: str | None = None,
               sheet: str | None = None, *, display_name: str | None = None,
               today: dt.date | None = None, mapping: list[str] | dict[str, str] | None = None,

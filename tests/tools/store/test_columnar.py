@@ -84,7 +84,7 @@ def test_an_import_that_fails_while_writing_rolls_the_triggers_back(book, tmp_pa
 
     latest_metrics(book)
 
-    def broken(db, params):
+    def broken(db, params, rows=None):
         with portfolio.bulk_values_write(db.conn):
             raise RuntimeError("disk full")
 
@@ -121,9 +121,15 @@ def test_value_parameters_built_as_an_array_match_the_loop():
     ids = rng.sample(range(1, 10**6), 300)
     keyed = sorted((cid, "2026-12", i) for i, cid in enumerate(ids))
     columns = sorted((k, [None if rng.random() < 0.2 else rng.random() * 100 for _ in ids]) for k in ("nps", "csat", "roi"))
-    assert _value_params(keyed, columns) == loop(keyed, columns)
+    def built(keyed, columns):
+        rows, params = _value_params(keyed, columns)
+        params = list(params)
+        assert rows == len(params) // 4
+        return params
+
+    assert built(keyed, columns) == loop(keyed, columns)
     several = sorted(keyed + [(ids[0], "2026-11", 5)])  # two periods for one account: the loop
-    assert _value_params(several, columns) == loop(several, columns)
+    assert built(several, columns) == loop(several, columns)
 
 
 def _plain_customers(ws):
