@@ -321,3 +321,24 @@ def test_per_customer_report_button_never_carries_more_calls_than_the_chat_takes
     assert len(button.payload["calls"]) == expected
     listed = len({n for g in out.peer_groups for n in g.accounts.customer})
     assert listed > 4 and button.label == f"Create benchmark reports per customer (first {expected} of {listed})"
+
+
+def test_a_snapshot_built_in_parts_stores_what_one_part_stores(book, monkeypatch):
+    import tools.portfolio.snapshots as snapshots
+
+    ws = book[0]
+    cols = "customer_id, period, benchmark_set, cohort, overall_percentile, composite, benchmark_composite, metrics_json"
+    whole = compare_portfolio(ws, ComparePortfolioInput())
+    with ws.write() as db:  # the next run is stored again
+        db.execute("DELETE FROM snapshots")
+    monkeypatch.setattr(snapshots, "SNAPSHOT_CHUNK", 3)
+    parts = compare_portfolio(ws, ComparePortfolioInput())
+    assert parts.run_id != whole.run_id
+    stored = ws.query(f"SELECT run_id, {cols} FROM snapshots ORDER BY id")
+    assert {r["run_id"] for r in stored} == {parts.run_id} and len(stored) == 32
+    monkeypatch.setattr(snapshots, "SNAPSHOT_CHUNK", 10_000)
+    with ws.write() as db:
+        db.execute("DELETE FROM snapshots")
+    compare_portfolio(ws, ComparePortfolioInput())
+    again = ws.query(f"SELECT {cols} FROM snapshots ORDER BY id")
+    assert again == [{k: v for k, v in r.items() if k != "run_id"} for r in stored]
