@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from tools.base import ToolError, ToolOutput
-from tools.ingest.collector import collector_paused
+from tools.store.collector import collector_paused
 from tools.ingest.detect import KINDS, detect_kind
 from tools.ingest.goals import import_goals
 from tools.ingest.load_benchmarks import load_benchmarks_file

@@ -42,7 +42,7 @@ from analytics.catalog import (
     segment_for_arr,
 )
 from tools.base import ToolOutput
-from tools.ingest.collector import collector_paused
+from tools.store.collector import collector_paused
 from tools.ingest.detect import field_for, metric_of_header
 from tools.ingest.load_benchmarks import UnreconciledMetric
 from tools.ingest.metric_column import Unreconciled, metric_column, unit_hint

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from tools.ingest.collector import collector_paused
+from tools.store.collector import collector_paused
 from tools.ingest.encoding import decode, looks_binary
 from tools.ingest.problems import ImportFailed, Problems
 from tools.ingest.values import decimal_style

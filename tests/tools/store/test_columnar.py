@@ -179,8 +179,15 @@ def test_any_write_to_customers_empties_the_cache(book, sql):
     pd.testing.assert_frame_equal(frames.customers_frame(book).drop(columns="arr_band"), _plain_customers(book))
 
 
-def test_values_json_cannot_carry_are_not_cached(book):
+def test_an_infinite_number_is_cached_as_it_is_and_a_blob_is_not_cached(book, monkeypatch):
     with book.write() as db:
         db.execute("UPDATE customers SET arr = 1e999 WHERE name = 'Acme Corp'")  # SQLite keeps infinity
+    frames.customers_frame(book)
+    assert _customer_cache(book) == 2
+    monkeypatch.setattr(frames, "_customer_columns", lambda ws: pytest.fail("customers read again"))
+    assert frames.customers_frame(book)["arr"].max() == float("inf")
+    monkeypatch.undo()
+    with book.write() as db:
+        db.execute("UPDATE customers SET region = x'00ff' WHERE name = 'TechCorp'")
     frame = frames.customers_frame(book)
-    assert _customer_cache(book) == 0 and frame["arr"].max() == float("inf")
+    assert _customer_cache(book) == 0 and frame.loc[frame["name"] == "TechCorp", "region"].iloc[0] == b"\x00\xff"

@@ -1,4 +1,4 @@
-"""CPython's cyclic garbage collector paused for a bulk read or import."""
+"""CPython's cyclic garbage collector paused for a bulk read, import or cache build."""
 
 from __future__ import annotations
 
