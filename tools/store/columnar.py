@@ -33,13 +33,8 @@ Latest = tuple[np.ndarray, np.ndarray, "str | None"]  # (ids, accounts x keys ma
 
 
 def cached_latest(ws, keys: tuple[str, ...], build: Callable[[], Latest]) -> Latest:
-    """(ids, matrix, period): from the cache, else ``build()``-t and stored for the next read.
-
-    The build and the store happen in one write transaction (re-checking the cache under the
-    lock), so a cache is never stored from data another process changed meanwhile. Where the
-    workspace cannot be written (read-only file, lock held too long) the built figures are
-    returned without storing them.
-    """
+    """(ids, matrix, period): from the cache, else ``build()``-t and stored for the next read
+    (:func:`_cached`)."""
     return _cached(ws, lambda conn: _read(conn, keys), build,
                    lambda conn, built: _store(conn, keys, *built))
 
@@ -76,14 +71,23 @@ def _cached(ws, read: Callable, build: Callable, store: Callable):
 _CUSTOMER_NAMES = ("customers:meta", "customers:columns")
 
 
+def _blobs(conn: sqlite3.Connection, names: tuple[str, ...], field: str,
+           expected: tuple[str, ...]) -> tuple[dict, dict[str, bytes]] | None:
+    """(meta, {name: blob}) of a cached entry (``names[0]`` its JSON header), or None when an entry is
+    missing or was stored by another layout or for other ``expected`` keys/columns."""
+    rows = dict(conn.execute(f"SELECT name, data FROM {TABLE} WHERE name IN ({', '.join('?' * len(names))})",
+                             names).fetchall())
+    if len(rows) != len(names):
+        return None
+    meta = json.loads(rows[names[0]])
+    if meta.get("layout") != LAYOUT or tuple(meta.get(field, ())) != expected:
+        return None
+    return meta, rows
+
+
 def _read_customers(conn: sqlite3.Connection, columns: tuple[str, ...]) -> dict[str, list] | None:
-    rows = dict(conn.execute(f"SELECT name, data FROM {TABLE} WHERE name IN (?, ?)", _CUSTOMER_NAMES).fetchall())
-    if len(rows) != len(_CUSTOMER_NAMES):
-        return None
-    meta = json.loads(rows["customers:meta"])
-    if meta.get("layout") != LAYOUT or tuple(meta.get("columns", ())) != columns:
-        return None
-    return from_json(rows["customers:columns"])
+    found = _blobs(conn, _CUSTOMER_NAMES, "columns", columns)
+    return None if found is None else from_json(found[1]["customers:columns"])
 
 
 def _store_customers(conn: sqlite3.Connection, columns: tuple[str, ...], data: dict[str, list]) -> None:
@@ -98,12 +102,10 @@ def _store_customers(conn: sqlite3.Connection, columns: tuple[str, ...], data: d
 
 
 def _read(conn: sqlite3.Connection, keys: tuple[str, ...]) -> Latest | None:
-    rows = dict(conn.execute(f"SELECT name, data FROM {TABLE} WHERE name IN (?, ?, ?)", _NAMES).fetchall())
-    if len(rows) != len(_NAMES):
+    found = _blobs(conn, _NAMES, "keys", keys)
+    if found is None:
         return None
-    meta = json.loads(rows["latest:meta"])
-    if meta.get("layout") != LAYOUT or tuple(meta.get("keys", ())) != keys:
-        return None
+    meta, rows = found
     ids = np.frombuffer(rows["latest:ids"], dtype=np.int64)
     matrix = np.frombuffer(rows["latest:values"], dtype=np.float64).reshape(len(ids), len(keys))
     return ids, matrix, meta.get("period")

@@ -63,7 +63,7 @@ def peer_groups(segments: pd.Series) -> np.ndarray:
 
 
 def customers_table(ws: Workspace) -> pd.DataFrame:
-    """id (index), name, segment, industry, arr, region, employees: a plain read, faster than customers_frame."""
+    """id (index), name, segment, industry, arr, region, employees: customers_frame without the ARR bands."""
     return _customers(ws, ["id", "name", "segment", "industry", "arr", "region", "employees"])
 
 
