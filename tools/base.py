@@ -26,6 +26,8 @@ from analytics.catalog import BY_KEY
 from reports.format import clean_text
 from tools.inputs import check_text, date_problem, number_problem
 
+NO_CUSTOMERS = "The workspace has no customers yet: run `peerbench demo` or load a portfolio file."
+
 
 class ToolError(Exception):
     """An expected failure with a message the user (or Claude) can act on."""

@@ -22,7 +22,7 @@ from analytics import percentiles as pc
 from analytics import practices as pr
 from analytics.catalog import BY_KEY, KEYS, metric_for, segment_for
 from analytics.portfolio import rank_portfolio
-from tools.base import ToolError
+from tools.base import NO_CUSTOMERS, ToolError
 from tools.benchmarks.lookup import BenchmarkRef, benchmark_refs, find_set
 from tools.compare.cohorts import MIN_COHORT
 from tools.store.frames import NO_SEGMENT, customers_table, latest_values, peer_groups
@@ -124,7 +124,7 @@ def load_positions(ws: Workspace, benchmark: str | None = None) -> Positions:
     """Rank the whole workspace within segments and against the (active or named) benchmark."""
     customers = customers_table(ws)
     if customers.empty:
-        raise ToolError("The workspace has no customers yet: run `peerbench demo` or import a portfolio file.")
+        raise ToolError(NO_CUSTOMERS)
     group = peer_groups(customers["segment"])
     customers["group"] = group
     ids = customers.index.to_numpy()

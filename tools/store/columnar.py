@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
 
@@ -26,7 +27,7 @@ from pydantic_core import from_json, to_json
 from tools.store.collector import collector_paused
 
 TABLE = "columnar_cache"
-LAYOUT = 1  # bump when the blobs' meaning changes: an old cache is then rebuilt, not misread
+LAYOUT = 2  # bump when the blobs' meaning changes: an old cache is then rebuilt, not misread
 _NAMES = ("latest:meta", "latest:ids", "latest:values")
 
 Latest = tuple[np.ndarray, np.ndarray, "str | None"]  # (ids, accounts x keys matrix, period)
@@ -114,16 +115,26 @@ def _read(conn: sqlite3.Connection, keys: tuple[str, ...]) -> Latest | None:
 def cached_period(conn: sqlite3.Connection) -> str | None:
     """The latest period of ``metric_values`` as the current cache of latest values recorded it
     (``MAX(period)``, the same query), or None when there is no cache (or it recorded none)."""
+    return (_latest_meta(conn) or {}).get("period")
+
+
+def values_generation(conn: sqlite3.Connection) -> str | None:
+    """A token naming the current state of ``metric_values``: it changes whenever a value does
+    (the cache it belongs to is emptied by the triggers and rebuilt with a new one), so figures
+    read from the values can be kept in memory under it. None when there is no cache yet."""
+    return (_latest_meta(conn) or {}).get("generation")
+
+
+def _latest_meta(conn: sqlite3.Connection) -> dict | None:
     row = conn.execute(f"SELECT data FROM {TABLE} WHERE name = 'latest:meta'").fetchone()
-    if row is None:
-        return None
-    meta = json.loads(row[0])
-    return meta.get("period") if meta.get("layout") == LAYOUT else None
+    meta = json.loads(row[0]) if row is not None else None
+    return meta if meta and meta.get("layout") == LAYOUT else None
 
 
 def _store(conn: sqlite3.Connection, keys: tuple[str, ...], ids: np.ndarray, matrix: np.ndarray,
            period: str | None) -> None:
-    meta = json.dumps({"layout": LAYOUT, "keys": list(keys), "period": period, "accounts": len(ids)})
+    meta = json.dumps({"layout": LAYOUT, "keys": list(keys), "period": period, "accounts": len(ids),
+                       "generation": secrets.token_hex(8)})
     blobs = (meta, np.ascontiguousarray(ids, dtype=np.int64).tobytes(),
              np.ascontiguousarray(matrix, dtype=np.float64).tobytes())
     conn.executemany(f"INSERT OR REPLACE INTO {TABLE} (name, data) VALUES (?, ?)", list(zip(_NAMES, blobs)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rapidfuzz import fuzz, process, utils
 
 from reports.format import clean_text
-from tools.base import NotFound, ToolError
+from tools.base import NO_CUSTOMERS, NotFound, ToolError
 from tools.store.workspace import Workspace
 
 FIELDS = "id, name, industry, segment, arr, region, contract_start, csm"
@@ -76,7 +76,7 @@ def resolve_customer(ws: Workspace, name: str) -> dict:
         return rows[0]
     names = customer_names(ws)
     if not names:
-        raise NotFound("The workspace has no customers yet: run `peerbench demo` or load a portfolio file.")
+        raise NotFound(NO_CUSTOMERS)
     typed = [n for n in names if clean_text(n).strip().casefold() == clean_text(name).strip().casefold()]
     # a name stored with invisible characters (older data), asked for as typed; else as a person types it
     match = typed[0] if len(typed) == 1 else resolve_name(names, name)

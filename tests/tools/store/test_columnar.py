@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analytics.catalog import arr_band
+from analytics.catalog import KEYS, arr_band
 from tests.ingest_helpers import write
 from tools.ingest.portfolio import import_history, import_portfolio
 from tools.ingest.problems import ImportFailed
@@ -191,3 +191,23 @@ def test_an_infinite_number_is_cached_as_it_is_and_a_blob_is_not_cached(book, mo
         db.execute("UPDATE customers SET region = x'00ff' WHERE name = 'TechCorp'")
     frame = frames.customers_frame(book)
     assert _customer_cache(book) == 0 and frame.loc[frame["name"] == "TechCorp", "region"].iloc[0] == b"\x00\xff"
+
+
+def test_a_history_cube_is_kept_while_the_values_are_unchanged_and_read_again_after_a_write(book, monkeypatch):
+    from tests.factories import set_metric
+
+    ids = np.array(book.column("SELECT id FROM customers ORDER BY id"))
+    latest_matrix(book)  # the cache, and with it the generation the cube is kept under
+    periods, cube = frames.history_cube(book, ids)
+    assert not cube.flags.writeable  # shared: nobody may change it in place
+    reads = []
+    monkeypatch.setattr(frames, "_history_cube", lambda ws, i: reads.append(1) or ([], np.zeros((0, 0, 0))))
+    assert frames.history_cube(book, ids)[1] is cube and reads == []
+    monkeypatch.undo()
+    set_metric(book, int(ids[0]), "nps", 77.0, period=periods[-1])
+    assert frames.values_generation(book.db.conn) is None  # the write emptied the cache: no generation
+    fresh = frames.history_cube(book, ids)[1]
+    assert fresh is not cube and fresh[0, KEYS.index("nps"), -1] == 77.0
+    latest_matrix(book)
+    again = frames.history_cube(book, ids)[1]
+    assert again is not cube and again[0, KEYS.index("nps"), -1] == 77.0
