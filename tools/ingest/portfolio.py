@@ -59,7 +59,7 @@ from tools.ingest.values import (
     parse_period,
 )
 from tools.inputs import CONTRACT_LEAD_YEARS, add_years
-from tools.store.columnar import bulk_values_write
+from tools.store.columnar import bulk_values_write, store_latest
 from tools.store.workspace import now_iso
 from tools.success.tracking import measure_imported
 
@@ -310,11 +310,30 @@ def _write_portfolio(ws, accounts: dict[str, dict], rows: list[dict],
             [(*(v for f in fields for v in ((a.get(f), a.get("_derived")) if f == "segment" else (a.get(f),))),
               stamp, cid) for cid, a in old])
         keyed = sorted((ids[row["name"].casefold()], row["period"], row["_i"]) for row in rows)
+        first_values = db.execute("SELECT NOT EXISTS (SELECT 1 FROM metric_values)").fetchone()[0]
         written, params = _value_params(keyed, sorted(values.items()))
         _upsert_values(db, params, written)
+        if first_values and written and len({cid for cid, _, _ in keyed}) == len(keyed):
+            store_latest(db.conn, tuple(KEYS), *_latest_of_first_import(keyed, values))
         # issue 17: goals tied to these metrics are measured in the same transaction
         tracked = measure_imported(ws, {k[0] for k in keyed}, values, {r["period"] for r in rows}, source)
     return written, len(new), len(old), tracked
+
+
+def _latest_of_first_import(keyed: list[tuple], values: dict[str, list]) -> tuple[np.ndarray, np.ndarray, str]:
+    """(ids, accounts x KEYS matrix, period): the latest values of a workspace whose only values are
+    this import's, one row per account, as a read of ``metric_values`` would give them, from the
+    columns in hand. The first command after the import then skips reading them back (0.13 s at
+    10k accounts, 0.6 s at 100k)."""
+    at = np.array([i for _, _, i in keyed], dtype=np.int64)
+    matrix = np.full((len(keyed), len(KEYS)), np.nan)
+    for j, key in enumerate(KEYS):
+        if key in values:
+            col = values[key]
+            matrix[:, j] = np.fromiter((np.nan if v is None else v for v in col), np.float64, len(col))[at]
+    some = ~np.isnan(matrix).all(axis=1)  # the cache holds the accounts with a value
+    ids = np.array([cid for cid, _, _ in keyed], dtype=np.int64)[some]
+    return ids, matrix[some], max(period for (_, period, _), kept in zip(keyed, some) if kept)
 
 
 @contextlib.contextmanager

@@ -131,6 +131,13 @@ def _latest_meta(conn: sqlite3.Connection) -> dict | None:
     return meta if meta and meta.get("layout") == LAYOUT else None
 
 
+def store_latest(conn: sqlite3.Connection, keys: tuple[str, ...], ids: np.ndarray, matrix: np.ndarray,
+                 period: str | None) -> None:
+    """Store the latest values a writer already holds (inside its write transaction, after its last
+    write to ``metric_values``): they must be what a read of the table would give (:func:`cached_latest`)."""
+    _store(conn, keys, ids, matrix, period)
+
+
 def _store(conn: sqlite3.Connection, keys: tuple[str, ...], ids: np.ndarray, matrix: np.ndarray,
            period: str | None) -> None:
     meta = json.dumps({"layout": LAYOUT, "keys": list(keys), "period": period, "accounts": len(ids),

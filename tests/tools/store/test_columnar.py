@@ -11,7 +11,7 @@ from analytics.catalog import KEYS, arr_band
 from tests.ingest_helpers import write
 from tools.ingest.portfolio import import_history, import_portfolio
 from tools.ingest.problems import ImportFailed
-from tools.store import frames
+from tools.store import columnar, frames
 from tools.store.frames import arr_bands, latest_matrix, latest_metrics, latest_values
 
 TRIGGERS = {"columnar_metric_values_insert", "columnar_metric_values_update", "columnar_metric_values_delete"}
@@ -34,13 +34,43 @@ def book(ws, tmp_path):
     return ws
 
 
-def test_first_read_fills_the_cache_with_the_figures_of_a_full_read(book):
-    assert _cached(book) == 0  # the import emptied it
+def _same_as_a_full_read(ws) -> bool:
+    ids, matrix, period = frames._latest_from_rows(ws)
+    got_ids, got, got_period = columnar._read(ws.db.conn, tuple(KEYS))
+    return np.array_equal(got_ids, ids) and np.array_equal(got, matrix, equal_nan=True) and got_period == period
+
+
+def test_a_first_import_leaves_the_cache_filled_with_the_figures_of_a_full_read(book):
+    assert _cached(book) == 3 and _same_as_a_full_read(book)
+
+
+@pytest.mark.parametrize("text", [
+    # accounts on different periods, one without any value, a value of zero and a negative one
+    "name,period,segment,nps,csat\nA,2026-01,SMB,0,\nB,2026-03,SMB,-5,4.5\nC,2026-02,SMB,,\nD,2025-12,SMB,7,\n",
+    # the latest period written is of an account with a value: C's blank row does not count
+    "name,period,segment,nps\nA,2026-01,SMB,3\nC,2026-09,SMB,\n",
+])
+def test_the_figures_a_first_import_caches_are_those_a_read_gives(ws, tmp_path, text):
+    import_portfolio(ws, write(tmp_path, "first.csv", text))
+    assert _cached(ws) == 3 and _same_as_a_full_read(ws)
+
+
+def test_a_later_import_or_one_with_several_periods_an_account_leaves_the_cache_to_the_first_read(book, ws,
+                                                                                                    tmp_path):
+    import_portfolio(book, write(tmp_path, "next.csv", "name,period,nps\nAcme Corp,2099-01,50\n"))
+    assert _cached(book) == 0
+    import_portfolio(ws, write(tmp_path, "two.csv", "name,period,nps\nA,2026-01,1\nA,2026-02,2\n"))
+    assert _cached(ws) == 0
+
+
+def test_first_read_fills_the_cache_with_the_figures_of_a_full_read(book, tmp_path):
+    import_portfolio(book, write(tmp_path, "next.csv", "name,nps\nAcme Corp,36\n"))
+    assert _cached(book) == 0  # a later import empties it
     ids, matrix, period = frames._latest_from_rows(book)
     got_ids, got, got_period = latest_matrix(book)
     assert _cached(book) == 3
     assert np.array_equal(got_ids, ids) and np.array_equal(got, matrix, equal_nan=True) and got_period == period
-    assert latest_metrics(book).at[got_ids[0], "nps"] == 35.0
+    assert latest_metrics(book).at[got_ids[0], "nps"] == 36.0
 
 
 def test_a_filled_cache_is_read_without_scanning_metric_values(book, monkeypatch):
