@@ -52,7 +52,7 @@ def cmd_bench_batch(args, ws: Workspace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="peerbench-bench-") as tmp:
         copy = Path(tmp) / "peerbench.db"
-        ws.db  # a missing workspace is made (and then found empty) like any other command's
+        _ = ws.db  # a missing workspace is made (and then found empty) like any other command's
         with sqlite3.connect(ws.path) as src, sqlite3.connect(copy) as dst:
             src.backup(dst)
         bench_ws = Workspace(copy)

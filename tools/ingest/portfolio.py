@@ -42,7 +42,6 @@ from analytics.catalog import (
     segment_for_arr,
 )
 from tools.base import ToolOutput
-from tools.store.collector import collector_paused
 from tools.ingest.detect import field_for, metric_of_header
 from tools.ingest.load_benchmarks import UnreconciledMetric
 from tools.ingest.metric_column import Unreconciled, metric_column, unit_hint
@@ -59,6 +58,7 @@ from tools.ingest.values import (
     parse_period,
 )
 from tools.inputs import CONTRACT_LEAD_YEARS, add_years
+from tools.store.collector import collector_paused
 from tools.store.columnar import bulk_values_write, store_latest
 from tools.store.workspace import now_iso
 from tools.success.tracking import measure_imported
