@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -394,6 +395,16 @@ def clean_text(text: object) -> str:
     ('Acme Corp', '')
     """
     return _UNSAFE.sub("", "" if text is None else str(text))
+
+
+def all_clean(texts: Iterable[str]) -> bool:
+    r"""True when :func:`clean_text` would change none of ``texts``: one scan of them all (a
+    workbook of 100k accounts holds millions of cells, and nearly every one is clean).
+
+    >>> all_clean(["Acme", "Tab\there"]), all_clean(["Acme", "Bell\x07"])
+    (True, False)
+    """
+    return _UNSAFE.search("\n".join(texts)) is None  # one character a match: the joins cannot make one
 
 
 def _escape_md(m: re.Match) -> str:

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from reports.format import clean_text
+from reports.format import all_clean, clean_text
 
 KINDS = ("benchmark", "account", "success", "qbr", "portfolio")
 FORMATS = ("md", "docx", "pdf", "pptx", "xlsx")
@@ -298,6 +299,9 @@ class Report:
         self.sections = kept
 
 
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
 def cleaned(value: Any) -> Any:
     """``value`` with every string in it (through dataclasses, lists, tuples and dicts) passed through
     :func:`reports.format.clean_text`: what every writer renders, whatever text reached the model.
@@ -306,13 +310,23 @@ def cleaned(value: Any) -> Any:
     >>> r.title, r.prepared_by, r.meta
     ('Acme', 'Jo', [('By', 'Jo')])
     """
+    kind = type(value)
+    if kind in _ATOMS:
+        return clean_text(value) if kind is str else value
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, (list, tuple)):
-        return type(value)(cleaned(v) for v in value)
+        if all(type(v) in _ATOMS for v in value) and all_clean(v for v in value if type(v) is str):
+            return kind(value)  # a row of numbers and clean text, the usual: a copy after one scan
+        return kind(cleaned(v) for v in value)
     if isinstance(value, dict):
         return {cleaned(k): cleaned(v) for k, v in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.replace(value, **{f.name: cleaned(getattr(value, f.name))
-                                             for f in dataclasses.fields(value) if f.init})
+        return kind(**{name: cleaned(getattr(value, name)) for name in _init_fields(kind)})  # as replace()
     return value
+
+
+@functools.cache
+def _init_fields(cls: type) -> tuple[str, ...]:
+    """The fields ``cls.__init__`` takes (a workbook's 50k cells: read once, not per cell)."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.init)
