@@ -34,19 +34,31 @@ from tools.base import Tool, ToolError
 
 log = logging.getLogger(__name__)
 
-# Measured with `peerbench bench-batch` on this project's shared 2-core machine (load 3-4 from other
-# work): 80 DOCX reports took 32.3 s one after another and 36.6 s with 2 worker processes (started
-# beforehand), so one after another is the default; a dedicated multi-core server may set more.
-DEFAULT_WORKERS = 1
+# Measured with `peerbench bench-batch` on a quiet 2-core machine: 80 DOCX reports took 40.9 s one
+# after another and 21.5 s with 2 worker processes. (On the same machine loaded by other work, 2
+# workers did not pay off: 32.3 s against 36.6 s.) So the default is a worker per core, up to 4, at a
+# lower priority than the chat server (NICE) so its other users stay answered; starting the workers
+# costs about a second (a process and its imports), so a batch of fewer than MIN_PARALLEL calls runs
+# one call after another in the server.
+MAX_DEFAULT_WORKERS = 4
+MIN_PARALLEL = 6
+NICE = 5
 
 
 def workers_setting() -> int:
-    """PEERBENCH_BATCH_WORKERS (default 1 = one after another in the server; N > 1 = N worker processes)."""
+    """PEERBENCH_BATCH_WORKERS (1 = one after another in the server; N > 1 = N worker processes),
+    else a worker per core (at most MAX_DEFAULT_WORKERS)."""
+    default = max(1, min(MAX_DEFAULT_WORKERS, os.cpu_count() or 1))
     raw = os.environ.get("PEERBENCH_BATCH_WORKERS", "").strip()
     try:
-        return max(1, min(16, int(raw))) if raw else DEFAULT_WORKERS
+        return max(1, min(16, int(raw))) if raw else default
     except ValueError:
-        return DEFAULT_WORKERS
+        return default
+
+
+def workers_for(calls: int) -> int:
+    """The worker processes for a batch of ``calls``: none (1) for a small one."""
+    return 1 if calls < MIN_PARALLEL else min(workers_setting(), calls)
 
 
 @dataclass
@@ -156,7 +168,7 @@ def _pool(workers: int) -> cf.ProcessPoolExecutor:
         pool = _pools.get(workers)
         if pool is None:
             pool = _pools[workers] = cf.ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker)
             if len(_pools) == 1:
                 atexit.register(shutdown)
         return pool
@@ -169,6 +181,13 @@ def shutdown() -> None:
         _pools.clear()
     for pool in pools:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker() -> None:
+    """A worker process's start: a lower priority than the chat server's, the tools imported."""
+    if hasattr(os, "nice"):
+        os.nice(NICE)
+    _warm()
 
 
 def _warm() -> None:

@@ -107,7 +107,7 @@ def start(chat: Any, title: str, calls: list[dict], finish) -> None:
 
 
 async def run(chat: Any, title: str, calls: list[batch.Call]) -> Any:
-    workers = min(batch.workers_setting(), max(1, len(calls)))
+    workers = batch.workers_for(len(calls))
     display = Display(title, len(calls), workers)
     await display.open()
     task = asyncio.ensure_future(batch.run_batch(calls, db_path=chat.ws.path, session=chat.session,

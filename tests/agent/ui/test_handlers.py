@@ -478,23 +478,26 @@ async def test_a_batch_button_runs_in_the_background_with_progress_and_one_zip(w
     rec, session = use_chainlit()
     app = app_module()
     await app.on_chat_start()
-    names = ["Acme Corp", "TechCorp", "DataPro", "No Such Customer", "CloudMax"]
+    names = ["Acme Corp", "TechCorp", "DataPro", "No Such Customer", "CloudMax", "OldCorp"]
+    from agent import batch
+
+    assert batch.workers_for(len(names)) == int(workers)  # 2: the processes really run (MIN_PARALLEL calls)
     chat = await click_batch(app, batch_spec(names))
     await chat.job
 
     tasklists = [e for e in rec.of("element") if e["type"] == "tasklist"]
     assert tasklists, "progress is shown in the task panel"
     progress, summary = rec.messages()
-    assert "finished after 5 of 5" in progress["output"]
-    assert "**4 reports in" in summary["output"] and "1 could not be made" in summary["output"]
+    assert "finished after 6 of 6" in progress["output"]
+    assert "**5 reports in" in summary["output"] and "1 could not be made" in summary["output"]
     assert "No Such Customer" in summary["output"] and "partial" not in summary["output"]
     (archive,) = [e for e in rec.of("element") if e["type"] == "file"]
     assert archive["name"].startswith("reports_") and archive["name"].endswith(".zip")
     names_in_zip = zip_names(session, archive)
-    assert len(names_in_zip) == 4 and all(n.endswith(".md") for n in names_in_zip)
+    assert len(names_in_zip) == 5 and all(n.endswith(".md") for n in names_in_zip)
     assert summary["metadata"]["asked"].startswith("[button] Create benchmark reports per customer")
     audited = ws.query("SELECT count(*) AS n FROM tool_calls WHERE name = 'draft_report'")[0]["n"]
-    assert audited == 5
+    assert audited == 6
 
 
 async def test_stopping_a_batch_keeps_what_was_made_and_labels_it_partial(ws, monkeypatch):
