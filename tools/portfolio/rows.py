@@ -212,11 +212,7 @@ def _pick(pct: np.ndarray, keep, best_first: bool, n: int = 3) -> list[list[str]
     for place in range(order.shape[1]):
         code = code * base + np.where(ok[:, place], order[:, place] + 1, 0)
     combos, inverse = np.unique(code, return_inverse=True)
-    lists = np.empty(len(combos), dtype=object)
-    for i, c in enumerate(combos.tolist()):
-        digits = []
-        for _ in range(order.shape[1]):
-            c, d = divmod(c, base)
-            digits.append(d)
-        lists[i] = [KEYS[d - 1] for d in reversed(digits) if d]
-    return lists[inverse.reshape(-1)].tolist()
+    places = base ** np.arange(order.shape[1] - 1, -1, -1)  # the digits back, first place first
+    names = (None, *KEYS)
+    lists = [[names[d] for d in row if d] for row in (combos[:, None] // places % base).tolist()]
+    return [lists[i] for i in inverse.reshape(-1).tolist()]
