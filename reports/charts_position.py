@@ -214,17 +214,14 @@ def _trend_panel(fig, box, title: str, periods: list[str], series: list[tuple[li
     xticks = list(range(0, len(periods), step))
     x0, x1 = _limits(xs) if xs else (0.0, 1.0)  # matplotlib leaves an empty axes at 0-1 ...
     x0, x1 = min([x0, *xticks]), max([x1, *xticks])  # ... and widens it to its fixed ticks
-    y0, y1 = _limits([v for pts in points for _, v in pts])
+    y0, y1, yticks = _y_axis([v for pts in points for _, v in pts], kind)
     data = BboxTransform(Bbox([[x0, y0], [x1, y1]]), box) + fig.transFigure
     lines = []
     for pts, (_, name) in zip(points, series):
         if pts:
             style = YOU_LINE | {"color": accent} if name == "you" else PEER_LINE
             lines.append(fig.add_artist(Line2D(*zip(*pts), transform=data, label=name, **style)))
-    fmt = _axis_formatter(kind)
-    yticks = _y_ticks(y0, y1)
-    _frame(fig, data, (x0, x1), (y0, y1),
-           [(t, fmt(t, None)) for t in yticks], [(i, _month(periods[i])) for i in xticks])
+    _frame(fig, data, (x0, x1), (y0, y1), yticks, [(i, _month(periods[i])) for i in xticks])
     fig.text(box.x0 + box.width / 2, box.y1, title, fontsize=8.5, fontweight="bold", color=TEXT, ha="center",
              va="baseline", parse_math=False, transform=offset_copy(fig.transFigure, fig=fig, y=4, units="points"))
     return lines
@@ -271,9 +268,12 @@ def _limits(values: list[float], margin: float = 0.05) -> tuple[float, float]:
     return locator.view_limits(lo - pad, hi + pad)
 
 
-def _y_ticks(lo: float, hi: float) -> list[float]:
-    """The y ticks ``ax.locator_params(axis="y", nbins=4)`` draws between lo and hi: the default AutoLocator's
-    steps with 4 bins, ticks outside the view (beyond a 1e-10 tolerance, as matplotlib's) left out."""
+def _y_axis(values: list[float], kind: str | None) -> tuple[float, float, list[tuple[float, str]]]:
+    """The y limits and (value, label) ticks an autoscaled axes shows for these values after
+    ``ax.locator_params(axis="y", nbins=4)`` (the AutoLocator's steps with 4 bins; ticks outside the view,
+    beyond matplotlib's 1e-10 tolerance, left out), labelled by the kind's formatter."""
+    lo, hi = _limits(values)
     tol = (hi - lo) * 1e-10
-    return [float(t) for t in MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi)
-            if lo - tol <= t <= hi + tol]
+    ticks = MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi)
+    fmt = _axis_formatter(kind)
+    return lo, hi, [(float(t), fmt(t, None)) for t in ticks if lo - tol <= t <= hi + tol]
