@@ -151,6 +151,19 @@ def _grid(n: int, cols: int, cell: tuple[float, float], *, top_in: float, bottom
     return fig, flat[:n]
 
 
+def _grid_cells(n: int, cols: int, cell: tuple[float, float], *, top_in: float, bottom_in: float,
+                left: float, hspace: float, wspace: float):
+    """The figure `_grid` makes and the rectangles (figure fractions) its n axes would fill, without the axes."""
+    from matplotlib.gridspec import GridSpec
+
+    rows = max(1, math.ceil(n / cols))
+    w, h = cell[0] * cols, cell[1] * rows + top_in + bottom_in
+    fig = _figure(w, h)
+    gs = GridSpec(rows, cols, figure=fig, left=left / w, right=1 - 0.1 / w, top=1 - top_in / h,
+                  bottom=bottom_in / h, hspace=hspace, wspace=wspace)
+    return fig, [gs[i].get_position(fig) for i in range(n)]
+
+
 @cached
 def histograms(panels: list[tuple[str, list[float], float, str]]) -> bytes:
     """(title, cohort values, account value, account value text) per panel: a histogram with the account marked."""
