@@ -332,8 +332,9 @@ def _latest_of_first_import(keyed: list[tuple], values: dict[str, list]) -> tupl
             col = values[key]
             matrix[:, j] = np.fromiter((np.nan if v is None else v for v in col), np.float64, len(col))[at]
     some = ~np.isnan(matrix).all(axis=1)  # the cache holds the accounts with a value
-    ids = np.array([cid for cid, _, _ in keyed], dtype=np.int64)[some]
-    return ids, matrix[some], max(period for (_, period, _), kept in zip(keyed, some) if kept)
+    ids = np.array([cid for cid, _, _ in keyed], dtype=np.int64)
+    latest = max(period for (_, period, _), kept in zip(keyed, some) if kept)
+    return (ids, matrix, latest) if some.all() else (ids[some], matrix[some], latest)  # no copy, the usual
 
 
 @contextlib.contextmanager
