@@ -149,7 +149,7 @@ def _store(conn: sqlite3.Connection, keys: tuple[str, ...], ids: np.ndarray, mat
 def _blob(array: np.ndarray, dtype) -> memoryview:
     """The array's bytes for SQLite to copy, without a copy of our own when it is laid out already
     (the 1M-account matrix is 180 MB)."""
-    return memoryview(np.ascontiguousarray(array, dtype=dtype)).cast("B")
+    return memoryview(np.ascontiguousarray(array, dtype=dtype).reshape(-1)).cast("B")  # flat: (0, 22) cannot cast
 
 
 @contextlib.contextmanager

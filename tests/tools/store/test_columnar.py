@@ -241,3 +241,14 @@ def test_a_history_cube_is_kept_while_the_values_are_unchanged_and_read_again_af
     latest_matrix(book)
     again = frames.history_cube(book, ids)[1]
     assert again is not cube and again[0, KEYS.index("nps"), -1] == 77.0
+
+
+def test_a_workspace_without_values_caches_an_empty_matrix(ws):
+    from tests.factories import add_customers
+
+    add_customers(ws, 2)
+    with ws.write() as db:
+        db.execute("DELETE FROM metric_values")
+    ids, matrix, period = latest_matrix(ws)
+    assert len(ids) == 0 and matrix.shape == (0, len(KEYS)) and period is None
+    assert _cached(ws) == 3 and latest_matrix(ws)[1].shape == (0, len(KEYS))
