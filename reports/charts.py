@@ -137,10 +137,15 @@ def percentile_bars(labels: list[str], percentiles: list[float], statuses: list[
     return _png(fig)
 
 
+def _grid_size(n: int, cols: int, cell: tuple[float, float], top_in: float, bottom_in: float):
+    """(rows, width, height in inches) of a grid of n cells, ``cols`` a row."""
+    rows = max(1, math.ceil(n / cols))
+    return rows, cell[0] * cols, cell[1] * rows + top_in + bottom_in
+
+
 def _grid(n: int, cols: int, cell: tuple[float, float], *, top_in: float, bottom_in: float,
           left: float, hspace: float, wspace: float):
-    rows = max(1, math.ceil(n / cols))
-    w, h = cell[0] * cols, cell[1] * rows + top_in + bottom_in
+    rows, w, h = _grid_size(n, cols, cell, top_in, bottom_in)
     fig = _figure(w, h)
     axes = fig.subplots(rows, cols, squeeze=False)
     fig.subplots_adjust(left=left / w, right=1 - 0.1 / w, top=1 - top_in / h, bottom=bottom_in / h,
@@ -156,8 +161,7 @@ def _grid_cells(n: int, cols: int, cell: tuple[float, float], *, top_in: float, 
     """The figure `_grid` makes and the rectangles (figure fractions) its n axes would fill, without the axes."""
     from matplotlib.gridspec import GridSpec
 
-    rows = max(1, math.ceil(n / cols))
-    w, h = cell[0] * cols, cell[1] * rows + top_in + bottom_in
+    rows, w, h = _grid_size(n, cols, cell, top_in, bottom_in)
     fig = _figure(w, h)
     gs = GridSpec(rows, cols, figure=fig, left=left / w, right=1 - 0.1 / w, top=1 - top_in / h,
                   bottom=bottom_in / h, hspace=hspace, wspace=wspace)

@@ -37,7 +37,7 @@ def cached_latest(ws, keys: tuple[str, ...], build: Callable[[], Latest]) -> Lat
     """(ids, matrix, period): from the cache, else ``build()``-t and stored for the next read
     (:func:`_cached`)."""
     return _cached(ws, lambda conn: _read(conn, keys), build,
-                   lambda conn, built: _store(conn, keys, *built))
+                   lambda conn, built: store_latest(conn, keys, *built))
 
 
 def cached_customers(ws, columns: tuple[str, ...], build: Callable[[], dict[str, list]]) -> dict[str, list]:
@@ -133,13 +133,9 @@ def _latest_meta(conn: sqlite3.Connection) -> dict | None:
 
 def store_latest(conn: sqlite3.Connection, keys: tuple[str, ...], ids: np.ndarray, matrix: np.ndarray,
                  period: str | None) -> None:
-    """Store the latest values a writer already holds (inside its write transaction, after its last
-    write to ``metric_values``): they must be what a read of the table would give (:func:`cached_latest`)."""
-    _store(conn, keys, ids, matrix, period)
-
-
-def _store(conn: sqlite3.Connection, keys: tuple[str, ...], ids: np.ndarray, matrix: np.ndarray,
-           period: str | None) -> None:
+    """Store latest values in the caller's write transaction: what :func:`cached_latest` built, or
+    what a writer already holds after its last write to ``metric_values`` (they must be what a read
+    of the table would give)."""
     meta = json.dumps({"layout": LAYOUT, "keys": list(keys), "period": period, "accounts": len(ids),
                        "generation": secrets.token_hex(8)})
     blobs = (meta, _blob(ids, np.int64), _blob(matrix, np.float64))
